@@ -1,0 +1,11 @@
+"""The top-level ``lipassess`` click group and the registration of its subcommand groups."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(help="lipassess: surveys and impact evaluation for training programs on Moodle.")
+@click.version_option(package_name="lipassess")
+def cli() -> None:
+    """Top-level group; subcommands are added below."""
