@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import click
 
+from lipassess.cli.db import db_group
+from lipassess.cli.serve import serve
+from lipassess.cli.staff import staff_group
+
 
 @click.group(help="lipassess: surveys and impact evaluation for training programs on Moodle.")
 @click.version_option(package_name="lipassess")
 def cli() -> None:
     """Top-level group; subcommands are added below."""
+
+
+cli.add_command(db_group)
+cli.add_command(staff_group)
+cli.add_command(serve)

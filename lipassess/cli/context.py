@@ -1,0 +1,31 @@
+"""What every CLI command needs: the app's configuration and a transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from lipassess.store.database import check_connection, session_scope
+
+
+@cache
+def cli_app() -> Flask:
+    """The app built from the environment, once per process (the same config as the web)."""
+    from lipassess import create_app
+
+    return create_app()
+
+
+@contextmanager
+def transaction(app: Flask | None = None) -> Iterator[Session]:
+    """One committed transaction for a command; rolled back on any error."""
+    from lipassess import db
+
+    app = app or cli_app()
+    check_connection(db.engine_for(app))
+    with app.app_context(), session_scope(db.session_factory(app)) as session:
+        yield session

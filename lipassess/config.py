@@ -1,0 +1,172 @@
+"""Configuration: the only module that reads the environment.
+
+Precedence, lowest first: built-in defaults, ``instance/config.py`` (a Python
+file of UPPERCASE settings in the instance folder), ``LIPASSESS_*`` environment
+variables, then ``test_config`` passed to :func:`lipassess.create_app`. The web
+service and the CLI read the same names.
+
+Every setting, its environment variable and its default are listed in
+:data:`SETTINGS`; the README's configuration reference is generated from the
+same table.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lipassess.errors import ConfigurationError
+
+ENV_PREFIX = "LIPASSESS_"
+INSECURE_SECRET = "insecure-development-key-do-not-use-in-production"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One configuration value: its name, default, parser and meaning."""
+
+    name: str
+    default: Any
+    help: str
+    parse: str = "str"  # str | int | float | bool | list
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", "development", "`development` or `production`; production refuses an unset secret key."),
+    Setting("DATABASE_URL", None,
+            "SQLAlchemy URL. Default: SQLite file `lipassess.sqlite3` in the instance folder (WAL mode). "
+            "PostgreSQL: `postgresql+psycopg://user@host/db`."),
+    Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. Required in production (32+ random characters)."),
+    Setting("BASE_URL", "http://127.0.0.1:5000",
+            "Public URL of this service, used in personal links and LTI registration."),
+    Setting("MOODLE_URL", None, "Base URL of the Moodle site, e.g. `https://moodle.example.gov.kh`."),
+    Setting("MOODLE_TOKEN", None, "Moodle web-service token of the integration user (service `lipassess`)."),
+    Setting("MOODLE_TIMEOUT", 30.0, "Seconds to wait for one Moodle web-service answer.", "float"),
+    Setting("MOODLE_PROFILE_FIELDS", "ministry=ministry,province=province",
+            "Moodle custom profile field shortname = participant field, comma separated; "
+            "unmapped fields are kept as extra fields."),
+    Setting("INSTRUMENTS_DIR", None, "Folder of instrument YAML files. Default: the bundled `instruments/`."),
+    Setting("MIN_SHARE_ANSWERED", 0.8, "Default share of items that must be answered for a scale score.", "float"),
+    Setting("FOLLOWUP_OFFSET_DAYS", 182, "Days after course end when the follow-up wave opens.", "int"),
+    Setting("FOLLOWUP_WINDOW_DAYS", 42, "Days the follow-up wave stays open.", "int"),
+    Setting("LINK_TTL_DAYS", 60, "Days a personal survey link stays valid.", "int"),
+    Setting("REMINDERS", 2, "How many reminders dispatch sends at most per participant and wave.", "int"),
+    Setting("REMINDER_SPACING_DAYS", 7, "Days between an invitation and each reminder.", "int"),
+    Setting("MIN_GROUP_SIZE", 5, "Subgroups smaller than this are suppressed in manager outputs.", "int"),
+    Setting("LOG_LEVEL", "INFO", "Python logging level."),
+)
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+_BOOL_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _parse(setting: Setting, raw: str) -> Any:
+    try:
+        if setting.parse == "int":
+            return int(raw)
+        if setting.parse == "float":
+            return float(raw)
+        if setting.parse == "bool":
+            lowered = raw.strip().lower()
+            if lowered in _BOOL_TRUE:
+                return True
+            if lowered in _BOOL_FALSE:
+                return False
+            raise ValueError(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}{setting.name}={raw!r} is not a valid {setting.parse}; "
+            f"fix the environment variable ({setting.help})"
+        ) from None
+    return raw
+
+
+def defaults() -> dict[str, Any]:
+    """The built-in default of every setting."""
+    return {s.name: s.default for s in SETTINGS}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Settings present as ``LIPASSESS_*`` environment variables, parsed."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(ENV_PREFIX + setting.name)
+        if raw is not None:
+            found[setting.name] = _parse(setting, raw)
+    return found
+
+
+def from_instance_file(instance_path: Path) -> dict[str, Any]:
+    """UPPERCASE names from ``instance/config.py``, if that file exists."""
+    path = instance_path / "config.py"
+    if not path.is_file():
+        return {}
+    namespace: dict[str, Any] = {}
+    try:
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102
+    except Exception as exc:  # a broken config file must say where it is
+        raise ConfigurationError(f"{path}: cannot read instance config ({exc}); fix or remove it") from exc
+    return {k: v for k, v in namespace.items() if k.isupper()}
+
+
+def default_database_url(instance_path: Path) -> str:
+    """The embedded default: a SQLite file in the instance folder."""
+    return f"sqlite:///{instance_path / 'lipassess.sqlite3'}"
+
+
+def resolve(
+    instance_path: Path,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Merge defaults, instance file, environment and overrides; check the result."""
+    config = defaults()
+    config.update(from_instance_file(instance_path))
+    config.update(from_environment(environ))
+    config.update(overrides or {})
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = default_database_url(instance_path)
+    check(config)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = INSECURE_SECRET
+    return config
+
+
+def check(config: Mapping[str, Any]) -> None:
+    """Refuse configurations the service cannot safely run with."""
+    env = config.get("ENV")
+    if env not in ("development", "production", "testing"):
+        raise ConfigurationError(
+            f"{ENV_PREFIX}ENV={env!r} is not known; use 'development' or 'production'"
+        )
+    if env == "production":
+        secret = config.get("SECRET_KEY") or ""
+        if len(secret) < 32 or secret == INSECURE_SECRET:
+            raise ConfigurationError(
+                f"{ENV_PREFIX}SECRET_KEY must be set to at least 32 random characters in "
+                "production; generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+    url = str(config.get("DATABASE_URL") or "")
+    scheme = url.split(":", 1)[0].split("+", 1)[0]
+    if scheme not in ("sqlite", "postgresql"):
+        raise ConfigurationError(
+            f"{ENV_PREFIX}DATABASE_URL scheme {scheme!r} is not supported; use "
+            "'sqlite:///path/file.sqlite3' or 'postgresql+psycopg://user@host:5432/dbname'"
+        )
+
+
+def profile_field_map(spec: str) -> dict[str, str]:
+    """Parse ``MOODLE_PROFILE_FIELDS`` ("shortname=field,...") into a dict."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in (spec or "").split(","))):
+        moodle_name, sep, field = part.partition("=")
+        if not sep or not moodle_name.strip() or not field.strip():
+            raise ConfigurationError(
+                f"{ENV_PREFIX}MOODLE_PROFILE_FIELDS entry {part!r} must look like 'shortname=field'"
+            )
+        mapping[moodle_name.strip()] = field.strip()
+    return mapping

@@ -1,0 +1,366 @@
+"""SQLAlchemy models: the one schema every part of lipassess reads and writes.
+
+Identity rules worth knowing:
+
+* A participant is one Moodle user (``moodle_user_id`` is unique), whether they
+  arrive through the web-service sync, an LTI launch or both; ``pseudonym`` is a
+  stable random code used in every export instead of the name.
+* A cohort is one Moodle course (``moodle_course_id`` is unique).
+* A wave is one sitting of a cohort (``pre``, ``post``, ``retro_pre``,
+  ``followup``); it presents one or more instrument versions in order (the post
+  wave shows the behaviour scale, its retrospective-pre form and the reaction
+  survey). One response per participant and wave; answers are keyed by
+  instrument version and item.
+* Nothing a participant answered is ever deleted by a sync: unenrolment and
+  suspension only change the enrolment's status.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from lipassess.store.types import UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I look-alikes
+
+
+def new_pseudonym() -> str:
+    """A random, stable participant code such as ``P-7KQ3M9XA`` (40 bits)."""
+    return "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(8))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class WaveKind(enum.StrEnum):
+    PRE = "pre"
+    POST = "post"
+    RETRO_PRE = "retro_pre"
+    FOLLOWUP = "followup"
+
+
+class EnrolmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    UNENROLLED = "unenrolled"
+
+
+class ResponseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class StaffRole(enum.StrEnum):
+    ADMIN = "admin"
+    EVALUATOR = "evaluator"
+    MANAGER = "manager"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, validate_strings=True, length=20,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Program(TimestampMixin, Base):
+    """A training program (e.g. LIP), grouping its cohorts."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    moodle_category_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+
+    cohorts: Mapped[list[Cohort]] = relationship(back_populates="program")
+
+
+class Cohort(TimestampMixin, Base):
+    """One cohort of the program, which is one Moodle course."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    moodle_course_id: Mapped[int] = mapped_column(Integer, unique=True)
+    shortname: Mapped[str] = mapped_column(String(255), unique=True)
+    fullname: Mapped[str] = mapped_column(String(1333))
+    idnumber: Mapped[str | None] = mapped_column(String(100))
+    start_at: Mapped[datetime | None]
+    end_at: Mapped[datetime | None]
+    synced_at: Mapped[datetime | None]
+
+    program: Mapped[Program | None] = relationship(back_populates="cohorts")
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort")
+    waves: Mapped[list[Wave]] = relationship(back_populates="cohort", order_by="Wave.opens_at")
+
+
+class Participant(TimestampMixin, Base):
+    """A person who answers surveys: one Moodle user."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moodle_user_id: Mapped[int] = mapped_column(Integer, unique=True)
+    pseudonym: Mapped[str] = mapped_column(String(16), unique=True, default=new_pseudonym)
+    username: Mapped[str | None] = mapped_column(String(100))
+    idnumber: Mapped[str | None] = mapped_column(String(255))
+    firstname: Mapped[str | None] = mapped_column(String(255))
+    lastname: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(10), default="km")
+    ministry: Mapped[str | None] = mapped_column(String(1333))
+    province: Mapped[str | None] = mapped_column(String(1333))
+    extra_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    withdrawn_at: Mapped[datetime | None]
+    synced_at: Mapped[datetime | None]
+
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="participant")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.firstname, self.lastname) if p)
+
+
+class Enrolment(TimestampMixin, Base):
+    """A participant's place in a cohort; never deleted, only its status changes."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("participant_id", "cohort_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    role: Mapped[str] = mapped_column(String(100), default="student")
+    status: Mapped[EnrolmentStatus] = mapped_column(
+        _enum(EnrolmentStatus, "enrolment_status"), default=EnrolmentStatus.ACTIVE
+    )
+    groups: Mapped[list[Any]] = mapped_column(default=list)
+
+    participant: Mapped[Participant] = relationship(back_populates="enrolments")
+    cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
+
+
+class GradeItem(TimestampMixin, Base):
+    """A gradebook column of a cohort's Moodle course (``itemtype='course'`` is the total)."""
+
+    __tablename__ = "grade_items"
+    __table_args__ = (UniqueConstraint("cohort_id", "moodle_item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    moodle_item_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(1333))
+    itemtype: Mapped[str] = mapped_column(String(30))
+    itemmodule: Mapped[str | None] = mapped_column(String(50))
+    grade_min: Mapped[float | None] = mapped_column(Float)
+    grade_max: Mapped[float | None] = mapped_column(Float)
+
+
+class Grade(TimestampMixin, Base):
+    """One participant's grade in one grade item; ``raw`` is None when ungraded."""
+
+    __tablename__ = "grades"
+    __table_args__ = (UniqueConstraint("grade_item_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grade_item_id: Mapped[int] = mapped_column(ForeignKey("grade_items.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    raw: Mapped[float | None] = mapped_column(Float)
+    percentage: Mapped[float | None] = mapped_column(Float)
+    graded_at: Mapped[datetime | None]
+
+
+class Completion(TimestampMixin, Base):
+    """Moodle course completion of one participant in one cohort."""
+
+    __tablename__ = "completions"
+    __table_args__ = (UniqueConstraint("cohort_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    completed_at: Mapped[datetime | None]
+
+
+class InstrumentVersion(Base):
+    """A stored instrument definition; identified by the hash of its content, never edited."""
+
+    __tablename__ = "instrument_versions"
+    __table_args__ = (UniqueConstraint("instrument_key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_key: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(50))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Wave(TimestampMixin, Base):
+    """One sitting of a cohort: pre, post, retro_pre or followup, with its open window."""
+
+    __tablename__ = "waves"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "kind"),
+        CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at",
+                        name="closes_after_opens"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    kind: Mapped[WaveKind] = mapped_column(_enum(WaveKind, "wave_kind"))
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]  # when dispatch actually opened it
+
+    cohort: Mapped[Cohort] = relationship(back_populates="waves")
+    instruments: Mapped[list[WaveInstrument]] = relationship(
+        back_populates="wave", order_by="WaveInstrument.position", cascade="all, delete-orphan"
+    )
+
+
+class WaveInstrument(Base):
+    """The instrument versions a wave presents, in order."""
+
+    __tablename__ = "wave_instruments"
+    __table_args__ = (UniqueConstraint("wave_id", "instrument_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"))
+    instrument_version_id: Mapped[int] = mapped_column(ForeignKey("instrument_versions.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    wave: Mapped[Wave] = relationship(back_populates="instruments")
+    instrument_version: Mapped[InstrumentVersion] = relationship()
+
+
+class Invitation(TimestampMixin, Base):
+    """A participant's personal link to one wave; only the token's hash is stored."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("wave_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Message(TimestampMixin, Base):
+    """One message (invitation or reminder) sent, or to be sent, through Moodle messaging."""
+
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("invitation_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"))
+    kind: Mapped[str] = mapped_column(String(30))  # invitation, reminder_1, reminder_2 ...
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
+    language: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str | None] = mapped_column(Text)
+    moodle_message_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+
+
+class Response(TimestampMixin, Base):
+    """A participant's answers to one wave: a draft until submitted, then frozen."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("participant_id", "wave_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"))
+    status: Mapped[ResponseStatus] = mapped_column(
+        _enum(ResponseStatus, "response_status"), default=ResponseStatus.DRAFT
+    )
+    language: Mapped[str] = mapped_column(String(10), default="km")
+    channel: Mapped[str] = mapped_column(String(20), default="link")  # link, lti, import
+    consent_at: Mapped[datetime | None]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Base):
+    """One item answer: a number for scale items, text for free-text items."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("response_id", "instrument_version_id", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"))
+    instrument_version_id: Mapped[int] = mapped_column(ForeignKey("instrument_versions.id"))
+    item_key: Mapped[str] = mapped_column(String(100))
+    value_number: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class StaffUser(TimestampMixin, Base):
+    """An evaluator, manager or admin who signs in to the staff pages or the API."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEvent(Base):
+    """Who did what, when: staff actions, exports with names, submissions."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

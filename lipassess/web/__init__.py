@@ -1,0 +1,17 @@
+"""Web layer: blueprints and the one table that maps errors to HTTP."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+
+
+def register_web(app: Flask) -> None:
+    """Attach CSRF protection, every blueprint and the error handlers."""
+    from lipassess.web import errors, main
+
+    csrf.init_app(app)
+    app.register_blueprint(main.bp)
+    errors.init_app(app)

@@ -1,0 +1,78 @@
+"""One table from exceptions to HTTP status; JSON for the API, a page for people.
+
+API errors always have the shape ``{"code", "status", "message", "errors"}``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lipassess.errors import (
+    Conflict,
+    Gone,
+    InsufficientData,
+    InvalidInput,
+    LipassessError,
+    NotFound,
+    PermissionDenied,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[LipassessError], int] = {
+    InvalidInput: 400,
+    PermissionDenied: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Gone: 410,
+    InsufficientData: 422,
+}
+
+
+def status_for(exc: LipassessError) -> int:
+    """The HTTP status of a domain error: the most specific entry of the table, else 500."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 500
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(code: str, status: int, message: str, errors: dict | None = None) -> Response:
+    """The JSON body for the API, a plain page for people."""
+    if wants_json():
+        body = {"code": code, "status": status, "message": message, "errors": errors or {}}
+        response = jsonify(body)
+        response.status_code = status
+        return response
+    html = render_template("error.html", status=status, message=message, errors=errors or {})
+    return Response(html, status=status, mimetype="text/html")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(LipassessError)
+    def _domain_error(exc: LipassessError) -> Response:
+        status = status_for(exc)
+        if status >= 500:
+            log.error("unexpected domain error: %s", exc)
+        return error_response(exc.code, status, exc.message, exc.errors)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError) -> Response:
+        return error_response(
+            "csrf_failed", 400,
+            "This form has expired or was not sent from this site. Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error_response(code, status, exc.description or exc.name)

@@ -1,0 +1,192 @@
+"""Shared fixtures: a fresh app and database per test, on SQLite and (when asked) PostgreSQL.
+
+Tests that take the ``backend`` fixture (directly or through ``app``) run on
+SQLite; those marked ``@pytest.mark.postgres`` run on PostgreSQL too when
+``LIPASSESS_TEST_POSTGRES_URL`` is set (CI sets it, and sets
+``LIPASSESS_REQUIRE_POSTGRES=1`` so that an unreachable server fails the run
+instead of silently skipping).
+
+Each test session gets its own PostgreSQL schema with a random name, so several
+runs can share one server; the schema is dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from lipassess import create_app
+from lipassess.store import migrate
+from lipassess.store.database import make_engine
+from lipassess.store.models import Base
+
+POSTGRES_URL = os.environ.get("LIPASSESS_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("LIPASSESS_REQUIRE_POSTGRES") == "1"
+_postgres_runs = {"count": 0}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    backends = ["sqlite"]
+    if metafunc.definition.get_closest_marker("postgres") and (POSTGRES_URL or REQUIRE_POSTGRES):
+        backends.append("postgresql")
+    metafunc.parametrize("backend", backends, indirect=True)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if REQUIRE_POSTGRES and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "LIPASSESS_REQUIRE_POSTGRES=1 but LIPASSESS_TEST_POSTGRES_URL is not set"
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if REQUIRE_POSTGRES and session.testscollected and _postgres_runs["count"] == 0:
+        print("\nerror: LIPASSESS_REQUIRE_POSTGRES=1 but no test ran on PostgreSQL")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, migrated to head."""
+    if not POSTGRES_URL:
+        pytest.fail("LIPASSESS_TEST_POSTGRES_URL is not set")
+    schema = "t_" + secrets.token_hex(6)
+    admin = create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"))
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - turned into a clear failure
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}")
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    url_text = url.render_as_string(hide_password=False)
+    engine = make_engine(url_text)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url_text
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once; each test copies it."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database for one test."""
+    if backend == "sqlite":
+        target = tmp_path / "lipassess.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        yield f"sqlite:///{target}"
+        return
+    _postgres_runs["count"] += 1
+    url = request.getfixturevalue("postgres_schema_url")
+    yield url
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path):  # noqa: ANN201
+    application = create_app(
+        {
+            "ENV": "testing",
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    yield application
+    from lipassess import db
+
+    db.engine_for(application).dispose()
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):  # noqa: ANN001, ANN201
+    """A store session inside an app context; the test commits when it wants to."""
+    from lipassess import db
+
+    with app.app_context():
+        s = db.session_factory(app)()
+        yield s
+        s.rollback()
+        s.close()
+
+
+class CliResult:
+    def __init__(self, exit_code: int, out: str, err: str) -> None:
+        self.exit_code, self.out, self.err = exit_code, out, err
+
+    def __repr__(self) -> str:
+        return f"CliResult(exit_code={self.exit_code}, out={self.out!r}, err={self.err!r})"
+
+
+@pytest.fixture
+def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):  # noqa: ANN201
+    """Run ``lipassess ARGS`` in-process against the test database; returns exit code and output."""
+    from lipassess.cli import main
+    from lipassess.cli.context import cli_app
+
+    monkeypatch.setenv("LIPASSESS_DATABASE_URL", database_url)
+    monkeypatch.setenv("LIPASSESS_ENV", "testing")
+    monkeypatch.delenv("LIPASSESS_SECRET_KEY", raising=False)
+
+    def run(*args: str, stdin: str | None = None) -> CliResult:
+        import io
+        import sys
+
+        _dispose_cli_app()
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        code = 0
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    def _dispose_cli_app() -> None:
+        from lipassess import db
+
+        if cli_app.cache_info().currsize:
+            db.engine_for(cli_app()).dispose()
+        cli_app.cache_clear()
+
+    yield run
+    _dispose_cli_app()
