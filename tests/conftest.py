@@ -137,14 +137,17 @@ def client(app):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def session(app):  # noqa: ANN001, ANN201
-    """A store session inside an app context; the test commits when it wants to."""
+    """A store session of the test's database; the test commits when it wants to.
+
+    No app context is held open: requests made by the test client must get their own
+    (Flask reuses an already pushed app context, and with it ``g``).
+    """
     from lipassess import db
 
-    with app.app_context():
-        s = db.session_factory(app)()
-        yield s
-        s.rollback()
-        s.close()
+    s = db.session_factory(app)()
+    yield s
+    s.rollback()
+    s.close()
 
 
 class CliResult:

@@ -10,8 +10,9 @@ csrf = CSRFProtect()
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import errors, main
+    from lipassess.web import auth, errors, main
 
     csrf.init_app(app)
     app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
     errors.init_app(app)
