@@ -280,14 +280,14 @@ def icc(
     ss_rows = k * float(np.sum((x.mean(axis=1) - grand) ** 2))
     ss_cols = n * float(np.sum((x.mean(axis=0) - grand) ** 2))
     ss_error = max(ss_total - ss_rows - ss_cols, 0.0)
-    msr = ss_rows / (n - 1)
-    msc = ss_cols / (k - 1)
-    mse = ss_error / ((n - 1) * (k - 1))
-    msw = (ss_cols + ss_error) / (n * (k - 1))
     # Relative size check: sums of squares of integer data can leave ~1e-13 residue.
     if ss_error <= 1e-12 * max(ss_total, 1.0):
-        mse = 0.0
-        msw = ss_cols / (n * (k - 1))
+        ss_error = 0.0
+    # numpy scalars so that 0/0 gives NaN (and x/0 inf) instead of ZeroDivisionError
+    msr = np.float64(ss_rows / (n - 1))
+    msc = np.float64(ss_cols / (k - 1))
+    mse = np.float64(ss_error / ((n - 1) * (k - 1)))
+    msw = np.float64((ss_cols + ss_error) / (n * (k - 1)))
 
     if ss_total == 0:
         notes.append("Every rating is identical: the ICCs are undefined (NaN).")
@@ -308,8 +308,8 @@ def icc(
         icc1k = (msr - msw) / msr
         icc2k = (msr - mse) / (msr + (msc - mse) / n)
         icc3k = (msr - mse) / msr
-        f1 = np.float64(msr) / msw
-        f3 = np.float64(msr) / mse
+        f1 = msr / msw
+        f3 = msr / mse
         p1 = float(stats.f.sf(f1, df1, df_w))
         p3 = float(stats.f.sf(f3, df1, df_e))
 
@@ -318,7 +318,7 @@ def icc(
         f3_low = f3 / stats.f.ppf(1 - alpha / 2, df1, df_e)
         f3_high = f3 * stats.f.ppf(1 - alpha / 2, df_e, df1)
 
-        fj = np.float64(msc) / mse
+        fj = msc / mse
         vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
         vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
         v = vn / vd
@@ -374,10 +374,10 @@ def icc(
         n_raters=k,
         n_dropped=dropped,
         ci=level,
-        ms_targets=msr,
-        ms_raters=msc,
-        ms_error=mse,
-        ms_within=msw,
+        ms_targets=float(msr),
+        ms_raters=float(msc),
+        ms_error=float(mse),
+        ms_within=float(msw),
         forms=tuple(forms),
         method=METHOD,
         notes=tuple(notes),

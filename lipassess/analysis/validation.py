@@ -166,14 +166,14 @@ def numeric_frame(
         )
     bounds = check_scale(scale)
     names = list(data.columns) if columns is None else list(columns)
-    if len(set(names)) != len(names):
-        repeated = sorted({str(n) for n in names if names.count(n) > 1})
-        raise InvalidInput(f"The {what}s {', '.join(repeated)} are listed more than once.")
     if data.columns.has_duplicates:
         repeated = sorted({str(n) for n in data.columns[data.columns.duplicated()]})
         raise InvalidInput(
             f"The data have more than one column named {', '.join(repeated)}; rename them."
         )
+    if len(set(names)) != len(names):
+        repeated = sorted({str(n) for n in names if names.count(n) > 1})
+        raise InvalidInput(f"The {what}s {', '.join(repeated)} are listed more than once.")
     missing = [str(n) for n in names if n not in data.columns]
     if missing:
         raise InvalidInput(

@@ -262,9 +262,7 @@ def test_feldt_interval_covers_true_alpha_about_95_percent():
     true_alpha = k * rho / (1 + (k - 1) * rho)
     covered = 0
     for _ in range(reps):
-        z = rng.standard_normal((n, 1)) * loading + rng.standard_normal((n, k)) * math.sqrt(
-            1 - rho
-        )
+        z = rng.standard_normal((n, 1)) * loading + rng.standard_normal((n, k)) * math.sqrt(1 - rho)
         r = reliability(pd.DataFrame(z), scale=None)
         covered += r.alpha_ci_low <= true_alpha <= r.alpha_ci_high
     assert 0.93 <= covered / reps <= 0.97
