@@ -270,7 +270,11 @@ def reliability(
         psych::alpha.ci(a$total$raw_alpha, nrow(x), ncol(x))  # Feldt CI
 
     psych::alpha uses pairwise correlations by default; with missing answers
-    call it on ``na.omit(items)`` to compare. Zero-variance items do not raise:
+    call it on ``na.omit(items)`` to compare. pingouin's ``cronbach_alpha``
+    gives the same alpha and Feldt CI but deletes pairwise by default and
+    rounds the CI to three decimals; we follow R (``na.omit`` + psych): one
+    well-defined sample for every figure, and full precision (rounding is the
+    reports' job). Zero-variance items do not raise:
     the figures that cannot be computed are NaN and ``notes`` says why.
 
     References
