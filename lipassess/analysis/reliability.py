@@ -341,7 +341,7 @@ def reliability(
             "Every item has the same answer from everyone: no reliability can be computed."
         )
     elif constant.any():
-        flat = ", ".join(n_ for n_, c in zip(names, constant, strict=True) if c)
+        flat = ", ".join(name for name, c in zip(names, constant, strict=True) if c)
         notes.append(
             f"Item {flat} has the same answer from everyone (zero variance): its r_drop, "
             "the correlations, alpha_standardized, average_r and omega_total are NaN."
@@ -377,16 +377,12 @@ def reliability(
             alpha_drop = np.full(k, np.nan)
             notes.append("alpha_if_deleted is NaN: with two items, one item alone has no alpha.")
 
-    omega, loadings = (
-        _omega(cov, names, constant, notes)
-        if np.isfinite(alpha)
-        else (
-            float("nan"),
-            np.full(k, np.nan),
-        )
-    )
+    if np.isfinite(alpha):
+        omega, loadings = _omega(cov, names, constant, notes)
+    else:
+        omega, loadings = float("nan"), np.full(k, np.nan)
 
-    negative = [n_ for n_, r in zip(names, r_drop, strict=True) if r < 0]
+    negative = [name for name, r in zip(names, r_drop, strict=True) if r < 0]
     if negative:
         notes.append(
             f"Item {', '.join(negative)} correlates negatively with the rest of the scale; "
