@@ -362,7 +362,9 @@ def _not_found(
     function: str, said: str, moodle_message: str, common: dict[str, Any]
 ) -> MoodleNotFound:
     table = _TABLE.search(moodle_message)
-    what = f"no {table.group(1)} with the id given" if table else "no record with the id given"
+    # Moodle names the table ("course", "groups", "cohort"): one row of it is missing.
+    noun = table.group(1).removesuffix("s") if table else "record"
+    what = f"no {noun} with the id given"
     return MoodleNotFound(
         f"{function}: {said}. Moodle has {what}: check the id (it may have been deleted).",
         **common,
