@@ -115,12 +115,13 @@ def paged_answer(rows: Sequence[Mapping[str, Any]], options: Mapping[str, str]) 
 
 @dataclass(frozen=True)
 class Call:
-    """One request the stub received (token left out of ``params``)."""
+    """One request the stub received (token left out of ``params``; ``body`` is raw)."""
 
     function: str
     params: Params
     token: str | None
     query: Params
+    body: str = ""
 
     @property
     def form(self) -> dict[str, str]:
@@ -327,7 +328,7 @@ class MoodleStub:
             for key, value in form
             if key not in ("wstoken", "wsfunction", "moodlewsrestformat")
         ]
-        call = Call(function=function, params=params, token=token, query=query)
+        call = Call(function=function, params=params, token=token, query=query, body=text)
         with self._lock:
             self.calls.append(call)
             if token != self.token:
