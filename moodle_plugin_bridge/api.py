@@ -58,6 +58,7 @@ from moodle_plugin_bridge.records import (
     load_grade_report,
     load_message_results,
     load_site_info,
+    load_user_langs,
     load_users,
 )
 from moodle_plugin_bridge.site import REQUIRED_FUNCTIONS, SiteCheck, check_site
@@ -335,9 +336,19 @@ class MoodleAPI:
                 suspended |= {row["id"] for row in page if isinstance(row, Mapping) and "id" in row}
             users = [dataclasses.replace(u, suspended=u.id in suspended) for u in users]
         if with_lang and users:
-            langs = {user.id: user.lang for user in self.users_by_id([u.id for u in users])}
+            langs = self._user_langs([u.id for u in users])
             users = [dataclasses.replace(u, lang=langs.get(u.id)) for u in users]
         return RecordList(items=tuple(users))
+
+    def _user_langs(self, ids: list[int]) -> dict[int, str | None]:
+        function = "core_user_get_users_by_field"
+        langs: dict[int, str | None] = {}
+        for batch in split_batches(
+            ids, key="values", fixed={"field": "id"}, max_input_vars=self.max_input_vars
+        ):
+            answer = self._call(function, {"field": "id", "values": batch}, read=True)
+            langs.update(load_user_langs(function, answer))
+        return langs
 
     def users_by_id(self, ids: Iterable[int]) -> RecordList[User]:
         """Site profiles (with ``lang`` and custom fields) of users, batched under max_input_vars.

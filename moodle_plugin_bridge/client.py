@@ -83,7 +83,7 @@ class MoodleClient(MoodleAPI):
         Makes the sessions of worker threads (``course_completion``), one per
         thread, because ``requests.Session`` is not guaranteed thread-safe.
     timeout
-        ``(connect, read)`` seconds, applied to every request.
+        ``(connect, read)`` seconds (or one number for both), applied to every request.
     max_retries
         Retries of a read after a transport error (0 disables them).
     backoff
@@ -95,6 +95,12 @@ class MoodleClient(MoodleAPI):
         below it (see :mod:`moodle_plugin_bridge.params`).
     service
         Shortname of the external service, named in administrators' fixes.
+
+    Notes
+    -----
+    Share a client between threads only through the methods that manage their
+    own worker sessions (:meth:`course_completion`); otherwise give each thread
+    its own client, as ``requests.Session`` is not guaranteed thread-safe.
     """
 
     def __init__(
@@ -104,7 +110,7 @@ class MoodleClient(MoodleAPI):
         *,
         session: requests.Session | None = None,
         session_factory: Callable[[], requests.Session] = requests.Session,
-        timeout: tuple[float, float] = (5, 30),
+        timeout: float | tuple[float, float] = (5, 30),
         max_retries: int = 3,
         backoff: Backoff | None = None,
         sleep: Callable[[float], Any] = time.sleep,
@@ -122,6 +128,9 @@ class MoodleClient(MoodleAPI):
             raise ValueError("the Moodle web-service token is empty")
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        connect, read = (timeout, timeout) if isinstance(timeout, (int, float)) else timeout
+        if not connect > 0 or not read > 0:
+            raise ValueError("timeouts must be positive seconds: a call without one can hang")
         self._base_url = base_url.rstrip("/")
         self._url = self._base_url + ENDPOINT
         self._token = token
@@ -129,7 +138,7 @@ class MoodleClient(MoodleAPI):
         self._session_factory = session_factory
         self._owns_session = session is None
         self._session = session if session is not None else session_factory()
-        self.timeout = timeout
+        self.timeout: tuple[float, float] = (connect, read)
         self.max_retries = max_retries
         self.backoff = backoff if backoff is not None else Backoff()
         self._sleep = sleep

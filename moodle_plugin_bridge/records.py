@@ -39,10 +39,17 @@ class RecordMixin:
     """``to_dict()`` (JSON-safe) and ``summary()`` for the frozen records."""
 
     __slots__ = ()
+    _computed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field as plain JSON values: datetimes as ISO 8601, tuples as lists."""
-        return {f.name: _json_safe(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        """Every field (and computed property) as plain JSON values.
+
+        Datetimes become ISO 8601 strings, tuples lists, mappings dicts.
+        """
+        data = {f.name: _json_safe(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        for name in self._computed:
+            data[name] = _json_safe(getattr(self, name))
+        return data
 
     def summary(self) -> str:
         """One line per scalar field, for people."""
@@ -55,6 +62,8 @@ class RecordMixin:
 
 
 def _json_safe(value: Any) -> Any:
+    if isinstance(value, RecordMixin):
+        return value.to_dict()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _json_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, datetime):
@@ -229,6 +238,8 @@ class GradeItem(RecordMixin):
     differ between users ("aggregate only non-empty grades").
     """
 
+    _computed = ("percentage",)
+
     id: int
     itemtype: str
     itemname: str | None
@@ -294,6 +305,8 @@ class CourseCompletion(RecordMixin):
     ``aggregation`` is Moodle's: 1 = all criteria required, 2 = any.
     """
 
+    _computed = ("time_completed",)
+
     course_id: int
     user_id: int
     completed: bool
@@ -348,6 +361,8 @@ class MessageResult(RecordMixin):
     text: str | None = None
     timecreated: datetime | None = None
     conversationid: int | None = None
+
+    _computed = ("ok",)
 
     @property
     def ok(self) -> bool:
@@ -493,6 +508,11 @@ class UserSchema(_UserFieldsSchema):
     def make(self, data: dict[str, Any], **_: Any) -> User:
         data["customfields"] = _custom_fields(data["customfields"])
         return User(**data)
+
+
+class _UserLangSchema(_Base):
+    id = fields.Integer(required=True)
+    lang = _opt_str()
 
 
 class GradeItemSchema(_Base):
@@ -644,6 +664,12 @@ def load_enrolled_users(function: str, body: Any) -> tuple[EnrolledUser, ...]:
 def load_users(function: str, body: Any) -> tuple[User, ...]:
     """Load ``core_user_get_users_by_field`` (a bare list of users)."""
     return tuple(_load(function, UserSchema(many=True), body, expect=list))
+
+
+def load_user_langs(function: str, body: Any) -> dict[int, str | None]:
+    """Only ``id -> lang`` from ``core_user_get_users_by_field`` (cheaper than ``load_users``)."""
+    rows = _load(function, _UserLangSchema(many=True), body, expect=list)
+    return {row["id"]: row["lang"] for row in rows}
 
 
 def load_grade_report(function: str, body: Any) -> RecordList[UserGrades]:

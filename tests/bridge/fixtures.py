@@ -113,6 +113,30 @@ def paged_answer(rows: Sequence[Mapping[str, Any]], options: Mapping[str, str]) 
     return selected
 
 
+def scale_rows(
+    rows: Sequence[Mapping[str, Any]], n: int, *, first_id: int = 1000
+) -> list[dict[str, Any]]:
+    """``n`` user rows made by cycling through recorded ``rows`` with fresh identities.
+
+    For benchmarks of large courses: every row keeps the recorded shape and
+    values (names, Khmer text, custom fields, roles, groups) and only ``id``
+    becomes ``first_id + i``; ``username``, ``email`` and ``idnumber`` (when
+    present) get a ``-i`` suffix so they stay unique.
+    """
+    scaled = []
+    for i in range(n):
+        row = json.loads(json.dumps(rows[i % len(rows)]))
+        row["id"] = first_id + i
+        for key in ("username", "idnumber"):
+            if row.get(key):
+                row[key] = f"{row[key]}-{i}"
+        if row.get("email"):
+            local, _, domain = row["email"].partition("@")
+            row["email"] = f"{local}-{i}@{domain}"
+        scaled.append(row)
+    return scaled
+
+
 @dataclass(frozen=True)
 class Call:
     """One request the stub received (token left out of ``params``; ``body`` is raw)."""
@@ -272,16 +296,21 @@ class MoodleStub:
         return self
 
     def add_users_by_id(
-        self, listing: str = "core_user_get_users__invalid_criteria_key_returns_all.json"
+        self,
+        listing: str = "core_user_get_users__invalid_criteria_key_returns_all.json",
+        *,
+        users: Sequence[Mapping[str, Any]] | None = None,
     ) -> MoodleStub:
         """Answer ``core_user_get_users_by_field`` with ``field=id`` from a recorded user listing.
 
         The default listing is ``core_user_get_users`` answering with all 47 users;
         its user objects are identical to ``core_user_get_users_by_field``'s
-        (checked in ``test_fixtures.py``). Unknown ids are left out, as Moodle does.
+        (checked in ``test_fixtures.py``). ``users`` replaces the listing (e.g.
+        :func:`scale_rows` of it). Unknown ids are left out, as Moodle does.
         """
-        body = load_fixture(listing)
-        users = body["users"] if isinstance(body, Mapping) else body
+        if users is None:
+            body = load_fixture(listing)
+            users = body["users"] if isinstance(body, Mapping) else body
 
         def answer(call: Call) -> Answer:
             wanted = {value for key, value in call.params if key.startswith("values[")}

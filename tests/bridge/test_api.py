@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -34,7 +33,7 @@ from tests.bridge.fixtures import (
     project,
 )
 
-PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
+PHNOM_PENH = timezone(timedelta(hours=7))  # Asia/Phnom_Penh: UTC+7 all year, no DST
 C6 = "core_enrol_get_enrolled_users__c6.json"
 C6_SUSPENDED = "core_enrol_get_enrolled_users__c6_onlysuspended.json"
 HFD = "core_enrol_get_enrolled_users__hfd.json"

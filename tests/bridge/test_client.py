@@ -153,13 +153,20 @@ def test_each_client_owns_its_session_and_closes_only_its_own() -> None:
 
 
 @pytest.mark.parametrize(
-    ("base_url", "token"),
-    [("", TOKEN), ("ftp://lms.example.org", TOKEN), ("lms.example.org", TOKEN),
-     ("https://lms.example.org/?x=1", TOKEN), (BASE_URL, ""), (BASE_URL, "   ")],
+    ("base_url", "token", "extra"),
+    [("", TOKEN, {}), ("ftp://lms.example.org", TOKEN, {}), ("lms.example.org", TOKEN, {}),
+     ("https://lms.example.org/?x=1", TOKEN, {}), (BASE_URL, "", {}), (BASE_URL, "   ", {}),
+     (BASE_URL, TOKEN, {"timeout": 0}), (BASE_URL, TOKEN, {"timeout": (5, None)}),
+     (BASE_URL, TOKEN, {"max_retries": -1})],
 )  # fmt: skip
-def test_bad_configuration_is_refused(base_url: str, token: str) -> None:
-    with pytest.raises(ValueError):
-        MoodleClient(base_url, token)
+def test_bad_configuration_is_refused(base_url: str, token: str, extra: dict[str, Any]) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        MoodleClient(base_url, token, **extra)
+
+
+def test_one_number_is_both_timeouts() -> None:
+    with MoodleClient(BASE_URL, TOKEN, timeout=12) as moodle:
+        assert moodle.timeout == (12, 12)
 
 
 def test_a_call_over_max_input_vars_is_refused_before_sending(stub: MoodleStub) -> None:

@@ -382,6 +382,21 @@ def test_404_is_a_protocol_error_pointing_at_the_base_url(
     assert len(stub.calls) == 1
 
 
+def test_a_redirect_is_not_followed_and_names_the_target(
+    client: MoodleClient, stub: MoodleStub
+) -> None:
+    # Following a redirect would turn the POST into a GET and drop the token and parameters.
+    stub.add_json(
+        "core_webservice_get_site_info",
+        b"",
+        status=301,
+        headers={"Location": "https://127.0.0.1:8080/webservice/rest/server.php"},
+    )
+    with pytest.raises(MoodleProtocolError, match="HTTP 301 to https://127.0.0.1:8080/"):
+        client.site_info()
+    assert len(stub.calls) == 1
+
+
 # ---------------------------------------------------------------- protocol rows
 
 

@@ -21,6 +21,7 @@ from tests.bridge.fixtures import (
     paged_answer,
     project,
     recorded_params,
+    scale_rows,
 )
 
 C6 = "core_enrol_get_enrolled_users__c6.json"
@@ -95,3 +96,16 @@ def rsps_post(params: list[tuple[str, str]]) -> object:
         timeout=5,
     )
     return json.loads(response.content)
+
+
+def test_scaled_rows_keep_the_recorded_shape_with_fresh_identities() -> None:
+    rows = load_fixture(C6)
+    scaled = scale_rows(rows, 40, first_id=5000)
+    assert [row["id"] for row in scaled] == list(range(5000, 5040))
+    assert len({row["username"] for row in scaled}) == 40
+    for i, row in enumerate(scaled):
+        original = rows[i % len(rows)]
+        assert list(row) == list(original)
+        assert row["customfields"] == original["customfields"]
+        assert row["fullname"] == original["fullname"]
+    assert rows[0]["id"] == 9  # the recorded rows are left untouched
