@@ -387,6 +387,9 @@ class MoodleAPI:
         maps to ``None`` and is listed in ``not_enrolled`` instead of failing the
         course. Any other error stops the remaining requests and is raised.
 
+        Pass the participants Moodle tracks for completion (students): Moodle
+        refuses the question for other users, and such an error fails the call.
+
         Each worker thread uses its own ``requests.Session`` (from the client's
         ``session_factory``), closed when the method returns.
         """

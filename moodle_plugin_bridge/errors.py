@@ -198,8 +198,12 @@ class MoodleAccessError(MoodleError):
         self.capability = capability
 
 
-class MoodleFunctionUnavailable(MoodleError):
-    """The function is not in the token's external service, or not in this Moodle at all."""
+class MoodleFunctionUnavailable(MoodleAccessError):
+    """The function is not in the token's external service, or not in this Moodle at all.
+
+    A kind of :class:`MoodleAccessError` (Moodle's ``accessexception``): both are
+    fixed by a Moodle administrator, not by retrying.
+    """
 
     kind = "function_unavailable"
 

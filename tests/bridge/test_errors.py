@@ -465,3 +465,22 @@ def test_missing_required_field_is_a_protocol_error_naming_function_and_field(
     assert caught.value.field == "usergrades[2].gradeitems[1].grademax"
     assert caught.value.function == "gradereport_user_get_grade_items"
     assert "'usergrades[2].gradeitems[1].grademax'" in caught.value.message
+
+
+def test_error_kinds_form_a_small_hierarchy() -> None:
+    kinds = [
+        MoodleAuthError,
+        MoodleAccessError,
+        MoodleFunctionUnavailable,
+        MoodleInvalidParameter,
+        MoodleNotFound,
+        MoodleNotEnrolled,
+        MoodleTransportError,
+        MoodleProtocolError,
+    ]
+    assert all(issubclass(kind, MoodleError) for kind in kinds)
+    # Both are fixed by a Moodle administrator: one except clause catches both.
+    assert issubclass(MoodleFunctionUnavailable, MoodleAccessError)
+    assert issubclass(MoodleNotEnrolled, MoodleNotFound)
+    assert [k.default_retryable for k in kinds].count(True) == 1
+    assert len({k.kind for k in kinds}) == len(kinds)
