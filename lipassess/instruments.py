@@ -484,6 +484,8 @@ def _yaml_message(exc: yaml.YAMLError, kind: str) -> str:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     detail = f"{problem} ({context})" if context else problem
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        return f"{where}{kind}: {detail}"
     return f"{where}{kind}: {detail}; check the indentation and quote texts containing ': '"
 
 
@@ -613,7 +615,7 @@ class _ScaleSchema(_Base):
             if lo <= value <= hi:
                 code_errors[i] = {"value": [
                     f"missing code {value} lies inside the scale {lo}..{hi}; use a value "
-                    f"outside it (e.g. {hi + 4 if hi < 5 else 99})"
+                    f"outside it (e.g. {9 if hi < 9 else 99})"
                 ]}
             elif value in codes:
                 code_errors[i] = {"value": [f"missing code {value} is given twice"]}
