@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from lipassess.errors import InvalidInput
 from lipassess.instruments import (
     bundled_instruments_dir,
     instrument_files,
@@ -14,7 +15,6 @@ from lipassess.instruments import (
     validate_path,
 )
 
-EXIT_PROBLEMS = 2
 HASH_PREFIX = 12
 
 
@@ -25,8 +25,7 @@ def instruments_group() -> None:
 
 @instruments_group.command("validate")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.pass_context
-def validate_command(ctx: click.Context, path: Path | None) -> None:
+def validate_command(path: Path | None) -> None:
     """Check an instrument file, or every *.yaml in a directory (default: the bundled ones).
 
     Prints one line per file (ok, with id, version and hash prefix) and one
@@ -46,13 +45,14 @@ def validate_command(ctx: click.Context, path: Path | None) -> None:
     for problem in problems:
         click.echo(f"problem: {problem}")
     if problems:
+        # Raised rather than ctx.exit(2): lipassess.cli.main turns it into one
+        # "error: ..." line and exit status 2.
         files = len(with_problems)
-        click.echo(
+        raise InvalidInput(
             f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
-            f"{files} file{'s' if files != 1 else ''}; see instruments/FORMAT.md",
-            err=True,
+            f"{files} file{'s' if files != 1 else ''}; fix them as the lines above say "
+            "(format: instruments/FORMAT.md)"
         )
-        ctx.exit(EXIT_PROBLEMS)
 
 
 @instruments_group.command("list")
