@@ -274,9 +274,9 @@ def _numeric(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     Element checks run only for object columns (inherently Python objects).
     """
     present = column.notna()
-    if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:
+    if pd.api.types.is_bool_dtype(column.dtype):
         return pd.Series(np.nan, index=column.index, dtype="float64"), present
-    if column.dtype == object:
+    if pd.api.types.is_object_dtype(column.dtype):
         is_number = column.map(
             lambda v: isinstance(v, Real) and not isinstance(v, bool | np.bool_)
         ).astype(bool)
@@ -329,9 +329,9 @@ def _check_unscored(instrument: Instrument, frame: pd.DataFrame) -> None:
         if item.type == "yes_no":
             allowed = [0, 1]
             what = "1 (yes) or 0 (no)"
-            if isinstance(column.dtype, pd.BooleanDtype) or column.dtype == bool:
+            if pd.api.types.is_bool_dtype(column.dtype):
                 continue
-            if column.dtype == object:
+            if pd.api.types.is_object_dtype(column.dtype):
                 column = column.map(
                     lambda v: int(v) if isinstance(v, bool | np.bool_) else v
                 )
@@ -342,6 +342,87 @@ def _check_unscored(instrument: Instrument, frame: pd.DataFrame) -> None:
         bad = not_number | (present & ~values.isin(allowed))
         if bad.any():
             raise InvalidInput(f"{where}: answers must be {what}; {_first_bad(column, bad)}")
+
+
+_NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
+
+
+def _is_plain_numeric(column: pd.Series) -> bool:
+    """Integer or float columns (numpy or pandas nullable), which convert without checks."""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return False
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        return True
+    # Object columns holding only numbers (and None/NaN), as built from stored answers.
+    if not pd.api.types.is_object_dtype(dtype):
+        return False
+    return pd.api.types.infer_dtype(column, skipna=True) in _NUMERIC_KINDS
+
+
+def _keyed_matrix(
+    instrument: Instrument, frame: pd.DataFrame, item_ids: list[str]
+) -> np.ndarray:
+    """Likert answers as an (rows x items) float array, codes NaN, reverse keys applied.
+
+    Works on whole arrays; only object columns (Python values) are checked element
+    by element. Raises :class:`InvalidInput` naming the first bad item and row.
+    """
+    n, k = len(frame), len(item_ids)
+    values = np.full((n, k), np.nan)
+    not_number = np.zeros((n, k), dtype=bool)
+    fast = [j for j, c in enumerate(item_ids) if c in frame.columns
+            and _is_plain_numeric(frame[c])]
+    if fast:
+        cols = [item_ids[j] for j in fast]
+        values[:, fast] = frame[cols].to_numpy(dtype="float64", na_value=np.nan)
+    for j, item_id in enumerate(item_ids):
+        if item_id in frame.columns and j not in fast:
+            column_values, column_bad = _numeric(frame[item_id])
+            values[:, j] = column_values.to_numpy(dtype="float64", na_value=np.nan)
+            not_number[:, j] = column_bad.to_numpy(dtype=bool)
+
+    scales = [instrument.scale_of(item_id) for item_id in item_ids]
+    lo = np.array([s.min for s in scales], dtype="float64")
+    hi = np.array([s.max for s in scales], dtype="float64")
+    is_code = np.zeros((n, k), dtype=bool)
+    by_codes: dict[frozenset[int], list[int]] = {}
+    for j, scale in enumerate(scales):
+        if scale.missing_values:
+            by_codes.setdefault(scale.missing_values, []).append(j)
+    for codes, idx in by_codes.items():
+        is_code[:, idx] = np.isin(values[:, idx], sorted(codes))
+    with np.errstate(invalid="ignore"):
+        on_scale = (values >= lo) & (values <= hi) & (values == np.floor(values))
+    bad = not_number | (~np.isnan(values) & ~(on_scale | is_code))
+    if bad.any():
+        j = int(np.flatnonzero(bad.any(axis=0))[0])
+        i = int(np.flatnonzero(bad[:, j])[0])
+        scale, item_id = scales[j], item_ids[j]
+        codes = sorted(scale.missing_values)
+        allowed = f"integers from {scale.min} to {scale.max}"
+        if codes:
+            allowed += f" or missing codes ({', '.join(map(str, codes))})"
+        raise InvalidInput(
+            f"item {item_id!r} of {instrument.id!r}: answers must be {allowed}; "
+            f"row {frame.index[i]!r} has {frame[item_id].iloc[i]!r}"
+        )
+    values = np.where(on_scale, values, np.nan)
+    reverse = np.array([instrument.item(item_id).reverse for item_id in item_ids], dtype=bool)
+    if reverse.any():
+        values[:, reverse] = (lo + hi)[reverse] - values[:, reverse]
+    return values
+
+
+def _wanted_likert(instrument: Instrument, items: Iterable[str] | None) -> list[str]:
+    wanted = [i.id for i in instrument.scored_items] if items is None else list(items)
+    for item_id in wanted:
+        item = instrument.item(item_id)
+        if not item.scored:
+            raise InvalidInput(
+                f"item {item_id!r} is a {item.type} item; only likert items have scale values"
+            )
+    return wanted
 
 
 def reverse_keyed_frame(
@@ -373,37 +454,9 @@ def reverse_keyed_frame(
         one of its missing codes (the message names the item and the row).
     """
     _check_columns(instrument, answers_wide)
-    wanted = [i.id for i in instrument.scored_items] if items is None else list(items)
-    for item_id in wanted:
-        if not instrument.item(item_id).scored:
-            raise InvalidInput(f"item {item_id!r} is a {instrument.item(item_id).type} item; "
-                               "only likert items have scale values")
-    out: dict[str, pd.Series] = {}
-    for item_id in wanted:
-        item = instrument.item(item_id)
-        scale = instrument.scale_of(item)
-        if item_id not in answers_wide.columns:
-            out[item_id] = pd.Series(np.nan, index=answers_wide.index, dtype="float64")
-            continue
-        raw = answers_wide[item_id]
-        values, not_number = _numeric(raw)
-        is_code = values.isin(sorted(scale.missing_values))
-        on_scale = (values >= scale.min) & (values <= scale.max) & (values == np.floor(values))
-        bad = not_number | (raw.notna() & ~(on_scale | is_code))
-        if bad.any():
-            codes = sorted(scale.missing_values)
-            allowed = f"integers from {scale.min} to {scale.max}"
-            if codes:
-                allowed += f" or missing codes ({', '.join(map(str, codes))})"
-            raise InvalidInput(
-                f"item {item_id!r} of {instrument.id!r}: answers must be {allowed}; "
-                f"{_first_bad(raw, bad)}"
-            )
-        values = values.where(on_scale)
-        if item.reverse:
-            values = scale.min + scale.max - values
-        out[item_id] = values
-    return pd.DataFrame(out, index=answers_wide.index, columns=wanted, dtype="float64")
+    wanted = _wanted_likert(instrument, items)
+    values = _keyed_matrix(instrument, answers_wide, wanted)
+    return pd.DataFrame(values, index=answers_wide.index, columns=wanted, dtype="float64")
 
 
 def score_frame(
@@ -436,24 +489,26 @@ def score_frame(
     InvalidInput
         An unknown column or an invalid value (the message names item and row).
     """
-    keyed = reverse_keyed_frame(instrument, answers_wide)
+    _check_columns(instrument, answers_wide)
+    likert = _wanted_likert(instrument, None)
+    keyed = _keyed_matrix(instrument, answers_wide, likert)
     _check_unscored(instrument, answers_wide)
+    position = {item_id: j for j, item_id in enumerate(likert)}
     share = instrument.scoring.min_share_answered
     groups: list[tuple[str, list[str]]] = [(s.id, list(s.items)) for s in instrument.subscales]
     if instrument.scoring.total:
-        groups.append((TOTAL, [i.id for i in instrument.scored_items]))
-    result: dict[str, pd.Series] = {}
+        groups.append((TOTAL, likert))
+    n = len(answers_wide)
+    result: dict[str, np.ndarray] = {}
     for name, members in groups:
-        block = keyed[members]
-        answered = block.notna().sum(axis=1)
-        mean = block.mean(axis=1, skipna=True)
-        result[name] = mean.where(answered >= min_answered(share, len(members)))
+        block = keyed[:, [position[m] for m in members]]
+        answered = (~np.isnan(block)).sum(axis=1)
+        total = np.nansum(block, axis=1)
+        enough = answered >= min_answered(share, len(members))
+        result[name] = np.divide(total, answered, out=np.full(n, np.nan), where=enough)
         if counts:
             result[f"{name}_answered"] = answered.astype("int64")
     columns = [name for name, _ in groups]
     if counts:
         columns = [c for name in columns for c in (name, f"{name}_answered")]
-    frame = pd.DataFrame(result, index=answers_wide.index, columns=columns)
-    for name, _ in groups:
-        frame[name] = frame[name].astype("float64")
-    return frame
+    return pd.DataFrame(result, index=answers_wide.index, columns=columns)

@@ -257,3 +257,22 @@ def test_score_frame_agrees_with_score_response_row_by_row(inst):
 def test_empty_frame_gives_empty_scores(inst):
     scored = score_frame(inst, pd.DataFrame(columns=list(FULL)))
     assert scored.shape == (0, 3)
+
+
+def test_score_frame_object_columns_of_numbers_and_none(inst):
+    # As built from stored answers: Python ints/floats with None for unanswered.
+    frame = pd.DataFrame([FULL, dict(FULL, A5=None, B4=None)], dtype=object)
+    scored = score_frame(inst, frame)
+    # row 2: a = (5+5+4+4)/4 = 4.5; b 3/4 -> NaN
+    assert_allclose(scored.to_numpy(), [[4.2, 2.5, 31 / 9], [4.5, np.nan, np.nan]])
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series([True, False], dtype=bool),
+    pd.Series([True, None], dtype="boolean"),
+    pd.Series([True, 3], dtype=object),
+])
+def test_score_frame_refuses_booleans_in_likert_columns(inst, column):
+    frame = pd.DataFrame({"A1": column, "A2": [1, 2]})
+    with pytest.raises(InvalidInput, match="item 'A1'.*row 0"):
+        score_frame(inst, frame)
