@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,12 @@ def test_load_instruments_needs_a_directory(tmp_path):
 
 def test_bundled_dir_is_the_checkout_instruments_folder():
     assert bundled_instruments_dir() == REPO / "instruments"
+
+
+def test_bundled_dir_falls_back_to_package_data(tmp_path, monkeypatch):
+    # As in an installed wheel: no checkout `instruments/FORMAT.md` next to the package.
+    import lipassess.instruments as module
+
+    monkeypatch.setattr(module, "__file__", str(tmp_path / "site" / "lipassess" / "x.py"))
+    expected = Path(str(resources.files("lipassess") / "bundled_instruments"))
+    assert bundled_instruments_dir() == expected
