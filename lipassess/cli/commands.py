@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lipassess.cli.db import db_group
+from lipassess.cli.instruments import instruments_group
 from lipassess.cli.serve import serve
 from lipassess.cli.staff import staff_group
 
@@ -16,5 +17,6 @@ def cli() -> None:
 
 
 cli.add_command(db_group)
+cli.add_command(instruments_group)
 cli.add_command(staff_group)
 cli.add_command(serve)
