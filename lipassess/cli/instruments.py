@@ -78,3 +78,46 @@ def list_command(directory: Path | None) -> None:
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@instruments_group.command("register")
+@click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False))
+def register_command(path: Path | None) -> None:
+    """Store every instrument of PATH (default: the configured folder) in the database.
+
+    Idempotent: a definition already stored (same content hash) is left alone.
+    A changed file whose version already has answers is refused: give it a new
+    version label.
+    """
+    from lipassess.cli.context import cli_app, transaction
+    from lipassess.services import instruments as instrument_store
+
+    directory = path or instrument_store.instruments_dir(cli_app().config)
+    with transaction() as session:
+        versions = instrument_store.register_directory(session, directory, actor="cli")
+        lines = [f"stored: {v.instrument_key} {v.version} ({v.content_hash[:HASH_PREFIX]})" for v in versions]
+    for line in lines:
+        click.echo(line)
+
+
+@instruments_group.command("stored")
+def stored_command() -> None:
+    """List the instrument versions stored in the database, with their answer counts."""
+    from sqlalchemy import func, select
+
+    from lipassess.cli.context import transaction
+    from lipassess.store.models import Answer, InstrumentVersion
+
+    with transaction() as session:
+        rows = session.execute(
+            select(InstrumentVersion.instrument_key, InstrumentVersion.version,
+                   InstrumentVersion.content_hash, func.count(Answer.id))
+            .outerjoin(Answer, Answer.instrument_version_id == InstrumentVersion.id)
+            .group_by(InstrumentVersion.id)
+            .order_by(InstrumentVersion.instrument_key, InstrumentVersion.version)
+        ).all()
+    if not rows:
+        click.echo("no instruments stored yet; run 'lipassess instruments register'")
+        return
+    for key, version, content_hash, answers in rows:
+        click.echo(f"{key}  {version}  {content_hash[:HASH_PREFIX]}  {answers} answers")
