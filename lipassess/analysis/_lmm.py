@@ -87,7 +87,7 @@ class MixedModelResult(ResultMixin):
     contrasts : tuple of WaveContrast
         Each later wave minus the first.
     f, df1, df2, p_value : float
-        Omnibus F test of the wave effect (Satterthwaite, as lmerTest's anova).
+        Omnibus F test of the wave effect (Satterthwaite, as ``anova()`` of lmerTest).
     ci : float
         Confidence level of the intervals.
     method : str
@@ -364,11 +364,9 @@ def fit_random_intercept(
             )
         )
     contrasts = []
-    rows = []
     for j in range(1, k):
         lvec = np.zeros(k)
         lvec[0], lvec[j] = -1.0, 1.0
-        rows.append(lvec)
         est = float(lvec @ beta)
         se = math.sqrt(float(lvec @ cov @ lvec))
         df = _satterthwaite(lvec, cov, jac, a_cov)
@@ -387,7 +385,7 @@ def fit_random_intercept(
                 ci_high=est + half,
             )
         )
-    f, df2 = _omnibus(np.array(rows), beta, cov, jac, a_cov)
+    f, df2 = _omnibus(_anova_contrasts(suff.wave_counts), beta, cov, jac, a_cov)
     df1 = k - 1
     var_b = gamma * sigma2
     return MixedModelResult(
@@ -408,6 +406,27 @@ def fit_random_intercept(
         method="REML (profiled, closed form); Satterthwaite df as lmerTest",
         notes=tuple(notes),
     )
+
+
+def _anova_contrasts(counts: np.ndarray) -> np.ndarray:
+    """The wave rows of lmerTest's type I/III contrast matrix, in cell-means coding.
+
+    lmerTest builds L from the normalised Doolittle (unit LDL') factorisation
+    of X'X for the treatment-coded design and keeps the rows of the wave
+    terms. The Satterthwaite denominator df of a multi-df F test depends on
+    that basis, so we use the same one to get the same df.
+    """
+    k = counts.size
+    xtx = np.zeros((k, k))
+    xtx[0, 0] = counts.sum()
+    xtx[0, 1:] = xtx[1:, 0] = counts[1:]
+    xtx[np.arange(1, k), np.arange(1, k)] = counts[1:]
+    chol = np.linalg.cholesky(xtx)
+    upper = (chol / np.diag(chol)).T
+    # beta_treatment = A mu, with A mapping cell means to (mu_1, mu_j - mu_1).
+    to_trt = np.eye(k)
+    to_trt[1:, 0] = -1.0
+    return upper[1:] @ to_trt
 
 
 def _omnibus(
