@@ -67,3 +67,6 @@ cat("==== waves_sim.csv (mixed model only)\n")
 sim <- read.csv("data/waves_sim.csv")
 complete_case(sim)
 mixed(sim)
+
+cat("==== holm\n")
+print(p.adjust(c(0.01, 0.04, 0.03, 0.005, NA), "holm"))
