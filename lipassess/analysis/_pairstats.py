@@ -46,6 +46,7 @@ def noncentral_t_ci(t: float, df: float, ci: float) -> tuple[float, float]:
     limit is the ncp with ``P(T <= t | ncp) = 1 - alpha/2``, the upper one the
     ncp with ``P(T <= t | ncp) = alpha/2``. Same as ``MBESS::conf.limits.nct``
     and the CI of ``effectsize::cohens_d`` (which finds it with ``optim``).
+    Returns NaNs when the distribution cannot be evaluated that far out.
     """
     if not (math.isfinite(t) and df > 0):
         return math.nan, math.nan
@@ -67,7 +68,11 @@ def noncentral_t_ci(t: float, df: float, ci: float) -> tuple[float, float]:
             hi += spread
         return float(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12, maxiter=200))
 
-    return limit(1.0 - alpha / 2.0), limit(alpha / 2.0)
+    try:
+        return limit(1.0 - alpha / 2.0), limit(alpha / 2.0)
+    except (ValueError, RuntimeError):
+        # The noncentral t cdf is not computable this far out (tiny df, huge t).
+        return math.nan, math.nan
 
 
 @lru_cache(maxsize=64)

@@ -149,6 +149,8 @@ def paired_arrays(
         md_lo, md_hi = mean_diff - tcrit * se, mean_diff + tcrit * se
         d_z = mean_diff / sd_diff
         ncp_lo, ncp_hi = noncentral_t_ci(t, df, ci)
+        if math.isnan(ncp_lo):
+            notes.append("the noncentral-t CIs of d_z and d_av could not be computed (t too large)")
         d_z_lo, d_z_hi = ncp_lo / math.sqrt(n), ncp_hi / math.sqrt(n)
     else:
         t = d_z = d_z_lo = d_z_hi = math.nan

@@ -199,6 +199,13 @@ def test_constant_change_keeps_d_av_but_not_d_z() -> None:
     assert_allclose(res.d_av, 0.58554004376912, rtol=1e-13)
 
 
+def test_extreme_t_with_two_pairs_gives_nan_ci_with_reason() -> None:
+    res = paired([1.0, 2.0], [1000.0, 1001.001])
+    assert res.d_z > 1e6
+    assert math.isnan(res.d_z_ci_low) and math.isnan(res.d_av_ci_high)
+    assert any("could not be computed" in n for n in res.notes)
+
+
 @pytest.mark.parametrize(
     ("pre", "post", "message"),
     [
