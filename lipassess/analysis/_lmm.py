@@ -142,22 +142,33 @@ def _cols(*values: float) -> str:
 
 
 class _Sufficient:
-    """Per-cluster-size sums of a wide score matrix with NaN for missing waves."""
+    """Per-cluster-size sums of a wide score matrix with NaN for missing waves.
+
+    With :math:`v(s) = 1 / (s (1 + s\\gamma))`, the REML pieces are
+    :math:`\\sigma^2 X'V^{-1}X = W + \\sum_s v(s) A_s`,
+    :math:`\\sigma^2 X'V^{-1}y = u_w + \\sum_s v(s) b_s` and
+    :math:`\\sigma^2 y'V^{-1}y = q_w + \\sum_s v(s) q_s`, where the ``w``
+    terms are within-participant sums computed once from deviations around
+    each participant's mean. Writing them this way (rather than as
+    :math:`D - \\sum_s w(s) A_s`) avoids cancellation when the participant
+    variance dwarfs the residual one. Scores are centred on their wave means
+    first; the shift lies in the column space of X, so only the estimated
+    means change, and they are shifted back.
+    """
 
     def __init__(self, y: np.ndarray) -> None:
         observed = ~np.isnan(y)
         sizes_all = observed.sum(axis=1)
         keep = sizes_all > 0
-        observed, y0 = observed[keep], np.where(observed, y, 0.0)[keep]
-        sizes_all = sizes_all[keep]
-        cluster_sum = y0.sum(axis=1)
+        observed, sizes_all = observed[keep], sizes_all[keep]
+        self.shift = np.nanmean(y[keep], axis=0)
+        yc = np.where(observed, y[keep] - self.shift, 0.0)
+        cluster_sum = yc.sum(axis=1)
+        dev = np.where(observed, yc - (cluster_sum / sizes_all)[:, None], 0.0)
         self.k = y.shape[1]
         self.n_participants = int(keep.sum())
         self.n_complete = int((sizes_all == self.k).sum())
         self.n_obs = int(sizes_all.sum())
-        self.wave_counts = observed.sum(axis=0).astype(float)
-        self.wave_sums = y0.sum(axis=0)
-        self.yy = float((y0 * y0).sum())
         sizes = np.unique(sizes_all)
         obs_f = observed.astype(float)
         self.sizes = sizes.astype(float)
@@ -173,25 +184,32 @@ class _Sufficient:
             self.a[i] = o.T @ o
             self.b[i] = o.T @ cs
             self.q[i] = cs @ cs
+        self.wave_counts = obs_f.sum(axis=0)
+        self.within_mat = np.diag(self.wave_counts) - np.einsum(
+            "s,sij->ij", 1.0 / self.sizes, self.a
+        )
+        self.within_vec = dev.sum(axis=0)
+        self.within_ss = float((dev * dev).sum())
+        self.total_ss = float((yc * yc).sum())
 
     def weights(self, gamma: float, order: int = 0) -> np.ndarray:
-        """d^order/dgamma^order of w(s) = gamma / (1 + s gamma) for each cluster size s."""
+        """d^order/dgamma^order of v(s) = 1 / (s (1 + s gamma)) for each cluster size s."""
         den = 1.0 + self.sizes * gamma
         if order == 0:
-            return gamma / den
+            return 1.0 / (self.sizes * den)
         if order == 1:
-            return 1.0 / den**2
-        return -2.0 * self.sizes / den**3
+            return -1.0 / den**2
+        return 2.0 * self.sizes / den**3
 
-    def system(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-        """(sigma^2 X'V^-1 X, sigma^2 X'V^-1 y, sigma^2 y'V^-1 y) for weights w (or derivatives)."""
-        mat = np.diag(self.wave_counts) - np.einsum("s,sij->ij", w, self.a)
-        vec = self.wave_sums - w @ self.b
-        return mat, vec, self.yy - float(w @ self.q)
+    def system(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """(sigma^2 X'V^-1 X, sigma^2 X'V^-1 y, sigma^2 y'V^-1 y) for weights v."""
+        mat = self.within_mat + np.einsum("s,sij->ij", v, self.a)
+        vec = self.within_vec + v @ self.b
+        return mat, vec, self.within_ss + float(v @ self.q)
 
-    def d_system(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-        """Derivatives of :meth:`system` given derivatives w of the weights."""
-        return -np.einsum("s,sij->ij", w, self.a), -(w @ self.b), -float(w @ self.q)
+    def d_system(self, dv: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """Derivatives of :meth:`system` given derivatives dv of the weights."""
+        return np.einsum("s,sij->ij", dv, self.a), dv @ self.b, float(dv @ self.q)
 
 
 def _profiled(suff: _Sufficient, gamma: float) -> tuple[float, np.ndarray, float, np.ndarray]:
@@ -325,20 +343,32 @@ def fit_random_intercept(
         notes.append(
             f"{incomplete} participant(s) with a missing wave kept (their other waves count)"
         )
-    _, _, rss0, _ = _profiled(suff, 0.0)
-    if not rss0 > 1e-12 * max(suff.yy, 1.0):
+    if not suff.total_ss > 0.0:
         notes.append(
             "every score equals its wave mean (no variation left): the mixed model is undefined"
         )
         return _empty(suff, waves, ci, notes)
+    if not suff.within_ss > 1e-12 * suff.total_ss:
+        notes.append(
+            "no variation left once participants and waves are accounted for (every "
+            "participant changed by exactly the average change): the mixed model is undefined"
+        )
+        return _empty(suff, waves, ci, notes)
 
     gamma = _fit_gamma(suff)
-    crit, beta, rss, mat = _profiled(suff, gamma)
+    crit, beta_c, rss, mat = _profiled(suff, gamma)
     n_p = suff.n_obs - k
     sigma2 = rss / n_p
+    if not sigma2 > 1e-12 * suff.total_ss / suff.n_obs:
+        notes.append(
+            "no variation left once participants and waves are accounted for (every "
+            "participant changed by exactly the average change): the mixed model is undefined"
+        )
+        return _empty(suff, waves, ci, notes)
+    beta = beta_c + suff.shift
     mat_inv = np.linalg.inv(mat)
     cov = sigma2 * mat_inv
-    hess, jac = _variance_hessian(suff, gamma, sigma2, mat_inv, beta, rss)
+    hess, jac = _variance_hessian(suff, gamma, sigma2, mat_inv, beta_c, rss)
     if math.sqrt(gamma) < 1e-4:
         notes.append(
             "participant variance estimated at (nearly) zero (singular fit, as lme4 would say)"

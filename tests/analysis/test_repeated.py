@@ -330,3 +330,41 @@ def test_known_effects_are_recovered_by_both_estimates() -> None:
     for c, truth in zip(m.contrasts, (0.4, 0.3), strict=True):
         assert c.ci_low < truth < c.ci_high
     assert res.pairwise[0].mean_diff == pytest.approx(0.4, abs=0.04)
+
+
+def test_mixed_model_is_shift_invariant_with_large_participant_variance() -> None:
+    # Two participants far above the rest: participant variance ~ 1e6 x residual.
+    # R (lmer on the unshifted data): REMLcrit 100.426121668673, VarCorr id
+    # 2.65211041494997e+05, Residual 2.62833284632375e-01; wavefollowup
+    # 0.598267405623546 SE 0.317415747779530 df 9.00000013716792
+    w = pd.DataFrame(
+        {
+            "pre": [1.0, 2.0, 3.0, 4.0, 1000.1, 1000.2],
+            "post": [1.5, 2.5, 3.5, 4.5, 1001.0, 1000.4],
+            "followup": [2.0, 3.0, 4.0, 5.0, np.nan, 999.0],
+        }
+    )
+    for shift in (0.0, 1e6):
+        m = repeated(w + shift).mixed_model
+        assert_allclose(m.reml_criterion, 100.426121668673, rtol=1e-10)
+        assert_allclose(
+            [m.var_participant, m.var_residual],
+            [2.65211041494997e05, 2.62833284632375e-01],
+            rtol=1e-5,
+        )
+        follow = m.contrasts[1]
+        assert_allclose(
+            [follow.estimate, follow.se, follow.df],
+            [0.598267405623546, 0.317415747779530, 9.00000013716792],
+            rtol=1e-6,
+        )
+
+
+def test_perfectly_additive_scores_leave_the_mixed_model_undefined() -> None:
+    w = pd.DataFrame(
+        {"pre": [1.0, 2, 3, 4], "post": [1.5, 2.5, 3.5, 4.5], "followup": [2.0, 3, 4, 5]}
+    )
+    res = repeated(w)
+    assert math.isnan(res.mixed_model.f) and math.isnan(res.f)
+    assert any("no variation left" in n for n in res.mixed_model.notes)
+    assert res.pairwise[0].mean_diff == pytest.approx(0.5)

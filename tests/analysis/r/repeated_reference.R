@@ -70,3 +70,8 @@ mixed(sim)
 
 cat("==== holm\n")
 print(p.adjust(c(0.01, 0.04, 0.03, 0.005, NA), "holm"))
+
+cat("==== large participant variance (shift invariance test)\n")
+big <- data.frame(id = 1:6, pre = c(1, 2, 3, 4, 1000.1, 1000.2), post = c(1.5, 2.5, 3.5, 4.5, 1001, 1000.4),
+                  followup = c(2, 3, 4, 5, NA, 999))
+mixed(big)
