@@ -55,7 +55,10 @@ def noncentral_t_ci(t: float, df: float, ci: float) -> tuple[float, float]:
 
     def limit(target: float) -> float:
         def f(ncp: float) -> float:
-            return float(special.nctdtr(df, ncp, t)) - target
+            value = float(special.nctdtr(df, ncp, t)) - target
+            if math.isnan(value):
+                raise ValueError("noncentral t cdf not computable")
+            return value
 
         lo, hi = t - spread, t + spread
         for _ in range(60):
