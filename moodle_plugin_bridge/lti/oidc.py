@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 
 from moodle_plugin_bridge.lti.errors import LoginRejected, RejectReason
 from moodle_plugin_bridge.lti.platform import PlatformConfig
+from moodle_plugin_bridge.lti.urls import url_under
 
 MAX_PARAM_LENGTH = 2048
 
@@ -82,13 +83,6 @@ def parse_login_initiation(params: Mapping[str, Any]) -> LoginInitiation:
     )
 
 
-def same_origin_prefix(url: str, base_url: str) -> bool:
-    """True when ``url`` is on the tool's own origin and under its base path."""
-    target, base = urlsplit(url), urlsplit(base_url.rstrip("/") + "/")
-    return (target.scheme, target.netloc.lower()) == (base.scheme, base.netloc.lower()) and (
-        target.path + "/").startswith(base.path)
-
-
 def select_platform(initiation: LoginInitiation,
                     find_platforms: Callable[[str], Sequence[PlatformConfig]]) -> PlatformConfig:
     """The registration this initiation belongs to (by issuer, then client id).
@@ -122,7 +116,7 @@ def begin_login(initiation: LoginInitiation, platform: PlatformConfig, *, redire
     platform cannot be made to launch something else in our name.
     Returns ``(auth_url, binding)``.
     """
-    if not same_origin_prefix(initiation.target_link_uri, tool_base_url):
+    if not url_under(initiation.target_link_uri, tool_base_url):
         raise LoginRejected(RejectReason.WRONG_TARGET,
                             f"target_link_uri {initiation.target_link_uri!r} is outside {tool_base_url!r}")
     binding = LoginBinding(state=new_token(), nonce=new_token(), issuer=platform.issuer,

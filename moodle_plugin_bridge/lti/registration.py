@@ -25,6 +25,7 @@ import requests
 
 from moodle_plugin_bridge.lti.claims import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SCOPE_SCORE
 from moodle_plugin_bridge.lti.errors import RegistrationError
+from moodle_plugin_bridge.lti.urls import url_under
 
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
@@ -58,16 +59,11 @@ class RegistrationResult:
     scopes: tuple[str, ...] = ()
 
 
-def _url_under(url: str, prefix: str) -> bool:
-    u, p = urlsplit(url), urlsplit(prefix.rstrip("/") + "/")
-    return (u.scheme, u.netloc.lower()) == (p.scheme, p.netloc.lower()) and (u.path + "/").startswith(p.path)
-
-
 def _required_url(document: Mapping[str, Any], name: str, issuer: str) -> str:
     value = document.get(name)
     if not isinstance(value, str) or not value:
         raise RegistrationError(f"the platform configuration has no {name}")
-    if not _url_under(value, issuer):
+    if not url_under(value, issuer):
         raise RegistrationError(f"{name} {value!r} is not on the issuer's site {issuer!r}")
     return value
 
@@ -83,7 +79,7 @@ def parse_platform_configuration(document: Any, configuration_url: str) -> Platf
     issuer = document.get("issuer")
     if not isinstance(issuer, str) or not issuer:
         raise RegistrationError("the platform configuration has no issuer")
-    if not _url_under(configuration_url, issuer):
+    if not url_under(configuration_url, issuer):
         raise RegistrationError(f"configuration URL {configuration_url!r} is not under the issuer {issuer!r}")
     platform = document.get(PLATFORM_CONFIGURATION)
     platform = platform if isinstance(platform, dict) else {}
