@@ -53,7 +53,7 @@ log = logging.getLogger("lipassess.lti")
 EXTENSION = "lipassess.lti"
 STATE_COOKIE_PREFIX = "lti_state_"
 STATE_MAX_AGE = 600
-STATE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+STATE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 REJECTED_MESSAGE = ("This activity could not be opened. Go back to your Moodle course and open it again; "
                     "if it keeps failing, open it in a new window.")
 DEEP_LINK_SESSION = "lti_deep_link"
