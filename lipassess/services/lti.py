@@ -44,6 +44,7 @@ from lipassess.services.lti_scores import (
     send_pending_scores,
 )
 from lipassess.services.lti_setup import (
+    DEFAULT_KEYS_KEPT,
     add_platform,
     ensure_tool_key,
     find_platforms,
@@ -79,6 +80,7 @@ from moodle_plugin_bridge.lti import (
 )
 
 __all__ = [
+    "DEFAULT_KEYS_KEPT",
     "LaunchResult",
     "ScoreReport",
     "WaveChoice",
