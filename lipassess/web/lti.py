@@ -181,11 +181,12 @@ def launch() -> Response | tuple[str, int]:
     try:
         binding = _binding_for(state)
         verified = lti_service.verify_launch(db, request.form.get("id_token", ""), binding=binding, keys=_keys(),
-                                             now=now)
+                                             now=now, leeway=int(current_app.config.get("LTI_CLOCK_SKEW", 60)))
+        # A verified launch starts a new identity in this browser, whatever it leads to.
+        session.clear()
         result = lti_service.resolve_launch(db, verified, now=now)
     except LaunchRejected as exc:
         return _rejected("launch", exc)
-    session.clear()
     if result.role == "staff":
         response = _staff_landing(result, verified)
     else:

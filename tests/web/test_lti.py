@@ -432,3 +432,27 @@ def test_recorded_moodle_launch_post_is_read_and_checked_to_the_end(app, client,
         mock.get(JWKS_URL, json=recorded("platform_jwks.json"))
         response = client.post("/lti/launch", data=fields)
     assert response.status_code == 400 and "rejected: expired (" in caplog.text
+
+
+def test_a_verified_launch_ends_the_previous_sign_in_even_when_it_leads_nowhere(client, world, moodle,
+                                                                                 probe) -> None:
+    cohort_id = world["cohort"].id
+    state, nonce = start_login(client)
+    launch(client, PLATFORM.instructor_claims(nonce=nonce, now=now()), state)
+    assert client.get(f"/staff/cohort/{cohort_id}").status_code == 200
+    state, nonce = start_login(client)
+    claims = PLATFORM.learner_claims(nonce=nonce, now=now())
+    claims[CLAIM_CONTEXT] = {**claims[CLAIM_CONTEXT], "id": "77"}
+    claims["https://purl.imsglobal.org/spec/lti/claim/lis"] = {}
+    claims["https://purl.imsglobal.org/spec/lti/claim/custom"] = {}
+    assert launch(client, claims, state).status_code == 404
+    assert client.get(f"/staff/cohort/{cohort_id}").status_code == 302
+
+
+@pytest.mark.parametrize(("skew", "status"), [(None, 200), (0, 400)])
+def test_clock_skew_is_configurable(app, client, world, moodle, skew, status) -> None:
+    if skew is not None:
+        app.config["LTI_CLOCK_SKEW"] = skew
+    state, nonce = start_login(client)
+    claims = PLATFORM.learner_claims(nonce=nonce, now=now() - 70)  # expired 10 s ago; default skew is 60 s
+    assert launch(client, claims, state).status_code == status
