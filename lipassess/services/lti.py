@@ -27,14 +27,16 @@ administrators get the staff view of that cohort, never a survey.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lipassess.errors import NotFound, PermissionDenied
+from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.services import audit
 from lipassess.services.lti_scores import (
     ScoreReport,
@@ -61,6 +63,7 @@ from lipassess.store.models import (
     EnrolmentStatus,
     LtiLaunch,
     LtiNonce,
+    LtiPlatform,
     LtiResourceLink,
     Participant,
     Response,
@@ -70,17 +73,36 @@ from lipassess.store.models import (
 )
 from lipassess.store.types import utcnow
 from moodle_plugin_bridge.lti import (
+    DeepLinkingError,
+    DeepLinkingSettings,
     JwksCache,
     LaunchClaims,
     LaunchRejected,
     LoginBinding,
+    LoginRejected,
     RejectReason,
+    ResourceLinkItem,
     ValidatedLaunch,
+    begin_login,
+    deep_linking_response,
+    parse_login_initiation,
     validate_launch,
 )
+from moodle_plugin_bridge.lti.oidc import select_platform
 
 __all__ = [
+    "DEEP_LINK_TITLES",
     "DEFAULT_KEYS_KEPT",
+    "DeepLinkingSettings",
+    "JwksCache",
+    "LaunchRejected",
+    "LoginBinding",
+    "LoginRejected",
+    "RejectReason",
+    "ValidatedLaunch",
+    "deep_linking_answer",
+    "deep_linking_waves",
+    "start_login",
     "LaunchResult",
     "ScoreReport",
     "WaveChoice",
@@ -114,7 +136,23 @@ _WAVE_ALIASES = {"pre": WaveKind.PRE, "post": WaveKind.POST, "followup": WaveKin
                  "follow-up": WaveKind.FOLLOWUP, "follow_up": WaveKind.FOLLOWUP, "retro_pre": WaveKind.RETRO_PRE}
 
 
-# --- verification -----------------------------------------------------------------------------
+# --- login and verification -----------------------------------------------------------------------------
+
+
+def launch_url(tool_base_url: str) -> str:
+    """Where the platform posts id_tokens: the tool's redirect URI and launch URL."""
+    return tool_base_url.rstrip("/") + "/lti/launch"
+
+
+def start_login(session: Session, params: Mapping[str, Any], *, tool_base_url: str) -> tuple[str, LoginBinding]:
+    """Answer an OIDC login initiation: the platform auth URL to redirect to, and the binding to keep.
+
+    Raises :class:`LoginRejected` for missing or odd parameters, an unknown
+    issuer, client id or deployment, or a target outside this tool.
+    """
+    initiation = parse_login_initiation(params)
+    platform = select_platform(initiation, lambda issuer: find_platforms(session, issuer))
+    return begin_login(initiation, platform, redirect_uri=launch_url(tool_base_url), tool_base_url=tool_base_url)
 
 
 def consume_nonce(session: Session, nonce: str, expires_at: int) -> bool:
@@ -385,3 +423,46 @@ def resolve_launch(session: Session, launch: ValidatedLaunch, *, now: datetime |
     return LaunchResult(role="learner", cohort=cohort, moodle_user_id=user_id, display_name=name,
                         participant=participant, participant_created=created, link=link, choice=choice,
                         language=participant.language)
+
+
+# --- deep linking -----------------------------------------------------------------------------
+
+DEEP_LINK_TITLES: dict[WaveKind, str] = {
+    WaveKind.PRE: "Leadership survey - before the course",
+    WaveKind.POST: "Leadership survey - end of the course",
+    WaveKind.FOLLOWUP: "Leadership survey - six months after the course",
+}
+
+
+def deep_linking_waves(session: Session, cohort_id: int) -> tuple[Cohort, dict[WaveKind, Wave]]:
+    """The cohort a teacher is placing activities in, and its scheduled waves by kind."""
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound("This cohort no longer exists in lipassess; open 'Select content' again from Moodle.")
+    return cohort, {w.kind: w for w in session.scalars(select(Wave).where(Wave.cohort_id == cohort_id))}
+
+
+def deep_linking_answer(session: Session, *, platform_id: int, deployment_id: str, settings: Mapping[str, Any],
+                        kinds: Sequence[WaveKind], tool_base_url: str, now: datetime | None = None) -> tuple[str, str]:
+    """Sign the deep-linking response placing one activity per chosen wave; returns (return URL, JWT).
+
+    Each activity launches this tool with custom parameter ``wave`` and has a
+    gradebook column out of 1, which completion scores fill.
+    """
+    if not kinds:
+        raise InvalidInput("Choose at least one survey to add.")
+    platform = session.get(LtiPlatform, platform_id)
+    if platform is None:
+        raise PermissionDenied("This Moodle site is no longer registered in lipassess; ask the administrator.")
+    dl_settings = DeepLinkingSettings.from_dict(settings)
+    items = [ResourceLinkItem(title=DEEP_LINK_TITLES[kind], url=launch_url(tool_base_url), custom={"wave": kind.value},
+                              score_maximum=1, resource_id=f"lipassess-{kind.value}", tag="lipassess")
+             for kind in kinds]
+    try:
+        token = deep_linking_response(
+            key=ensure_tool_key(session), client_id=platform.client_id, platform_issuer=platform.issuer,
+            deployment_id=deployment_id, settings=dl_settings, items=items,
+            now=int((now or utcnow()).timestamp()))
+    except DeepLinkingError as exc:
+        raise InvalidInput(f"Moodle cannot take this choice: {exc}. Choose one survey at a time.") from exc
+    return dl_settings.deep_link_return_url, token

@@ -22,30 +22,24 @@ from zoneinfo import ZoneInfo
 import requests
 from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, session, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lipassess.db import get_session
-from lipassess.errors import InvalidInput, PermissionDenied
+from lipassess.errors import PermissionDenied
 from lipassess.services import lti as lti_service
-from lipassess.store.models import Cohort, LtiPlatform, Wave, WaveKind
-from lipassess.store.types import utcnow
-from lipassess.web import csrf
-from lipassess.web.cookies import cookie_attributes
-from moodle_plugin_bridge.lti import (
-    DeepLinkingError,
-    DeepLinkingSettings,
+from lipassess.services.lti import (
     JwksCache,
     LaunchRejected,
     LoginBinding,
     LoginRejected,
     RejectReason,
-    ResourceLinkItem,
-    begin_login,
-    deep_linking_response,
-    parse_login_initiation,
+    ValidatedLaunch,
 )
-from moodle_plugin_bridge.lti.oidc import select_platform
+from lipassess.store.models import WaveKind
+from lipassess.store.types import utcnow
+from lipassess.web import csrf
+from lipassess.web.auth import SESSION_LTI_STAFF, login_lti_staff
+from lipassess.web.cookies import cookie_attributes
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 log = logging.getLogger("lipassess.lti")
@@ -60,12 +54,6 @@ DEEP_LINK_SESSION = "lti_deep_link"
 SITE_TIMEZONE = ZoneInfo("Asia/Phnom_Penh")  # the Moodle site's and the participants' time zone
 SURVEY_ENDPOINT = "survey.wave_form"
 STAFF_ENDPOINT = "staff.cohort"
-
-WAVE_ITEMS: dict[WaveKind, str] = {
-    WaveKind.PRE: "Leadership survey - before the course",
-    WaveKind.POST: "Leadership survey - end of the course",
-    WaveKind.FOLLOWUP: "Leadership survey - six months after the course",
-}
 
 
 def init_app(app: Flask) -> None:
@@ -96,10 +84,6 @@ def _base_url() -> str:
     return str(current_app.config["BASE_URL"]).rstrip("/")
 
 
-def _launch_url() -> str:
-    return _base_url() + "/lti/launch"
-
-
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="lipassess.lti.state")
 
@@ -124,10 +108,8 @@ def login() -> Response | tuple[str, int]:
     params = {name: request.values.get(name) for name in
               ("iss", "login_hint", "target_link_uri", "client_id", "lti_deployment_id", "lti_message_hint")}
     try:
-        initiation = parse_login_initiation({k: v for k, v in params.items() if v is not None})
-        platform = select_platform(initiation, lambda issuer: lti_service.find_platforms(get_session(), issuer))
-        auth_url, binding = begin_login(initiation, platform, redirect_uri=_launch_url(),
-                                        tool_base_url=_base_url())
+        auth_url, binding = lti_service.start_login(get_session(), {k: v for k, v in params.items() if v is not None},
+                                                    tool_base_url=_base_url())
     except LoginRejected as exc:
         return _rejected("login", exc)
     response = redirect(auth_url, code=302)
@@ -194,7 +176,7 @@ def launch() -> Response | tuple[str, int]:
     return _forget_state(response, state)
 
 
-def _learner_landing(result: lti_service.LaunchResult, verified: Any) -> Response:
+def _learner_landing(result: lti_service.LaunchResult, verified: ValidatedLaunch) -> Response:
     claims = verified.claims
     choice = result.choice
     session["participant_id"] = result.participant.id
@@ -215,9 +197,7 @@ def _learner_landing(result: lti_service.LaunchResult, verified: Any) -> Respons
                  return_url=claims.return_url)
 
 
-def _staff_landing(result: lti_service.LaunchResult, verified: Any) -> Response:
-    from lipassess.web.auth import login_lti_staff
-
+def _staff_landing(result: lti_service.LaunchResult, verified: ValidatedLaunch) -> Response:
     login_lti_staff(cohort_id=result.cohort.id, display_name=result.display_name,
                     moodle_user_id=result.moodle_user_id)
     claims = verified.claims
@@ -243,7 +223,7 @@ def _page(template: str, **context: Any) -> Response:
 
 def _deep_link_context() -> dict[str, Any]:
     context = session.get(DEEP_LINK_SESSION)
-    staff = session.get("lti_staff")
+    staff = session.get(SESSION_LTI_STAFF)
     if not context or not staff or staff.get("cohort_id") != context.get("cohort_id"):
         raise PermissionDenied("Open 'Select content' for lipassess from your Moodle course first.")
     return context
@@ -253,37 +233,23 @@ def _deep_link_context() -> dict[str, Any]:
 def deep_link() -> str:
     """The teacher picks which waves to place as activities in the course."""
     context = _deep_link_context()
-    db = get_session()
-    cohort = db.get(Cohort, context["cohort_id"])
-    waves = {w.kind: w for w in db.scalars(select(Wave).where(Wave.cohort_id == cohort.id))}
-    settings = DeepLinkingSettings.from_dict(context["settings"])
-    return render_template("lti/deep_link.html", cohort=cohort, choices=WAVE_ITEMS, waves=waves,
-                           multiple=settings.accept_multiple, lang="en")
+    cohort, waves = lti_service.deep_linking_waves(get_session(), context["cohort_id"])
+    multiple = lti_service.DeepLinkingSettings.from_dict(context["settings"]).accept_multiple
+    return render_template("lti/deep_link.html", cohort=cohort, choices=lti_service.DEEP_LINK_TITLES, waves=waves,
+                           multiple=multiple, lang="en")
 
 
 @bp.post("/deep-link")
 def deep_link_submit() -> Response:
     """Sign the chosen items and post them back to Moodle (auto-submitted form)."""
     context = _deep_link_context()
-    chosen = [WaveKind(v) for v in request.form.getlist("wave") if v in {k.value for k in WAVE_ITEMS}]
-    if not chosen:
-        raise InvalidInput("Choose at least one survey to add.")
-    db = get_session()
-    platform = db.get(LtiPlatform, context["platform_id"])
-    if platform is None:
-        raise PermissionDenied("This Moodle site is no longer registered; ask the administrator.")
-    settings = DeepLinkingSettings.from_dict(context["settings"])
-    items = [ResourceLinkItem(title=WAVE_ITEMS[kind], url=_launch_url(), custom={"wave": kind.value},
-                              score_maximum=1, resource_id=f"lipassess-{kind.value}", tag="lipassess")
-             for kind in chosen]
-    try:
-        token = deep_linking_response(
-            key=lti_service.ensure_tool_key(db), client_id=platform.client_id, platform_issuer=platform.issuer,
-            deployment_id=context["deployment_id"], settings=settings, items=items, now=int(utcnow().timestamp()))
-    except DeepLinkingError as exc:
-        raise InvalidInput(f"Moodle cannot take this choice: {exc}. Choose one survey at a time.") from exc
+    offered = {kind.value for kind in lti_service.DEEP_LINK_TITLES}
+    kinds = [WaveKind(value) for value in request.form.getlist("wave") if value in offered]
+    return_url, token = lti_service.deep_linking_answer(
+        get_session(), platform_id=context["platform_id"], deployment_id=context["deployment_id"],
+        settings=context["settings"], kinds=kinds, tool_base_url=_base_url())
     session.pop(DEEP_LINK_SESSION, None)
-    return _page("lti/deep_link_return.html", return_url=settings.deep_link_return_url, jwt=token, lang="en")
+    return _page("lti/deep_link_return.html", return_url=return_url, jwt=token, lang="en")
 
 
 # --- keys and registration -------------------------------------------------------------------
