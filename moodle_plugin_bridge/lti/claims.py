@@ -9,7 +9,7 @@ uses are typed; everything else stays reachable in ``LaunchClaims.raw``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -310,7 +310,3 @@ def parse_claims(payload: Mapping[str, Any]) -> LaunchClaims:
         raw=dict(payload),
     )
 
-
-def role_names(roles: Sequence[str]) -> list[str]:
-    """Short role names for logs: ``membership#Learner`` -> ``Learner``."""
-    return [r.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for r in roles]

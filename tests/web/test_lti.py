@@ -38,7 +38,7 @@ from tests.bridge.lti.signing_platform import (
 )
 from tests.services.lti_world import add_hfd_cohort, add_lab_platform, add_synced_participant, add_waves
 
-pytestmark = pytest.mark.postgres
+# Backend-agnostic: the services under these pages run on both backends in tests/services.
 
 INITIATION = recorded("oidc_login_initiation.json")["fields"]
 REJECTED = "This activity could not be opened"
