@@ -147,22 +147,22 @@ class ServiceClient:
         and 5xx, not for other refusals (bad payload, line item gone).
         """
         url = scores_url(lineitem_url)
-        for attempt in (1, 2):
-            token = self.access_token([SCOPE_SCORE])
-            try:
-                response = self._session.post(
-                    url, json=score.to_json(), timeout=self._timeout,
-                    headers={"Authorization": f"Bearer {token}", "Content-Type": SCORE_MEDIA_TYPE})
-            except requests.RequestException as exc:
-                raise ServiceError(f"score endpoint unreachable: {exc}", retryable=True) from exc
-            status = response.status_code
-            if status in (200, 201, 202, 204):
-                return ScoreOutcome.POSTED
-            if status == 409:
-                return ScoreOutcome.ALREADY_NEWER
-            if status == 401 and attempt == 1:
-                self._forget_token([SCOPE_SCORE])
-                continue
-            raise ServiceError(f"score endpoint answered {status}", status=status,
-                               retryable=status >= 500 or status in (401, 408, 429))
-        raise AssertionError("unreachable")  # pragma: no cover
+        response = self._send_score(url, score)
+        if response.status_code == 401:
+            self._forget_token([SCOPE_SCORE])
+            response = self._send_score(url, score)
+        status = response.status_code
+        if status in (200, 201, 202, 204):
+            return ScoreOutcome.POSTED
+        if status == 409:
+            return ScoreOutcome.ALREADY_NEWER
+        raise ServiceError(f"score endpoint answered {status}", status=status,
+                           retryable=status >= 500 or status in (401, 408, 429))
+
+    def _send_score(self, url: str, score: Score) -> requests.Response:
+        token = self.access_token([SCOPE_SCORE])
+        try:
+            return self._session.post(url, json=score.to_json(), timeout=self._timeout,
+                                      headers={"Authorization": f"Bearer {token}", "Content-Type": SCORE_MEDIA_TYPE})
+        except requests.RequestException as exc:
+            raise ServiceError(f"score endpoint unreachable: {exc}", retryable=True) from exc

@@ -16,7 +16,14 @@ from typing import Any
 
 import jwt
 
-from moodle_plugin_bridge.lti.claims import LTI_VERSION, MESSAGE_TYPES, LaunchClaims, parse_claims
+from moodle_plugin_bridge.lti.claims import (
+    DEEP_LINKING_REQUEST,
+    LTI_VERSION,
+    MESSAGE_TYPES,
+    RESOURCE_LINK_REQUEST,
+    LaunchClaims,
+    parse_claims,
+)
 from moodle_plugin_bridge.lti.errors import LaunchRejected, RejectReason
 from moodle_plugin_bridge.lti.jwks import SIGNING_ALGORITHMS, JwksCache
 from moodle_plugin_bridge.lti.oidc import LoginBinding
@@ -179,9 +186,9 @@ def validate_launch(
         raise _reject(RejectReason.UNKNOWN_DEPLOYMENT, f"deployment {claims.deployment_id!r} is not registered")
     if not claims.subject:
         raise _reject(RejectReason.MISSING_CLAIM, "sub (anonymous launches are not supported)")
-    if claims.message_type == "LtiResourceLinkRequest" and claims.resource_link is None:
+    if claims.message_type == RESOURCE_LINK_REQUEST and claims.resource_link is None:
         raise _reject(RejectReason.MISSING_CLAIM, "resource_link")
-    if claims.message_type == "LtiDeepLinkingRequest" and claims.deep_linking is None:
+    if claims.message_type == DEEP_LINKING_REQUEST and claims.deep_linking is None:
         raise _reject(RejectReason.MISSING_CLAIM, "deep_linking_settings")
 
     if not consume_nonce(nonce, int(exp + leeway)):
