@@ -101,6 +101,14 @@ WAVE_LABELS: dict[str, dict[str, str]] = {
     "followup": {"en": "follow-up", "km": "ការតាមដាន"},
 }
 
+# As an adjective before "survey" / "responses" (the pre-training survey, 3 follow-up responses).
+WAVE_SURVEY_NAMES: dict[str, dict[str, str]] = {
+    "pre": {"en": "pre-training", "km": "មុនវគ្គបណ្តុះបណ្តាល"},
+    "post": {"en": "post-training", "km": "ក្រោយវគ្គបណ្តុះបណ្តាល"},
+    "retro_pre": {"en": "retrospective pre-test", "km": "មុនវគ្គដោយការរំលឹកឡើងវិញ"},
+    "followup": {"en": "follow-up", "km": "តាមដាន"},
+}
+
 SIZE_WORDS: dict[str, dict[str, str]] = {
     "negligible": {"en": "very small", "km": "តូចបំផុត"},
     "small": {"en": "small", "km": "តូច"},
@@ -586,7 +594,7 @@ class _Writer:
 
     # missing -----------------------------------------------------------
     def why(self, missing: Missing) -> str:
-        wave = WAVE_LABELS[missing.wave][self.lang] if missing.wave else None
+        wave = WAVE_SURVEY_NAMES[missing.wave][self.lang] if missing.wave else None
         match missing.reason:
             case MissingReason.NOT_YET:
                 return text("why.not_yet.wave", self.lang, wave=wave) if wave else text("why.not_yet", self.lang)
