@@ -40,7 +40,7 @@ from lipassess.reports.numbers import check_lang, fmt_date, fmt_decimal, fmt_int
 log = logging.getLogger(__name__)
 
 CHART_WIDTH = 318.0
-MAX_FIT = 2
+MAX_FIT = 3
 DASH = "\u2013"
 
 
@@ -174,7 +174,7 @@ def render_html(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool = Fal
 
     ``for_pdf=True`` lays the charts out for WeasyPrint (labels as HTML text)
     and marks Khmer word boundaries; leave it False for browsers. ``fit``
-    (0-2) tightens the print layout step by step; :func:`render_pdf` raises it
+    (0-3) tightens the print layout step by step; :func:`render_pdf` raises it
     until the page fits.
     """
     context = summary_context(figures, lang, for_pdf=for_pdf, generated_on=generated_on, thresholds=thresholds,
@@ -192,12 +192,14 @@ def render_pdf(figures: ImpactFigures, lang: str = "en", *, generated_on: dt.dat
     missing figures), nothing is cut: the PDF has two numbered pages.
     """
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
+    fonts = FontConfiguration()
     document = None
     for fit in range(MAX_FIT + 1):
         html = render_html(figures, lang, for_pdf=True, generated_on=generated_on, thresholds=thresholds,
                            khmer_digits=khmer_digits, fit=fit)
-        document = weasyprint.HTML(string=html).render()
+        document = weasyprint.HTML(string=html).render(font_config=fonts)
         if len(document.pages) == 1:
             break
     return document.write_pdf()
