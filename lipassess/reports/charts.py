@@ -143,6 +143,26 @@ class Chart:
         return "\n".join(out)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Numbers:
+    """Number formatting bound to one language and digit choice."""
+
+    lang: str
+    khmer_digits: bool
+
+    def dec(self, value: float, digits: int = 2) -> str:
+        return fmt_decimal(value, self.lang, digits=digits, khmer_digits=self.khmer_digits)
+
+    def count(self, value: float) -> str:
+        return fmt_int(int(round(value)), self.lang, khmer_digits=self.khmer_digits)
+
+    def pct(self, value: float) -> str:
+        return fmt_percent(value, self.lang, khmer_digits=self.khmer_digits)
+
+    def interval(self, low: float, high: float) -> str:
+        return fmt_interval(low, high, self.lang, khmer_digits=self.khmer_digits)
+
+
 def _n(value: float) -> str:
     """Compact coordinates: at most two decimals, no trailing zeros."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
@@ -268,7 +288,7 @@ class ForestRow:
 
 def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label: str,
                 reference: tuple[float, str] | None = None, width: float = 340.0,
-                font_size: float = 9.5) -> Chart:
+                font_size: float = 9.5, khmer_digits: bool = True) -> Chart:
     """Effect sizes with 95% CIs, one row each, a line at 0 and an optional reference line.
 
     Parameters
@@ -283,8 +303,11 @@ def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label:
         A vertical reference line and its caption, e.g. ``(0.82, "Lacerenza et al. 2017, δ = .82")``.
     width : float
         Chart width in CSS pixels; the height follows the number of rows.
+    khmer_digits : bool
+        In Khmer, numbers in Khmer digits (default) or Latin digits.
     """
     check_lang(lang)
+    fmt = _Numbers(lang, khmer_digits)
     size = font_size
     row_h = size * 2.3
     top = size * 2.6 if reference else size * 1.2
@@ -293,7 +316,7 @@ def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label:
     value_size = size * 0.82
 
     def value_text(row: ForestRow) -> str:
-        return f"{fmt_decimal(row.estimate, lang)} {fmt_interval(row.ci_low, row.ci_high, lang)}"
+        return f"{fmt.dec(row.estimate)} {fmt.interval(row.ci_low, row.ci_high)}"
 
     values = [value_text(r) for r in rows if r.estimate is not None]
     label_size, label_w, wrapped = _row_labels([r.label for r in rows], size, width * 0.38)
@@ -303,7 +326,7 @@ def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label:
     low = min([0.0, *points]) if points else 0.0
     high = max([1.0, *points] + ([reference[0]] if reference else [])) if points else 1.0
     tick_size = size * 0.85
-    tick_room = text_width(fmt_decimal(-0.5, lang, digits=1), tick_size) + 8
+    tick_room = text_width(fmt.dec(-0.5, 1), tick_size) + 8
     step = _nice_step(high - low)
     while (high - low) / step + 1 > max(2, (x1 - x0) / tick_room):
         step = _nice_step(step * 1.5, 1)
@@ -342,7 +365,7 @@ def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label:
     # grid, zero line, reference line, axis
     for tick in _ticks(low, high, step):
         shapes.insert(0, _line(sx(tick), top, sx(tick), plot_bottom, stroke=GRID, width=0.7))
-        labels.append(Label(x=sx(tick), y=plot_bottom + size * 0.9, text=fmt_decimal(tick, lang, digits=1),
+        labels.append(Label(x=sx(tick), y=plot_bottom + size * 0.9, text=fmt.dec(tick, 1),
                             anchor="middle", size=tick_size, fill=MUTED))
     shapes.append(_line(sx(0), top, sx(0), plot_bottom, stroke=INK, width=1.0))
     shapes.append(_line(x0, plot_bottom, x1, plot_bottom, stroke=INK, width=0.8))
@@ -377,12 +400,13 @@ class MeansRow:
 
 def paired_means_chart(rows: Sequence[MeansRow], *, lang: str, title: str, legend: tuple[str, str, str],
                        scale_min: float = 1.0, scale_max: float = 5.0, width: float = 340.0,
-                       font_size: float = 9.5) -> Chart:
+                       font_size: float = 9.5, khmer_digits: bool = True) -> Chart:
     """Pre, post and follow-up means per outcome on the response scale, joined by a line.
 
     ``legend`` gives the three wave captions (pre, post, follow-up), already translated.
     """
     check_lang(lang)
+    fmt = _Numbers(lang, khmer_digits)
     size = font_size
     row_h = size * 2.2
     top = size * 2.8
@@ -421,8 +445,8 @@ def paired_means_chart(rows: Sequence[MeansRow], *, lang: str, title: str, legen
     bottom = y + 2
     for tick in _ticks(scale_min, scale_max, _nice_step(scale_max - scale_min, 4) if scale_max - scale_min > 6 else 1):
         shapes.insert(0, _line(sx(tick), top, sx(tick), bottom, stroke=GRID, width=0.7))
-        labels.append(Label(x=sx(tick), y=bottom + size * 0.9, text=fmt_int(int(tick), lang) if tick == int(tick)
-                            else fmt_decimal(tick, lang, digits=1), anchor="middle", size=size * 0.85, fill=MUTED))
+        labels.append(Label(x=sx(tick), y=bottom + size * 0.9, text=fmt.count(tick) if tick == int(tick)
+                            else fmt.dec(tick, 1), anchor="middle", size=size * 0.85, fill=MUTED))
     shapes.append(_line(x0, bottom, x1, bottom, stroke=INK, width=0.8))
     return Chart(kind="paired_means", title=title, width=width, height=bottom + size * 2, lang=lang,
                  shapes=tuple(shapes), labels=tuple(labels))
@@ -452,9 +476,11 @@ class ResponseSeries:
 
 
 def response_timeline(series: Sequence[ResponseSeries], *, lang: str, title: str, x_label: str, y_label: str,
-                      width: float = 340.0, height: float = 190.0, font_size: float = 9.5) -> Chart:
+                      width: float = 340.0, height: float = 190.0, font_size: float = 9.5,
+                      khmer_digits: bool = True) -> Chart:
     """Cumulative response rate against days since each wave opened, one line per wave."""
     check_lang(lang)
+    fmt = _Numbers(lang, khmer_digits)
     size = font_size
     legend_h = size * 2.2 * math.ceil(len(series) / 2) if series else 0
     x0, x1 = size * 4.2, width - 10
@@ -474,10 +500,10 @@ def response_timeline(series: Sequence[ResponseSeries], *, lang: str, title: str
     labels: list[Label] = []
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         shapes.append(_line(x0, sy(tick), x1, sy(tick), stroke=GRID, width=0.7))
-        labels.append(Label(x=x0 - 4, y=sy(tick), text=fmt_percent(tick, lang), anchor="end", size=size * 0.85,
+        labels.append(Label(x=x0 - 4, y=sy(tick), text=fmt.pct(tick), anchor="end", size=size * 0.85,
                             fill=MUTED))
     for tick in _ticks(0, max_day, step):
-        labels.append(Label(x=sx(tick), y=y1 + size * 0.9, text=fmt_int(int(round(tick)), lang), anchor="middle",
+        labels.append(Label(x=sx(tick), y=y1 + size * 0.9, text=fmt.count(tick), anchor="middle",
                             size=size * 0.85, fill=MUTED))
     shapes.append(_line(x0, y1, x1, y1, stroke=INK, width=0.8))
     shapes.append(_line(x0, y0, x0, y1, stroke=INK, width=0.8))
@@ -494,7 +520,7 @@ def response_timeline(series: Sequence[ResponseSeries], *, lang: str, title: str
         lx = x0 + col * (x1 - x0) / 2
         ly = size + line * size * 2.2
         shapes.append(_line(lx, ly, lx + 14, ly, stroke=colour, width=2.2))
-        final = fmt_percent(points[-1][1], lang) if points else "\u2013"
+        final = fmt.pct(points[-1][1]) if points else "\u2013"
         labels.append(Label(x=lx + 18, y=ly, text=f"{s.label} ({final})", size=size * 0.9))
     labels.append(Label(x=(x0 + x1) / 2, y=height - size * 1.1, text=x_label, anchor="middle", size=size * 0.9))
     labels.append(Label(x=x0 - size * 3.6, y=y0 - size * 1.3, text=y_label, size=size * 0.85, fill=MUTED))

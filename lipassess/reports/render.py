@@ -77,7 +77,7 @@ def summary_charts(figures: ImpactFigures, lang: str = "en", *, width: float = C
                                           d=fmt_decimal(LACERENZA_TRANSFER, lang, khmer_digits=khmer_digits)))
     out = {"forest": charts.forest_plot(rows, lang=lang, title=text("chart.forest.title", lang),
                                         axis_label=text("chart.forest.axis", lang), reference=reference,
-                                        width=width)}
+                                        width=width, khmer_digits=khmer_digits)}
     if any(v is not None for o in figures.outcomes for v in (o.mean_pre, o.mean_post, o.mean_followup)):
         months = fmt_int(figures.followup_months, lang, khmer_digits=khmer_digits)
         legend = (text("chart.means.pre", lang), text("chart.means.post", lang),
@@ -86,7 +86,8 @@ def summary_charts(figures: ImpactFigures, lang: str = "en", *, width: float = C
                                  followup=o.mean_followup, note=missing) for o in figures.outcomes]
         out["means"] = charts.paired_means_chart(means, lang=lang, title=text("chart.means.title", lang),
                                                  legend=legend, scale_min=figures.scale_min,
-                                                 scale_max=figures.scale_max, width=width)
+                                                 scale_max=figures.scale_max, width=width,
+                                                 khmer_digits=khmer_digits)
     return out
 
 
@@ -138,8 +139,8 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
             as_of = fmt_date(dt.date.fromisoformat(figures.as_of), lang, khmer_digits=khmer_digits)
         except ValueError:
             as_of = figures.as_of
-    khmer_fonts = installed_khmer_fonts() if for_pdf else ("(browser)",)
-    if for_pdf and not khmer_fonts:
+    no_khmer_font = for_pdf and not installed_khmer_fonts()
+    if no_khmer_font:
         log.warning("No Khmer font found by fontconfig; Khmer text in the PDF will not display. "
                     "Install fonts-khmeros.")
     return {
@@ -157,7 +158,7 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
         "charts": chart_markup,
         "headings": {key: text(f"heading.{key}", lang) for key in ("caveats", "missing", "method", "references")},
         "font_stack": Markup(css_font_stack()),
-        "no_khmer_font": text("page.no_khmer_font", lang) if for_pdf and not khmer_fonts else None,
+        "no_khmer_font": text("page.no_khmer_font", lang) if no_khmer_font else None,
         # Pango finds no word boundaries in Khmer; browsers do (see lipassess.reports.khmer).
         "wrap": add_break_opportunities if for_pdf else _same,
     }

@@ -117,3 +117,8 @@ def test_response_timeline() -> None:
 )
 def test_text_width_estimate(text: str, expected_em: float) -> None:
     assert text_width(text, 10) == pytest.approx(expected_em * 10)
+
+
+def test_latin_digits_on_a_khmer_chart_when_asked() -> None:
+    chart = forest_plot(KM_ROWS[:1], lang="km", title="t", axis_label="a", khmer_digits=False)
+    assert "0,85 [0,68; 1,02]" in chart.texts()
