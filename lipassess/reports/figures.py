@@ -523,6 +523,12 @@ class ImpactFigures:
         """Plain JSON-safe values (NaN cannot occur: the constructors refuse it)."""
         return _plain(self)
 
+    def summary(self, lang: str = "en") -> str:
+        """The summary's words as plain text (see :func:`lipassess.reports.narrative.build_narrative`)."""
+        from lipassess.reports.narrative import build_narrative
+
+        return build_narrative(self, lang).text()
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ImpactFigures:
         """Rebuild figures from :meth:`to_dict` output (validating again)."""

@@ -187,10 +187,10 @@ TEXT: dict[str, dict[str, str]] = {
     "rci": {
         "en": "Of the participants, {improved} (95% CI {lo} to {hi}; n = {n}) improved by more than measurement "
               "error alone would explain (Reliable Change Index, Jacobson & Truax 1991); {declined} "
-              "declined by more than that.",
+              "(95% CI {dlo} to {dhi}) declined by more than that.",
         "km": "{improved} នៃអ្នកចូលរួម (ចន្លោះជឿជាក់ ៩៥%៖ {lo} ដល់ {hi}; n = {n}) បានប្រសើរឡើងលើសពីអ្វីដែល"
               "កំហុសនៃការវាស់វែងអាចពន្យល់បាន (សន្ទស្សន៍ការផ្លាស់ប្តូរដែលអាចទុកចិត្តបាន Jacobson & Truax 1991) "
-              "ហើយ {declined} បានធ្លាក់ចុះលើសពីកំហុសនៃការវាស់វែងដែរ។",
+              "ហើយ {declined} (ចន្លោះជឿជាក់ ៩៥%៖ {dlo} ដល់ {dhi}) បានធ្លាក់ចុះលើសពីកំហុសនៃការវាស់វែងដែរ។",
     },
     # lasting: pre to follow-up
     "lasting.up": {
@@ -677,11 +677,13 @@ class _Writer:
         up, down = self.f.reliably_improved, self.f.reliably_declined
         if up.missing is not None or down.missing is not None:
             return self._missing_group([("improved", up.missing), ("declined", down.missing)], "rci.missing")
-        lo = self.pct(up.ci_low) if up.ci_low is not None else "\u2013"
-        hi = self.pct(up.ci_high) if up.ci_high is not None else "\u2013"
         n = up.n if up.n is not None else (self.f.total.pre_post.n or 0)
-        declined = self.pct(down.share)
-        return [self.say("rci", improved=self.pct(up.share), lo=lo, hi=hi, n=self.cnt(n), declined=declined)]
+        return [self.say("rci", improved=self.pct(up.share), lo=self.pct_or_dash(up.ci_low),
+                         hi=self.pct_or_dash(up.ci_high), n=self.cnt(n), declined=self.pct(down.share),
+                         dlo=self.pct_or_dash(down.ci_low), dhi=self.pct_or_dash(down.ci_high))]
+
+    def pct_or_dash(self, value: float | None) -> str:
+        return "\u2013" if value is None else self.pct(value)
 
     def _missing_group(self, items: Sequence[tuple[str, Missing | None]], key: str) -> list[Sentence]:
         groups: dict[Missing, list[str]] = {}

@@ -82,6 +82,8 @@ def test_large_lasting_effect() -> None:
     assert "ការផ្លាស់ប្តូរនៅតែមាន (g_av = ០,៦៨" in sentence(km, "lasting.up")
     assert "Of the participants, 46% (95% CI 38% to 54%; n = 150) improved" in sentence(en, "rci")
     assert "៤៦% នៃអ្នកចូលរួម (ចន្លោះជឿជាក់ ៩៥%៖ ៣៨% ដល់ ៥៤%; n = ១៥០)" in sentence(km, "rci")
+    assert "; 3% (95% CI 1% to 7%) declined by more than that." in sentence(en, "rci")
+    assert "ហើយ ៣% (ចន្លោះជឿជាក់ ៩៥%៖ ១% ដល់ ៧%) បានធ្លាក់ចុះ" in sentence(km, "rci")
     # Participation: counts and retention in both languages, Khmer with Khmer digits.
     assert "180 participants were enrolled; 172 answered" in sentence(en, "participation.counts")
     assert "stayed to the follow-up (148 of 172)" in sentence(en, "participation.retention")
@@ -347,6 +349,12 @@ def test_synthetic_notice_title_and_program_scope() -> None:
     assert n["km"].title == "សេចក្តីសង្ខេបអំពីផលប៉ះពាល់៖ កម្មវិធីទាំងមូល"
     assert n["en"].synthetic_notice.startswith("SYNTHETIC DATA")
     assert n["km"].synthetic_notice.startswith("ទិន្នន័យសំយោគ")
+
+
+def test_figures_summary_is_the_narrative_text() -> None:
+    figures = make_figures()
+    assert figures.summary() == build_narrative(figures, "en").text()
+    assert figures.summary("km").startswith("សេចក្តីសង្ខេបអំពីផលប៉ះពាល់")
 
 
 def test_self_report_caveat_only_for_self_report() -> None:
