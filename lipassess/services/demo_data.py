@@ -24,6 +24,7 @@ can never collide with real Moodle users in the same database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -107,6 +108,27 @@ class DemoSummary:
     participants: int
     responses: int
     answers: int
+
+
+def scope_is_synthetic(session: Session, cohorts: Sequence[Cohort]) -> bool:
+    """True when every cohort belongs to the demo program, or any participant is marked synthetic.
+
+    Participants are marked with ``extra_fields["synthetic"]`` (the generator sets it),
+    so simulated people mixed into a real store still label every output that shows them.
+    """
+    if not cohorts:
+        return False
+    codes = session.scalars(
+        select(Program.code).join(Cohort, Cohort.program_id == Program.id)
+        .where(Cohort.id.in_([c.id for c in cohorts]))
+    ).all()
+    if len(codes) == len(cohorts) and all(code == DEMO_PROGRAM_CODE for code in codes):
+        return True
+    extras = session.scalars(
+        select(Participant.extra_fields).join(Enrolment, Enrolment.participant_id == Participant.id)
+        .where(Enrolment.cohort_id.in_([c.id for c in cohorts]))
+    ).all()
+    return any(bool((extra or {}).get("synthetic")) for extra in extras)
 
 
 def _rng_items(rng: np.random.Generator, theta: np.ndarray, instrument: Instrument, shift: float) -> np.ndarray:
