@@ -8,12 +8,14 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from lipassess.services.exports import EXPORT_FORMATS, MEDIA_TYPES
 from lipassess.web.api.schemas import (
     AnalysisSchema,
     CohortDetailSchema,
     CohortListSchema,
     ErrorSchema,
     SubgroupsSchema,
+    SummarySchema,
 )
 
 COHORT_ID = {"name": "cohort_id", "in": "path", "required": True, "schema": {"type": "integer"},
@@ -23,6 +25,26 @@ ERRORS = {
     "401": {"description": "No or unknown API token.", "content": {"application/json": {"schema": "Error"}}},
     "403": {"description": "Role or cohort not allowed.", "content": {"application/json": {"schema": "Error"}}},
 }
+
+
+LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "km"], "default": "en"},
+        "description": "Language of the narrative (summaries) or of the SPSS labels (exports)."}
+FMT = {"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": list(EXPORT_FORMATS)},
+       "description": "long_csv: one row per answer; wide_csv: one row per participant; xlsx: wide data with a "
+                      "codebook sheet; sav: SPSS with variable and value labels."}
+WITH_IDENTITIES = {"name": "with_identities", "in": "query",
+                   "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
+                   "description": "1 adds names and e-mail addresses: admins only, written to the audit log."}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": "Error"}}}
+
+
+def _file() -> dict[str, Any]:
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"description": "The file (an attachment); pseudonyms only unless with_identities=1.",
+            "content": {media: binary for media in dict.fromkeys(MEDIA_TYPES.values())}}
 
 
 def _ok(schema: str, description: str) -> dict[str, Any]:
@@ -50,6 +72,21 @@ ENDPOINTS: tuple[tuple[str, str, list[dict[str, Any]], dict[str, Any]], ...] = (
       {"name": "outcome", "in": "query", "schema": {"type": "string", "default": "total"}}],
      {"200": _ok("Subgroups", "One row per group."), "404": _not_found(),
       "400": {"description": "Unknown grouping or outcome.", "content": {"application/json": {"schema": "Error"}}}}),
+    ("/cohorts/{cohort_id}/summary",
+     "The impact summary of a cohort: ImpactFigures.to_dict() plus the narrative in the chosen language.",
+     [COHORT_ID, LANG],
+     {"200": _ok("Summary", "Figures, with a reason for every missing number, and the narrative."),
+      "400": _error("Unknown language."), "404": _not_found()}),
+    ("/program/summary", "The impact summary of every cohort the caller may see, together, with per-cohort effects.",
+     [LANG],
+     {"200": _ok("Summary", "Figures and narrative."), "400": _error("Unknown language."),
+      "404": _error("No cohorts yet.")}),
+    ("/cohorts/{cohort_id}/exports/{fmt}",
+     "The cohort's answers and scale scores as a file (evaluators and admins; managers see aggregates only). "
+     "Every export is written to the audit log.",
+     [COHORT_ID, FMT, WITH_IDENTITIES, LANG],
+     {"200": _file(), "400": _error("Unknown format, language or with_identities value."), "404": _not_found(),
+      "422": _error("Nobody in the cohort has submitted answers yet.")}),
 )
 
 
@@ -67,7 +104,7 @@ def build_spec() -> dict[str, Any]:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for name, schema in (("Error", ErrorSchema), ("CohortList", CohortListSchema),
                          ("CohortDetail", CohortDetailSchema), ("Analysis", AnalysisSchema),
-                         ("Subgroups", SubgroupsSchema)):
+                         ("Subgroups", SubgroupsSchema), ("Summary", SummarySchema)):
         spec.components.schema(name, schema=schema)
     for path, summary, parameters, responses in ENDPOINTS:
         spec.path(path=path, operations={"get": {

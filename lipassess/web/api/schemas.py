@@ -67,3 +67,146 @@ class SubgroupsSchema(Schema):
     outcome = fields.String(required=True)
     min_n = fields.Integer(required=True)
     groups = fields.List(fields.Nested(SubgroupRowSchema), required=True)
+
+
+# --- impact summaries (ImpactFigures.to_dict() plus the narrative) -------------------------
+
+_MISSING_REASONS = ["not_yet", "too_few", "no_variance", "not_measured", "error"]
+_WAVES = ["pre", "post", "retro_pre", "followup"]
+
+
+class MissingSchema(Schema):
+    """Why a group of numbers is missing (then every number of the group is null)."""
+
+    reason = fields.String(required=True, metadata={"enum": _MISSING_REASONS})
+    n = fields.Integer(allow_none=True, metadata={"description": "usable responses (too_few)"})
+    needed = fields.Integer(allow_none=True, metadata={"description": "responses the statistic needs (too_few)"})
+    wave = fields.String(allow_none=True, metadata={"enum": _WAVES})
+    detail = fields.String(allow_none=True, metadata={"description": "the analysis's message (error)"})
+
+
+class EffectSchema(Schema):
+    """Hedges' g_av with its 95% CI, d_z and the pairs."""
+
+    g_av = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    d_z = fields.Float(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class ShareSchema(Schema):
+    """A proportion with its 95% (Wilson) CI."""
+
+    share = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    count = fields.Integer(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class ReliabilityFigureSchema(Schema):
+    wave = fields.String(required=True, metadata={"enum": _WAVES})
+    alpha = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class OutcomeFiguresSchema(Schema):
+    outcome = fields.String(required=True)
+    pre_post = fields.Nested(EffectSchema, required=True)
+    pre_followup = fields.Nested(EffectSchema, required=True)
+    reliability = fields.List(fields.Nested(ReliabilityFigureSchema), required=True)
+    ceiling_pre = fields.Nested(ShareSchema, allow_none=True)
+    mean_pre = fields.Float(allow_none=True)
+    mean_post = fields.Float(allow_none=True)
+    mean_followup = fields.Float(allow_none=True)
+
+
+class ThenTestFigureSchema(Schema):
+    gap = fields.Float(allow_none=True, metadata={"description": "g_av of retro-pre minus pre"})
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class AttritionFigureSchema(Schema):
+    overall_rate = fields.Float(allow_none=True)
+    differential_rate = fields.Float(allow_none=True)
+    baseline_smd = fields.Float(allow_none=True, metadata={"description": "leavers minus stayers at pre"})
+    wwc_high = fields.Boolean(allow_none=True)
+    n_baseline = fields.Integer(allow_none=True)
+    n_retained = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class SubgroupFigureSchema(Schema):
+    dimension = fields.String(required=True, metadata={"enum": ["ministry", "province"]})
+    label = fields.String(required=True)
+    suppressed = fields.Boolean(required=True)
+    n = fields.Integer(allow_none=True, metadata={"description": "null when suppressed"})
+    pre_post = fields.Nested(EffectSchema, allow_none=True, metadata={"description": "null when suppressed"})
+
+
+class CohortEffectSchema(Schema):
+    label = fields.String(required=True)
+    pre_post = fields.Nested(EffectSchema, required=True)
+
+
+class SentenceSchema(Schema):
+    key = fields.String(required=True, metadata={"description": "the rule that produced the sentence"})
+    text = fields.String(required=True)
+
+
+class NarrativeSectionSchema(Schema):
+    key = fields.String(required=True)
+    heading = fields.String(required=True)
+    text = fields.String(required=True)
+    sentences = fields.List(fields.Nested(SentenceSchema), required=True)
+
+
+class NarrativeSchema(Schema):
+    """The summary's words in the requested language."""
+
+    lang = fields.String(required=True, metadata={"enum": ["en", "km"]})
+    title = fields.String(required=True)
+    synthetic_notice = fields.String(allow_none=True)
+    sections = fields.List(fields.Nested(NarrativeSectionSchema), required=True)
+    caveats = fields.List(fields.Nested(SentenceSchema), required=True)
+    missing = fields.List(fields.Nested(SentenceSchema), required=True)
+    method = fields.Nested(SentenceSchema, required=True)
+    references = fields.List(fields.String(), required=True)
+
+
+class SummarySchema(Schema):
+    """``ImpactFigures.to_dict()`` (see ``lipassess.reports.figures``) plus ``lang`` and ``narrative``."""
+
+    scope = fields.String(required=True, metadata={"description": "cohort name; empty for the whole program"})
+    scope_kind = fields.String(required=True, metadata={"enum": ["cohort", "program"]})
+    synthetic = fields.Boolean(required=True)
+    as_of = fields.String(allow_none=True, metadata={"format": "date"})
+    n_enrolled = fields.Integer(required=True)
+    n_pre = fields.Integer(required=True)
+    n_post = fields.Integer(required=True)
+    n_followup = fields.Integer(required=True)
+    retention = fields.Nested(ShareSchema, required=True)
+    outcomes = fields.List(fields.Nested(OutcomeFiguresSchema), required=True)
+    reliably_improved = fields.Nested(ShareSchema, required=True)
+    reliably_declined = fields.Nested(ShareSchema, required=True)
+    applied_skills = fields.Nested(ShareSchema, required=True)
+    then_test = fields.Nested(ThenTestFigureSchema, required=True)
+    attrition = fields.Nested(AttritionFigureSchema, required=True)
+    subgroups = fields.List(fields.Nested(SubgroupFigureSchema), required=True)
+    cohorts = fields.List(fields.Nested(CohortEffectSchema), required=True)
+    min_subgroup_size = fields.Integer(required=True)
+    followup_months = fields.Integer(required=True)
+    self_report = fields.Boolean(required=True)
+    scale_min = fields.Float(required=True)
+    scale_max = fields.Float(required=True)
+    lang = fields.String(required=True, metadata={"enum": ["en", "km"]})
+    narrative = fields.Nested(NarrativeSchema, required=True)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import io
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, request, send_file
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lipassess.analysis import by_group, paired
 from lipassess.db import get_session
-from lipassess.errors import InvalidInput, NotFound
+from lipassess.errors import InvalidInput, NotFound, PermissionDenied
+from lipassess.reports.narrative import Narrative, build_narrative
+from lipassess.services import exports
 from lipassess.services.dataset import behaviour_outcomes, load_dataset
 from lipassess.services.evaluation import evaluate
+from lipassess.services.impact import impact_figures
 from lipassess.services.progress import wave_progress
-from lipassess.store.models import Cohort
+from lipassess.store.models import Cohort, StaffRole
 from lipassess.web.api import bp
 from lipassess.web.api.openapi import build_spec
 from lipassess.web.api.schemas import (
@@ -22,10 +28,13 @@ from lipassess.web.api.schemas import (
     CohortDetailSchema,
     CohortListSchema,
     SubgroupsSchema,
+    SummarySchema,
 )
 from lipassess.web.auth import Principal, current_principal, staff_required
 
 SUBGROUP_COLUMNS = ("ministry", "province", "language")
+LANGS = ("en", "km")
+_TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
 
 
 def aggregate_only(data: Any) -> Any:
@@ -116,3 +125,81 @@ def cohort_subgroups(cohort_id: int) -> Response:
     rows = [{"group": str(g.group), "n": g.n, "suppressed": g.suppressed,
              "result": None if g.result is None else g.result.to_dict()} for g in result.groups]
     return jsonify(SubgroupsSchema().dump({"by": by, "outcome": outcome, "min_n": min_n, "groups": rows}))
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "en")
+    if lang not in LANGS:
+        raise InvalidInput(f"unknown language {lang!r}; use 'en' (English) or 'km' (Khmer)", errors={"lang": lang})
+    return lang
+
+
+def narrative_payload(narrative: Narrative) -> dict[str, Any]:
+    """The narrative's words as plain data, every sentence with the rule that produced it."""
+    def sentences(items: Any) -> list[dict[str, str]]:
+        return [{"key": s.key, "text": s.text} for s in items]
+
+    return {
+        "lang": narrative.lang, "title": narrative.title, "synthetic_notice": narrative.synthetic_notice,
+        "sections": [{"key": s.key, "heading": s.heading, "text": s.text, "sentences": sentences(s.sentences)}
+                     for s in narrative.sections],
+        "caveats": sentences(narrative.caveats), "missing": sentences(narrative.missing),
+        "method": {"key": narrative.method.key, "text": narrative.method.text},
+        "references": list(narrative.references),
+    }
+
+
+def _summary_payload(cohorts: list[Cohort] | None, lang: str) -> dict[str, Any]:
+    figures = impact_figures(get_session(), cohorts, min_group_size=int(current_app.config["MIN_GROUP_SIZE"]))
+    payload = {**figures.to_dict(), "lang": lang, "narrative": narrative_payload(build_narrative(figures, lang))}
+    return SummarySchema().dump(payload)
+
+
+@bp.get("/cohorts/<int:cohort_id>/summary")
+@staff_required(api=True)
+def cohort_summary(cohort_id: int) -> Response:
+    lang = _lang()
+    return jsonify(_summary_payload([_cohort(cohort_id)], lang))
+
+
+@bp.get("/program/summary")
+@staff_required(api=True)
+def program_summary() -> Response:
+    lang = _lang()
+    principal = current_principal()
+    cohorts = _visible_cohorts(principal)
+    if not cohorts:
+        raise NotFound("no cohorts yet; run 'lipassess sync' to pull them from Moodle")
+    return jsonify(_summary_payload(None if principal.cohort_ids is None else cohorts, lang))
+
+
+def _flag(name: str) -> bool:
+    raw = request.args.get(name, "0").strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise InvalidInput(f"{name} must be 1 or 0, got {raw!r}", errors={name: raw})
+    return raw in _TRUE
+
+
+@bp.get("/cohorts/<int:cohort_id>/exports/<fmt>")
+@staff_required(StaffRole.EVALUATOR, api=True)
+def cohort_export(cohort_id: int, fmt: str) -> Response:
+    """The cohort's answers as a file; evaluators and admins only, identities for admins only (audited)."""
+    principal = current_principal()
+    exports.check_format(fmt)
+    lang = _lang()
+    with_identities = _flag("with_identities")
+    if with_identities and principal.role is not StaffRole.ADMIN:
+        raise PermissionDenied("Only admins may export names and e-mail addresses; "
+                               "leave out with_identities for a pseudonymous export.")
+    cohort = _cohort(cohort_id)
+    actor = principal.name if principal.via != "lti" else f"lti:{principal.name}"
+    name = f"{cohort.shortname}{'-identities' if with_identities else ''}{exports.FILE_SUFFIXES[fmt]}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export"
+        exports.export(get_session(), [cohort], fmt, path, include_identities=with_identities, actor=actor,
+                       lang=lang)
+        data = path.read_bytes()
+    response = send_file(io.BytesIO(data), mimetype=exports.MEDIA_TYPES[fmt], as_attachment=True,
+                         download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
