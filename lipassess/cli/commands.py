@@ -6,6 +6,7 @@ import click
 
 from lipassess.cli.analyze import analyze
 from lipassess.cli.db import db_group
+from lipassess.cli.demo import demo
 from lipassess.cli.export import export
 from lipassess.cli.instruments import instruments_group
 from lipassess.cli.lti import lti_group
@@ -26,3 +27,4 @@ cli.add_command(staff_group)
 cli.add_command(serve)
 cli.add_command(lti_group)
 cli.add_command(export)
+cli.add_command(demo)
