@@ -50,7 +50,7 @@ def demo(out: str, serve: bool, port: int) -> None:
         elapsed = time.perf_counter() - started
         files = outputs.files
         click.echo("SYNTHETIC DEMO DATA: simulated participants, not real people. Every output says so.")
-        state = "created" if built is not None else "reused (already in this folder)"
+        state = "created" if built is not None else "reused: it was already in this folder"
         _line("database", f"{database}  ({state})")
         if built is not None:
             _line("program", f"{built.cohorts} cohorts, {built.participants} participants, "
@@ -60,7 +60,8 @@ def demo(out: str, serve: bool, port: int) -> None:
         _line("summaries (PDF)", f"{out_dir / 'summaries'}/summary-*.pdf  ({len(files['summaries_pdf'])} files)")
         _line("analyses (JSON)", f"{out_dir / 'analyses'}/analysis-*.json  ({len(files['analyses'])} files)")
         _line("dashboard tables", f"{out_dir / 'tables'}/*.csv  ({len(files['tables'])} files)")
-        _line("exports", ", ".join(str(p) for p in files["exports"]))
+        _line("exports", f"{out_dir / 'exports'}/  ({', '.join(p.name for p in files['exports'])}; "
+                         "pseudonyms only)")
         _line("dashboard login", f"user 'demo', password '{password}' (admin of this demo database only; "
                                  "a new password is set on every run)")
         if not serve:
