@@ -78,3 +78,22 @@ class ResultMixin:
         lines += [f"  {name.ljust(width)}  {text}" for name, text in rows]
         lines += [f"  note: {note}" for note in notes]
         return "\n".join(lines)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], digits: int = 3) -> str:
+    """A plain text table: first column left-aligned, the others right-aligned.
+
+    >>> print(format_table(["item", "r"], [["A1", 0.31], ["A2", float("nan")]]))
+    item      r
+    A1    0.310
+    A2       NA
+    """
+    cells = [[str(h) for h in headers]]
+    cells += [[format_number(v, digits) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for row in cells:
+        parts = [row[0].ljust(widths[0])]
+        parts += [text.rjust(width) for text, width in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)

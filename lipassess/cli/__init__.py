@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     cli = build_cli()
     try:
-        cli.main(args=argv, prog_name="lipassess", standalone_mode=False)
+        # standalone_mode=False hands back ctx.exit(n) codes as the return value
+        code = cli.main(args=argv, prog_name="lipassess", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
         sys.exit(EXIT_EXPECTED_FAILURE)
@@ -48,3 +49,5 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         sys.exit(130)
+    if isinstance(code, int) and code != 0:
+        sys.exit(code)
