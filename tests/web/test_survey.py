@@ -411,7 +411,8 @@ def test_no_link_can_read_or_write_another_participants_response(app, session, s
     start(mine, s)  # my own link: my response only
     mine_before = snapshot(session)
     # Altered wave ids: Bea's wave, a made-up wave, and Bea's wave through a POST.
-    for url in (bea.url(), bea.url("/page/1"), bea.url("/receipt"), "/survey/wave/987654", "/survey/wave/987654/review"):
+    for url in (bea.url(), bea.url("/page/1"), bea.url("/receipt"), "/survey/wave/987654",
+                "/survey/wave/987654/review"):
         response = mine.get(url)
         assert response.status_code == 404, url
         assert "ការស្ទង់មតិនេះមិនមានសម្រាប់អ្នកទេ" in text(response) or "រកមិនឃើញទំព័រ" in text(response)
@@ -429,8 +430,8 @@ def test_no_link_can_read_or_write_another_participants_response(app, session, s
 
 
 def test_a_link_session_reaches_only_its_own_wave(app, session, s) -> None:
-    post_wave = make_wave(session, s.cohort, kind=WaveKind.POST, versions=[s.version], opens_at=utcnow() - timedelta(days=1),
-                          closes_at=utcnow() + timedelta(days=3))
+    post_wave = make_wave(session, s.cohort, kind=WaveKind.POST, versions=[s.version],
+                          opens_at=utcnow() - timedelta(days=1), closes_at=utcnow() + timedelta(days=3))
     session.commit()
     client = app.test_client()
     start(client, s)
@@ -571,18 +572,28 @@ def test_khmer_font_is_served_by_the_app_with_its_license(client) -> None:
 
 
 def test_form_page_weighs_under_100_kb_before_fonts(app, session) -> None:
-    long_items = sample_definition(n_likert=10)
-    for item in long_items["items"]:
-        item["text"]["km"] = item["text"]["km"] * 6  # long Khmer questions
-    scale = long_items["scales"]["agree5"]
-    s = build(session, definition=long_items)
+    # A heavy page: ten items of long Khmer text on a fully labelled 7-point scale plus a missing code.
+    heavy = sample_definition(n_likert=10)
+    heavy["items"] = [item for item in heavy["items"] if item.get("scale")]
+    for item in heavy["items"]:
+        item["text"]["km"] = item["text"]["km"] * 6
+    heavy["scales"]["agree5"]["max"] = 7
+    heavy["scales"]["agree5"]["points"] = [
+        {"value": v, "label": {"en": f"Point {v} of the scale", "km": f"ចំណុចទី {v} នៃមាត្រដ្ឋាន"}} for v in range(1, 8)]
+    s = build(session, definition=heavy)
     client = app.test_client()
     start(client, s)
-    page = client.get(s.url("/page/1"))
-    html = page.data
-    assert html.count(b'type="radio"') == 10 * (len(scale["points"]) + 1)
+    html = client.get(s.url("/page/1")).data
+    assert html.count(b'class="item') == 10 and html.count(b'type="radio"') == 10 * 8
     linked = re.findall(rb'<link rel="stylesheet" href="([^"]+)"', html)
-    css = b"".join(client.get(href.decode()).data for href in linked)
+    assert linked
+    css = b""
+    for href in linked:
+        sheet = client.get(href.decode())
+        assert sheet.status_code == 200
+        css += sheet.data
+        sheet.close()
     total = len(html) + len(css)
+    print(f"form page: {len(html)} bytes of HTML + {len(css)} bytes of CSS = {total} bytes")
     assert total < 100 * 1024, total
     assert b"<script" not in html and b"<img" not in html
