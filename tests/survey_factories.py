@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from lipassess.services.links import issue_link
+from lipassess.services.surveys import answer_key
 from lipassess.store.models import (
     Cohort,
     Enrolment,
@@ -17,6 +20,7 @@ from lipassess.store.models import (
     WaveInstrument,
     WaveKind,
 )
+from lipassess.store.types import utcnow
 
 NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 _ids = itertools.count(1000)
@@ -116,3 +120,19 @@ def all_answers(version_id: int, n_likert: int = 12, value: int = 4) -> dict[str
     answers = {f"a.{version_id}.L{i}": str(value) for i in range(1, n_likert + 1)}
     answers[f"a.{version_id}.Y1"] = "1"
     return answers
+
+
+def build(session: Session, *, language: str = "km", definition: dict[str, Any] | None = None,
+          opens: int = -1, closes: int = 14) -> SimpleNamespace:
+    """A cohort, a wave open now (days relative to now) with one instrument, a participant and their link."""
+    now = utcnow()
+    cohort = make_cohort(session)
+    version = register(session, definition)
+    wave = make_wave(session, cohort, versions=[version], opens_at=now + timedelta(days=opens),
+                     closes_at=now + timedelta(days=closes))
+    participant = make_participant(session, cohort, language=language)
+    token = issue_link(session, participant=participant, wave=wave, now=now, ttl_days=60)
+    session.commit()
+    return SimpleNamespace(cohort=cohort, version=version, wave=wave, participant=participant, token=token,
+                           key=lambda item: answer_key(version.id, item),
+                           url=lambda tail="": f"/survey/wave/{wave.id}{tail}")

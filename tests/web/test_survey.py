@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -19,23 +18,16 @@ from lipassess.services.surveys import answer_key
 from lipassess.store.models import Answer, EnrolmentStatus, Invitation, Response, ResponseStatus, WaveKind
 from lipassess.store.types import utcnow
 from lipassess.web.survey import CAMBODIA, bind_participant
-from tests.survey_factories import all_answers, make_cohort, make_participant, make_wave, register, sample_definition
+from tests.survey_factories import (
+    all_answers,
+    build,
+    make_participant,
+    make_wave,
+    register,
+    sample_definition,
+)
 
 STATIC = Path(__file__).resolve().parents[2] / "lipassess" / "static"
-
-
-def build(session, *, language: str = "km", definition=None, opens=-1, closes=14):
-    now = utcnow()
-    cohort = make_cohort(session)
-    version = register(session, definition)
-    wave = make_wave(session, cohort, versions=[version], opens_at=now + timedelta(days=opens),
-                     closes_at=now + timedelta(days=closes))
-    participant = make_participant(session, cohort, language=language)
-    token = issue_link(session, participant=participant, wave=wave, now=now, ttl_days=60)
-    session.commit()
-    return SimpleNamespace(cohort=cohort, version=version, wave=wave, participant=participant, token=token,
-                           key=lambda item: answer_key(version.id, item),
-                           url=lambda tail="": f"/survey/wave/{wave.id}{tail}")
 
 
 @pytest.fixture
