@@ -70,6 +70,7 @@ __all__ = [
     "SurveyForm",
     "SurveyUnavailable",
     "WaveClosed",
+    "WaveEmpty",
     "WaveNotOpen",
     "answer_key",
     "check_access",
@@ -335,7 +336,16 @@ def _split(items: tuple[Item, ...], per_page: int) -> list[tuple[Item, ...]]:
     return chunks
 
 
-def _pages(session: Session, wave: Wave) -> tuple[tuple[FormPage, ...], dict[str, Item]]:
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """A wave's pages, its items by answer key and its instruments by version id."""
+
+    pages: tuple[FormPage, ...]
+    items: dict[str, Item]
+    instruments: dict[int, Instrument]
+
+
+def _layout(session: Session, wave: Wave) -> _Layout:
     rows = session.execute(
         select(WaveInstrument.instrument_version_id, InstrumentVersion)
         .join(InstrumentVersion, InstrumentVersion.id == WaveInstrument.instrument_version_id)
@@ -344,15 +354,16 @@ def _pages(session: Session, wave: Wave) -> tuple[tuple[FormPage, ...], dict[str
     ).all()
     pages: list[FormPage] = []
     items: dict[str, Item] = {}
+    instruments: dict[int, Instrument] = {}
     for version_id, version in rows:
-        instrument = _instrument(version)
+        instrument = instruments[version_id] = _instrument(version)
         chunks = _split(instrument.items, ITEMS_PER_PAGE)
         for part, chunk in enumerate(chunks, start=1):
             pages.append(FormPage(number=len(pages) + 1, version_id=version_id, instrument=instrument,
                                   items=chunk, first_of_instrument=part == 1, part=part, parts=len(chunks)))
         for item in instrument.items:
             items[answer_key(version_id, item.id)] = item
-    return tuple(pages), items
+    return _Layout(tuple(pages), items, instruments)
 
 
 # --------------------------------------------------------------------------- access
@@ -418,12 +429,11 @@ def _value(answer: Answer) -> int | str:
     return int(answer.value_number)
 
 
-def _form(session: Session, participant: Participant, wave: Wave, response: Response) -> SurveyForm:
-    pages, items = _pages(session, wave)
-    stored = _stored_answers(session, response.id)
+def _form(participant: Participant, wave: Wave, response: Response, layout: _Layout,
+          stored: Mapping[str, Answer]) -> SurveyForm:
     answers = {k: _value(a) for k, a in stored.items()}
-    return SurveyForm(participant=participant, wave=wave, response=response, pages=pages,
-                      answers=answers, _items=items)
+    return SurveyForm(participant=participant, wave=wave, response=response, pages=layout.pages,
+                      answers=answers, _items=layout.items)
 
 
 def _language(language: str | None, fallback: str) -> str:
@@ -458,7 +468,7 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
     participant, wave = check_access(session, participant_id=participant_id, wave_id=wave_id)
     response = _find_response(session, participant.id, wave.id)
     if response is not None and response.status is ResponseStatus.SUBMITTED:
-        return _form(session, participant, wave, response)
+        return _form(participant, wave, response, _layout(session, wave), _stored_answers(session, response.id))
     _check_window(wave, now)
     if response is None:
         if not session.scalar(select(WaveInstrument.id).where(WaveInstrument.wave_id == wave.id).limit(1)):
@@ -476,7 +486,7 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
         )
         response = _find_response(session, participant.id, wave.id)
         assert response is not None
-    return _form(session, participant, wave, response)
+    return _form(participant, wave, response, _layout(session, wave), _stored_answers(session, response.id))
 
 
 def _lock_draft(session: Session, participant_id: int, wave_id: int, now: datetime) -> Response:
@@ -559,18 +569,16 @@ def _allowed_values(item: Item, instrument: Instrument) -> set[int]:
     return {option.value for option in item.options}
 
 
-def _validate(session: Session, wave: Wave, answers: Mapping[str, Any]) -> dict[str, tuple[float | None, str | None]]:
-    pages, items = _pages(session, wave)
-    instruments = {page.version_id: page.instrument for page in pages}
+def _validate(layout: _Layout, answers: Mapping[str, Any]) -> dict[str, tuple[float | None, str | None]]:
     parsed: dict[str, tuple[float | None, str | None]] = {}
     errors: dict[str, dict[str, Any]] = {}
     for key, raw in answers.items():
-        item = items.get(key)
+        item = layout.items.get(key)
         if item is None:
             errors[str(key)[:120]] = _problem("unknown_item", "This question is not part of this survey.")
             continue
         version_id = int(_ANSWER_KEY.match(key).group(1))  # type: ignore[union-attr]
-        number, text, problem = _parse(item, instruments[version_id], raw)
+        number, text, problem = _parse(item, layout.instruments[version_id], raw)
         if problem is not None:
             errors[key] = problem
         else:
@@ -585,19 +593,22 @@ def _validate(session: Session, wave: Wave, answers: Mapping[str, Any]) -> dict[
     return parsed
 
 
-def _apply(session: Session, response: Response, parsed: Mapping[str, tuple[float | None, str | None]]) -> None:
-    stored = _stored_answers(session, response.id)
+def _apply(session: Session, response: Response, parsed: Mapping[str, tuple[float | None, str | None]],
+           stored: dict[str, Answer]) -> None:
+    """Write ``parsed`` over the ``stored`` answers (updated in place)."""
     for key, (number, text) in parsed.items():
         existing = stored.get(key)
         if number is None and text is None:
             if existing is not None:
                 session.delete(existing)
+                del stored[key]
             continue
         if existing is None:
             match = _ANSWER_KEY.match(key)
             assert match is not None
-            session.add(Answer(response_id=response.id, instrument_version_id=int(match.group(1)),
-                               item_key=match.group(2), value_number=number, value_text=text))
+            stored[key] = Answer(response_id=response.id, instrument_version_id=int(match.group(1)),
+                                 item_key=match.group(2), value_number=number, value_text=text)
+            session.add(stored[key])
         else:
             existing.value_number, existing.value_text = number, text
     session.flush()
@@ -622,12 +633,14 @@ def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: 
     participant, wave, response = _draft_for_writing(session, participant_id, wave_id, now)
     if response.consent_at is None:
         raise ConsentRequired()
-    parsed = _validate(session, wave, answers)
-    _apply(session, response, parsed)
+    layout = _layout(session, wave)
+    parsed = _validate(layout, answers)
+    stored = _stored_answers(session, response.id)
+    _apply(session, response, parsed, stored)
     if language in LANGUAGES:
         response.language = language
     session.flush()
-    return _form(session, participant, wave, response)
+    return _form(participant, wave, response, layout, stored)
 
 
 def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime,
@@ -648,9 +661,11 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
     participant, wave, response = _draft_for_writing(session, participant_id, wave_id, now)
     if response.consent_at is None:
         raise ConsentRequired()
+    layout = _layout(session, wave)
+    stored = _stored_answers(session, response.id)
     if answers:
-        _apply(session, response, _validate(session, wave, answers))
-    form = _form(session, participant, wave, response)
+        _apply(session, response, _validate(layout, answers), stored)
+    form = _form(participant, wave, response, layout, stored)
     missing = form.missing_required()
     if missing:
         count = len(missing)

@@ -277,31 +277,41 @@ def _posted_answers() -> dict[str, Any]:
 @bp.route("/survey/wave/<int:wave_id>/page/<int:number>", methods=["GET", "POST"])
 def page(wave_id: int, number: int) -> Response | tuple[str, int]:
     """One page of items; POST saves it as a draft, then moves on as the button asked."""
+    if request.method == "POST":
+        return _save_page(wave_id, number)
     form = _open(wave_id)
     if form.submitted:
-        if request.method == "POST":
-            raise service.AlreadySubmitted(form.receipt)  # type: ignore[arg-type]
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if not form.consented:
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
     lang = _lang()
-    context = _page_context(form, number, lang)
-    if request.method == "GET":
-        return _render("survey/page.html", values=form.answers, errors={},
-                       notice="saved" if request.args.get("saved") == "1" else None, **context)
+    return _render("survey/page.html", values=form.answers, errors={},
+                   notice="saved" if request.args.get("saved") == "1" else None,
+                   **_page_context(form, number, lang))
 
+
+def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
+    participant_id = _participant_id()
+    channel = _channel(participant_id, wave_id)
+    lang = _lang()
     action = request.form.get("action", "next")
     switch = action.removeprefix("lang:") if action.startswith("lang:") else None
     if action not in ("next", "back", "save") and switch not in LANGUAGES:
         raise BadRequest(f"Unknown action {action[:40]!r}; use the buttons on the page.")
     posted = _posted_answers()
     try:
-        saved = service.save_draft(get_session(), participant_id=form.participant.id, wave_id=wave_id,
+        saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
                                    answers=posted, now=utcnow(), language=switch or lang)
+    except service.ConsentRequired:
+        return redirect(url_for(".wave_form", wave_id=wave_id), 303)
     except service.AnswersRejected as exc:
+        # Nothing is stored (the request rolls back); show the page again with what was sent.
+        form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
+                                 channel=channel, language=lang)
         messages = {key: item_error(problem, lang) for key, problem in exc.errors.items()}
         return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
-                       notice="rejected", **context)
+                       notice="rejected", **_page_context(form, number, lang))
+    context = _page_context(saved, number, lang)  # an unknown page number is a 404, which rolls back
     if switch:
         cookie[SESSION_LANG] = switch
         return redirect(url_for(".page", wave_id=wave_id, number=number), 303)
@@ -312,7 +322,6 @@ def page(wave_id: int, number: int) -> Response | tuple[str, int]:
     missing = saved.missing_required(context["page"].keys)
     if missing:
         messages = {key: item_error(problem, lang) for key, problem in missing.items()}
-        context["form"] = saved
         return _render("survey/page.html", values=saved.answers, errors=messages, notice="incomplete", **context)
     if number < len(saved.pages):
         return redirect(url_for(".page", wave_id=wave_id, number=number + 1), 303)
