@@ -206,3 +206,19 @@ def change(
 def _whole(value: float) -> float | int:
     """Scale points as ints when they are whole numbers (``--scale 1 5`` -> (1, 5))."""
     return int(value) if float(value).is_integer() else value
+
+
+@analyze.command(help="Every analysis of a cohort in the store (every subscale, every wave). "
+                      "COHORT is a Moodle course id or shortname; 'all' analyses the whole program.")
+@click.argument("cohort")
+@_ci
+@_json
+def cohort(cohort: str, ci: float, as_json: bool) -> None:
+    from lipassess.cli.context import transaction
+    from lipassess.services.dataset import resolve_cohort
+    from lipassess.services.evaluation import evaluate_cohorts
+
+    with transaction() as session:
+        chosen = None if cohort == "all" else [resolve_cohort(session, cohort)]
+        result = evaluate_cohorts(session, chosen, ci=ci)
+    emit(result, as_json)

@@ -7,6 +7,7 @@ import click
 from lipassess.cli.analyze import analyze
 from lipassess.cli.db import db_group
 from lipassess.cli.instruments import instruments_group
+from lipassess.cli.lti import lti_group
 from lipassess.cli.serve import serve
 from lipassess.cli.staff import staff_group
 
@@ -22,3 +23,4 @@ cli.add_command(db_group)
 cli.add_command(instruments_group)
 cli.add_command(staff_group)
 cli.add_command(serve)
+cli.add_command(lti_group)

@@ -84,11 +84,23 @@ def register_directory(session: Session, directory: Path, *, actor: str = "syste
     return register_all(session, load_instruments(directory), actor=actor)
 
 
+_VALIDATED: dict[str, Instrument] = {}
+
+
 def instrument_of(version: InstrumentVersion) -> Instrument:
-    """The validated :class:`Instrument` of a stored version."""
-    return Instrument.from_dict(
-        version.definition, source=f"stored instrument {version.instrument_key}@{version.version}"
-    )
+    """The validated :class:`Instrument` of a stored version.
+
+    Validated once per content hash and process: a stored definition never
+    changes under its hash, so the cache can never serve a stale instrument.
+    """
+    cached = _VALIDATED.get(version.content_hash)
+    if cached is None:
+        cached = Instrument.from_dict(
+            version.definition, source=f"stored instrument {version.instrument_key}@{version.version}"
+        )
+        if cached.content_hash == version.content_hash:
+            _VALIDATED[version.content_hash] = cached
+    return cached
 
 
 def latest_version(session: Session, instrument_key: str) -> InstrumentVersion | None:

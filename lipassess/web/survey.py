@@ -8,10 +8,13 @@ Who is answering comes from the Flask session, never from the URL:
   the first request and is never sent as a referrer (``Referrer-Policy:
   no-referrer``). A session opened by a link reaches only the waves of the links
   opened in it; the invitation is checked again on every request, so revoking it
-  ends the session's access.
-* an LTI launch (another blueprint) calls :func:`bind_participant` with
-  ``via="lti"`` and redirects to ``survey.wave_form``; such a session reaches
-  every wave of the cohorts the participant is enrolled in.
+  ends the session's access (its expiry only limits opening the link: a
+  participant who opened it in time may finish).
+* an LTI launch (``lipassess.web.lti``) clears the session, sets
+  ``participant_id`` and redirects to ``survey.wave_form``; a session without a
+  ``survey_via`` marker is such an LTI session (:func:`bind_participant` with
+  ``via="lti"`` does the same explicitly) and reaches every wave of the cohorts
+  the participant is enrolled in.
 
 Pages, in order: consent and purpose statement (``wave_form``), the
 instruments' items in pages of at most ten (``page``), a review of every answer
@@ -151,6 +154,9 @@ def _known_language() -> str | None:
     lang = cookie.get(SESSION_LANG)
     if lang in LANGUAGES:
         return lang
+    launch = cookie.get("lti")  # an LTI launch records the Moodle user's language
+    if isinstance(launch, dict) and launch.get("language") in LANGUAGES:
+        return launch["language"]
     participant_id = cookie.get(SESSION_PARTICIPANT)
     if isinstance(participant_id, int):
         try:
