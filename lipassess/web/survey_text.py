@@ -242,8 +242,8 @@ def item_error(problem: Mapping[str, Any], lang: str) -> str:
 
 def error_page(code: str, status: int, lang: str, **params: Any) -> tuple[str, str]:
     """(title, what to do next) for an error page."""
-    texts = ERROR_PAGES.get(code) or ERROR_PAGES.get(f"http_{status}") or ERROR_PAGES["http_400" if status < 500
-                                                                                     else "http_500"]
+    fallback = "http_500" if status >= 500 else "http_400"
+    texts = ERROR_PAGES.get(code) or ERROR_PAGES.get(f"http_{status}") or ERROR_PAGES[fallback]
     title, body = texts["title"][lang], texts["body"][lang]
     try:
         body = body.format(**params)

@@ -589,3 +589,14 @@ def test_form_page_weighs_under_100_kb_before_fonts(app, session) -> None:
     print(f"form page: {len(html)} bytes of HTML + {len(css)} bytes of CSS = {total} bytes")
     assert total < 100 * 1024, total
     assert b"<script" not in html and b"<img" not in html
+
+
+def test_an_lti_session_opens_in_the_launch_language(app, session) -> None:
+    s = build(session, language="km")
+    client = app.test_client()
+    with client.session_transaction() as cookie:  # what lipassess.web.lti leaves after a learner launch
+        cookie["participant_id"] = s.participant.id
+        cookie["lti"] = {"language": "en", "wave_id": s.wave.id}
+    response = client.get(s.url())
+    assert response.status_code == 200 and '<html lang="en">' in text(response)
+    assert session.scalar(select(Response.channel)) == "lti"
