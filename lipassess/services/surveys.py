@@ -44,6 +44,7 @@ from lipassess.errors import Conflict, Gone, InvalidInput, NotFound, PermissionD
 from lipassess.instruments import LANGUAGES, Instrument, Item
 from lipassess.services import audit
 from lipassess.services.instruments import instrument_of
+from lipassess.services.lti_scores import queue_completion
 from lipassess.store.models import (
     Answer,
     Enrolment,
@@ -683,6 +684,9 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
     audit.record(session, actor=f"participant:{participant.pseudonym}", action="response.submit",
                  target=f"response:{response.id}", wave_id=wave.id, channel=response.channel,
                  receipt=receipt.code, answers=len(form.answers))
+    # Completion back to the Moodle gradebook: only queued here, in the same transaction;
+    # dispatch sends it, so a Moodle outage never holds up the participant's submission.
+    queue_completion(session, participant, wave, now=now)
     session.flush()
     return receipt
 
