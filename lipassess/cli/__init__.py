@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     cli = build_cli()
     try:
-        cli.main(args=argv, prog_name="lipassess", standalone_mode=False)
+        # Outside standalone mode click returns the code of a ``click.exceptions.Exit``
+        # raised by a command (``lipassess sync`` exits 1 when a course failed);
+        # commands return nothing else.
+        code = cli.main(args=argv, prog_name="lipassess", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
         sys.exit(EXIT_EXPECTED_FAILURE)
@@ -48,3 +51,5 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         sys.exit(130)
+    if isinstance(code, int) and not isinstance(code, bool) and code:
+        sys.exit(code)

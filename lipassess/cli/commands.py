@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lipassess.cli.db import db_group
+from lipassess.cli.moodle import moodle_group, sync
 from lipassess.cli.serve import serve
 from lipassess.cli.staff import staff_group
 
@@ -18,3 +19,5 @@ def cli() -> None:
 cli.add_command(db_group)
 cli.add_command(staff_group)
 cli.add_command(serve)
+cli.add_command(moodle_group)
+cli.add_command(sync)
