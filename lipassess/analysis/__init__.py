@@ -4,13 +4,21 @@ No Flask, no database, no I/O: evaluators call these from notebooks too.
 One re-export per line (``name as name``) so that parallel branches merge cleanly.
 """
 
+from lipassess.analysis.attrition import AttritionResult as AttritionResult
+from lipassess.analysis.attrition import attrition as attrition
 from lipassess.analysis.change import ReliableChangeResult as ReliableChangeResult
 from lipassess.analysis.change import reliable_change as reliable_change
 from lipassess.analysis.icc import ICCResult as ICCResult
 from lipassess.analysis.icc import icc as icc
+from lipassess.analysis.paired import PairedResult as PairedResult
+from lipassess.analysis.paired import paired as paired
 from lipassess.analysis.proportion import ProportionResult as ProportionResult
 from lipassess.analysis.proportion import proportion as proportion
 from lipassess.analysis.reliability import ReliabilityResult as ReliabilityResult
 from lipassess.analysis.reliability import reliability as reliability
+from lipassess.analysis.repeated import RepeatedResult as RepeatedResult
+from lipassess.analysis.repeated import repeated as repeated
 from lipassess.analysis.subgroups import SubgroupResult as SubgroupResult
 from lipassess.analysis.subgroups import by_group as by_group
+from lipassess.analysis.then_test import ThenTestResult as ThenTestResult
+from lipassess.analysis.then_test import then_test as then_test

@@ -29,9 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     cli = build_cli()
     try:
-        # Outside standalone mode click returns the code of a ``click.exceptions.Exit``
-        # raised by a command (``lipassess sync`` exits 1 when a course failed);
-        # commands return nothing else.
+        # standalone_mode=False hands back ctx.exit(n) codes as the return value
         code = cli.main(args=argv, prog_name="lipassess", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
@@ -51,5 +49,5 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         sys.exit(130)
-    if isinstance(code, int) and not isinstance(code, bool) and code:
+    if isinstance(code, int) and code != 0:
         sys.exit(code)

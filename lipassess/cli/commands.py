@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from lipassess.cli.analyze import analyze
 from lipassess.cli.db import db_group
+from lipassess.cli.instruments import instruments_group
 from lipassess.cli.moodle import moodle_group, sync
 from lipassess.cli.serve import serve
 from lipassess.cli.staff import staff_group
@@ -16,7 +18,9 @@ def cli() -> None:
     """Top-level group; subcommands are added below."""
 
 
+cli.add_command(analyze)
 cli.add_command(db_group)
+cli.add_command(instruments_group)
 cli.add_command(staff_group)
 cli.add_command(serve)
 cli.add_command(moodle_group)

@@ -1,11 +1,12 @@
-"""``lipassess serve``: the embedded default in one command (SQLite, migrations, dev server)."""
+"""``lipassess serve``: the embedded default in one command (SQLite, migrations, instruments, dev server)."""
 
 from __future__ import annotations
 
 import click
 
 from lipassess import db
-from lipassess.cli.context import cli_app
+from lipassess.cli.context import cli_app, transaction
+from lipassess.services import instruments as instrument_store
 from lipassess.store import migrate
 from lipassess.store.database import check_connection, safe_url
 
@@ -18,6 +19,8 @@ def serve(host: str, port: int) -> None:
     engine = db.engine_for(app)
     check_connection(engine)
     migrate.upgrade(engine)
-    click.echo(f"database: {safe_url(str(engine.url))}")
+    with transaction(app) as session:
+        stored = instrument_store.register_directory(session, instrument_store.instruments_dir(app.config))
+    click.echo(f"database: {safe_url(str(engine.url))}; {len(stored)} instruments ready")
     click.echo(f"lipassess is running at http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, debug=False, use_reloader=False)

@@ -10,9 +10,11 @@ csrf = CSRFProtect()
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import auth, errors, main
+    from lipassess.web import api, auth, errors, main
 
     csrf.init_app(app)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    csrf.exempt(api.bp)  # read-only, token-authenticated
+    app.register_blueprint(api.bp)
     errors.init_app(app)

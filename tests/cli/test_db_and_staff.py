@@ -70,3 +70,22 @@ def test_unreachable_database_is_one_line(run_cli, monkeypatch) -> None:
     assert result.exit_code == 2
     assert result.err.startswith("error: cannot reach the database at postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert "Traceback" not in result.err
+
+
+def test_exit_codes_from_ctx_exit_reach_the_shell() -> None:
+    import click
+
+    from lipassess.cli import commands, main
+
+    @click.command("probe-exit")
+    @click.pass_context
+    def probe(ctx: click.Context) -> None:
+        ctx.exit(3)
+
+    commands.cli.add_command(probe)
+    try:
+        with pytest.raises(SystemExit) as exc:
+            main(["probe-exit"])
+        assert exc.value.code == 3
+    finally:
+        commands.cli.commands.pop("probe-exit")

@@ -1,0 +1,187 @@
+"""From the store to analysis-ready frames: one row per participant, scored per instrument and wave.
+
+Only submitted responses count. Participants are indexed by their pseudonym,
+never by name. The retrospective-pretest form (an instrument that
+``pairs_with`` the behaviour scale) becomes the ``retro_pre`` column of the
+behaviour outcomes, whichever wave it was given in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lipassess.analysis.cohort import OutcomeData
+from lipassess.errors import NotFound
+from lipassess.instruments import TOTAL, Instrument
+from lipassess.scoring import reverse_keyed_frame, score_frame
+from lipassess.services.instruments import instrument_of
+from lipassess.store.models import (
+    Answer,
+    Cohort,
+    Completion,
+    Enrolment,
+    InstrumentVersion,
+    Participant,
+    Response,
+    ResponseStatus,
+    Wave,
+)
+
+BEHAVIOUR = "lip-leadership-behaviour"
+APPLICATION = "lip-followup-application"
+APPLIED_ITEM = "applied_any"
+PROFILE_COLUMNS = ("cohort", "ministry", "province", "language", "enrolment_status", "completed")
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """The answers to one instrument in one wave: item values and the instrument that defines them."""
+
+    instrument: Instrument
+    wave: str
+    answers: pd.DataFrame  # index pseudonym, one column per item id (numbers; text as object)
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """Everything the analyses need for a set of cohorts.
+
+    Attributes
+    ----------
+    scope : str
+        Cohort shortname, or ``program`` for several cohorts.
+    profile : pandas.DataFrame
+        Index pseudonym; columns :data:`PROFILE_COLUMNS` for every student enrolled.
+    sheets : dict
+        ``(instrument_id, wave)`` -> :class:`Sheet`.
+    """
+
+    scope: str
+    profile: pd.DataFrame
+    sheets: dict[tuple[str, str], Sheet]
+
+    def sheet(self, instrument_id: str, wave: str) -> Sheet | None:
+        return self.sheets.get((instrument_id, wave))
+
+
+def resolve_cohort(session: Session, ref: str | int) -> Cohort:
+    """A cohort by its Moodle course id or its shortname."""
+    text = str(ref).strip()
+    cohort = None
+    if text.isdigit():
+        cohort = session.scalar(select(Cohort).where(Cohort.moodle_course_id == int(text)))
+    if cohort is None:
+        cohort = session.scalar(select(Cohort).where(Cohort.shortname == text))
+    if cohort is None:
+        raise NotFound(f"no cohort with Moodle course id or shortname {text!r}; run 'lipassess sync' first "
+                       "or check the id with 'lipassess waves list'")
+    return cohort
+
+
+def _profile(session: Session, cohort_ids: list[int]) -> pd.DataFrame:
+    rows = session.execute(
+        select(Participant.pseudonym, Cohort.shortname, Participant.ministry, Participant.province,
+               Participant.language, Enrolment.status, Completion.completed)
+        .join(Enrolment, Enrolment.participant_id == Participant.id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .outerjoin(Completion, (Completion.participant_id == Participant.id)
+                   & (Completion.cohort_id == Enrolment.cohort_id))
+        .where(Enrolment.cohort_id.in_(cohort_ids), Enrolment.role == "student")
+    ).all()
+    frame = pd.DataFrame(
+        [(r[0], r[1], r[2], r[3], r[4], str(r[5].value if hasattr(r[5], "value") else r[5]), r[6])
+         for r in rows],
+        columns=["pseudonym", *PROFILE_COLUMNS],
+    )
+    return frame.drop_duplicates("pseudonym").set_index("pseudonym").sort_index()
+
+
+def _sheets(session: Session, cohort_ids: list[int]) -> dict[tuple[str, str], Sheet]:
+    rows = session.execute(
+        select(Participant.pseudonym, Wave.kind, Answer.instrument_version_id, Answer.item_key,
+               Answer.value_number, Answer.value_text)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Participant, Participant.id == Response.participant_id)
+        .join(Wave, Wave.id == Response.wave_id)
+        .where(Wave.cohort_id.in_(cohort_ids), Response.status == ResponseStatus.SUBMITTED)
+    ).all()
+    if not rows:
+        return {}
+    frame = pd.DataFrame(rows, columns=["pseudonym", "wave", "version_id", "item", "number", "text"])
+    frame["wave"] = frame["wave"].map(lambda w: w.value if hasattr(w, "value") else str(w))
+    frame["value"] = frame["number"].astype(object).where(frame["number"].notna(), frame["text"])
+    versions = {
+        v.id: v for v in session.scalars(
+            select(InstrumentVersion).where(InstrumentVersion.id.in_(frame["version_id"].unique().tolist())))
+    }
+    parts: dict[tuple[str, str], list[tuple[Instrument, pd.DataFrame]]] = defaultdict(list)
+    for (version_id, wave), group in frame.groupby(["version_id", "wave"], sort=True):
+        instrument = instrument_of(versions[int(version_id)])
+        wide = group.pivot(index="pseudonym", columns="item", values="value")
+        parts[(instrument.id, str(wave))].append((instrument, wide))
+    sheets = {}
+    for key, pieces in parts.items():
+        newest = pieces[-1][0]
+        answers = pd.concat([p[1] for p in pieces], axis=0, sort=False)
+        answers = answers[~answers.index.duplicated(keep="last")]
+        sheets[key] = Sheet(instrument=newest, wave=key[1], answers=answers.sort_index())
+    return sheets
+
+
+def load_dataset(session: Session, cohorts: Iterable[Cohort], *, scope: str | None = None) -> Dataset:
+    """Read the profile and every submitted answer of ``cohorts`` into frames."""
+    cohort_list = list(cohorts)
+    ids = [c.id for c in cohort_list]
+    label = scope or (cohort_list[0].shortname if len(cohort_list) == 1 else "program")
+    return Dataset(scope=label, profile=_profile(session, ids), sheets=_sheets(session, ids))
+
+
+def _numeric(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    item_ids = [i.id for i in instrument.items if i.type != "text" and i.id in frame.columns]
+    return frame[item_ids].apply(pd.to_numeric, errors="coerce")
+
+
+def behaviour_outcomes(dataset: Dataset, instrument_id: str = BEHAVIOUR) -> list[OutcomeData]:
+    """One :class:`OutcomeData` per subscale of the behaviour scale, plus its total."""
+    columns: dict[str, pd.DataFrame] = {}
+    items: dict[str, dict[str, pd.DataFrame]] = defaultdict(dict)
+    reference: Instrument | None = None
+    for (inst_id, wave), sheet in sorted(dataset.sheets.items()):
+        if inst_id == instrument_id:
+            target_wave = wave
+        elif sheet.instrument.pairs_with == instrument_id:
+            target_wave = "retro_pre"
+        else:
+            continue
+        numeric = _numeric(sheet.answers, sheet.instrument)
+        columns[target_wave] = score_frame(sheet.instrument, numeric)
+        if inst_id == instrument_id:
+            reference = sheet.instrument
+            keyed = reverse_keyed_frame(sheet.instrument, numeric)
+            for sub in sheet.instrument.subscales:
+                items[sub.id][wave] = keyed[[i for i in sub.items if i in keyed.columns]]
+            items[TOTAL][wave] = keyed
+    if reference is None:
+        return []
+    scale = reference.scale_of(reference.scored_items[0])
+    outcomes = []
+    for name in reference.score_names:
+        scores = pd.DataFrame({w: frame[name] for w, frame in columns.items() if name in frame.columns})
+        scores = scores.reindex(dataset.profile.index.union(scores.index))
+        outcomes.append(OutcomeData(name=name, scores=scores, items=dict(items.get(name, {})),
+                                    scale=(float(scale.min), float(scale.max))))
+    return outcomes
+
+
+def applied_answers(dataset: Dataset) -> pd.Series | None:
+    """1/0 answers to "I have applied skills from the program in my work" at follow-up."""
+    sheet = dataset.sheet(APPLICATION, "followup")
+    if sheet is None or APPLIED_ITEM not in sheet.answers.columns:
+        return None
+    return pd.to_numeric(sheet.answers[APPLIED_ITEM], errors="coerce")

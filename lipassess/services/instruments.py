@@ -1,0 +1,113 @@
+"""Instrument versions in the store: register definitions, read them back, keep them frozen.
+
+A stored version is identified by the hash of its content. Once any answer
+refers to a version it never changes: a file edited after data collection
+started must carry a new ``version`` label, and both versions stay stored.
+Before the first answer, an edited file simply replaces the stored definition
+of its label (typo fixes during piloting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from lipassess.errors import Conflict
+from lipassess.instruments import Instrument, bundled_instruments_dir, load_instruments
+from lipassess.services import audit
+from lipassess.store.models import Answer, InstrumentVersion
+
+
+def instruments_dir(config: Mapping[str, Any]) -> Path:
+    """The configured instrument folder, or the bundled one."""
+    configured = config.get("INSTRUMENTS_DIR")
+    return Path(configured) if configured else bundled_instruments_dir()
+
+
+def has_answers(session: Session, version: InstrumentVersion) -> bool:
+    return bool(session.scalar(select(exists().where(Answer.instrument_version_id == version.id))))
+
+
+def ensure_registered(session: Session, instrument: Instrument, *, actor: str = "system") -> InstrumentVersion:
+    """The stored version of ``instrument``, storing it first if new.
+
+    Raises :class:`Conflict` when a different definition with the same id and
+    version label already has answers.
+    """
+    stored = session.scalar(
+        select(InstrumentVersion).where(InstrumentVersion.content_hash == instrument.content_hash)
+    )
+    if stored is not None:
+        return stored
+    same_label = session.scalar(
+        select(InstrumentVersion).where(
+            InstrumentVersion.instrument_key == instrument.id,
+            InstrumentVersion.version == instrument.version,
+        )
+    )
+    if same_label is not None:
+        if has_answers(session, same_label):
+            raise Conflict(
+                f"instrument {instrument.id!r} version {instrument.version!r} already has answers and "
+                "its file has changed; give the edited file a new 'version' label so both versions are kept"
+            )
+        same_label.definition = instrument.to_dict()
+        same_label.content_hash = instrument.content_hash
+        audit.record(session, actor=actor, action="instrument.replace_unused",
+                     target=f"{instrument.id}@{instrument.version}", content_hash=instrument.content_hash)
+        session.flush()
+        return same_label
+    version = InstrumentVersion(
+        instrument_key=instrument.id,
+        version=instrument.version,
+        content_hash=instrument.content_hash,
+        definition=instrument.to_dict(),
+    )
+    session.add(version)
+    session.flush()
+    audit.record(session, actor=actor, action="instrument.register",
+                 target=f"{instrument.id}@{instrument.version}", content_hash=instrument.content_hash)
+    return version
+
+
+def register_all(session: Session, instruments: Iterable[Instrument], *, actor: str = "system"
+                 ) -> list[InstrumentVersion]:
+    return [ensure_registered(session, instrument, actor=actor) for instrument in instruments]
+
+
+def register_directory(session: Session, directory: Path, *, actor: str = "system") -> list[InstrumentVersion]:
+    """Validate every file of ``directory`` and store each definition (idempotent)."""
+    return register_all(session, load_instruments(directory), actor=actor)
+
+
+_VALIDATED: dict[str, Instrument] = {}
+
+
+def instrument_of(version: InstrumentVersion) -> Instrument:
+    """The validated :class:`Instrument` of a stored version.
+
+    Validated once per content hash and process: a stored definition never
+    changes under its hash, so the cache can never serve a stale instrument.
+    """
+    cached = _VALIDATED.get(version.content_hash)
+    if cached is None:
+        cached = Instrument.from_dict(
+            version.definition, source=f"stored instrument {version.instrument_key}@{version.version}"
+        )
+        if cached.content_hash == version.content_hash:
+            _VALIDATED[version.content_hash] = cached
+    return cached
+
+
+def latest_version(session: Session, instrument_key: str) -> InstrumentVersion | None:
+    """The most recently stored version of an instrument id."""
+    return session.scalar(
+        select(InstrumentVersion)
+        .where(InstrumentVersion.instrument_key == instrument_key)
+        .order_by(InstrumentVersion.created_at.desc(), InstrumentVersion.id.desc())
+        .limit(1)
+    )
