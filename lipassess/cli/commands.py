@@ -10,6 +10,7 @@ from lipassess.cli.instruments import instruments_group
 from lipassess.cli.moodle import moodle_group, sync
 from lipassess.cli.serve import serve
 from lipassess.cli.staff import staff_group
+from lipassess.cli.waves import waves_group
 
 
 @click.group(help="lipassess: surveys and impact evaluation for training programs on Moodle.")
@@ -25,3 +26,4 @@ cli.add_command(staff_group)
 cli.add_command(serve)
 cli.add_command(moodle_group)
 cli.add_command(sync)
+cli.add_command(waves_group)
