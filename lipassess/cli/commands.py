@@ -6,6 +6,7 @@ import click
 
 from lipassess.cli.analyze import analyze
 from lipassess.cli.db import db_group
+from lipassess.cli.dispatch import dispatch_command
 from lipassess.cli.instruments import instruments_group
 from lipassess.cli.moodle import moodle_group, sync
 from lipassess.cli.serve import serve
@@ -27,3 +28,4 @@ cli.add_command(serve)
 cli.add_command(moodle_group)
 cli.add_command(sync)
 cli.add_command(waves_group)
+cli.add_command(dispatch_command)

@@ -64,12 +64,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lipassess.errors import ConfigurationError, InvalidInput, LipassessError, NotFound
 from lipassess.services.moodle import as_lipassess_error
+from lipassess.store import locks
 from lipassess.store.database import session_scope
 from lipassess.store.models import (
     Cohort,
@@ -120,7 +121,6 @@ RESERVED_TARGETS = frozenset(
 """Participant fields a profile field must not overwrite (Moodle's standard fields fill them)."""
 
 COURSE_TOTAL_NAME = "Course total"
-SYNC_LOCK_KEY = 0x6C69_7073_796E  # "lipsyn": the advisory lock of sync writes on PostgreSQL
 _IN_CHUNK = 900  # ids per IN (...) list, well under every backend's parameter limit
 
 Progress = Callable[[int, int, "CourseSyncReport | None"], None]
@@ -437,7 +437,7 @@ def apply_course(
     now: datetime,
 ) -> CourseSyncReport:
     """Write one pulled course into the store (flushes; the caller commits or rolls back)."""
-    _lock_sync_writes(session)
+    locks.lock(session, locks.SYNC, 0)  # see the module docstring
     course = pulled.course
     course_counts, cohort = _upsert_cohort(session, course, pulled, now)
     participants, by_user = _upsert_participants(session, pulled.students, field_map, now)
@@ -460,20 +460,6 @@ def apply_course(
         not_students=pulled.not_students,
         warnings=pulled.warnings,
     )
-
-
-def _lock_sync_writes(session: Session) -> None:
-    """Serialise the apply phase of concurrent syncs, so its bulk loads stay true until commit.
-
-    PostgreSQL: a transaction-level advisory lock. SQLite: a write that
-    changes nothing takes the database's write lock now (waiting up to the
-    busy timeout), before the loads, instead of at the first real write.
-    """
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK_KEY})
-    elif dialect == "sqlite":
-        session.execute(text("UPDATE cohorts SET id = id WHERE 1 = 0"))
 
 
 def _upsert_cohort(session: Session, course: Course, pulled: CoursePull, now: datetime) -> tuple[Counts, Cohort]:

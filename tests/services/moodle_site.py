@@ -23,6 +23,7 @@ in the test. What each course serves:
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -137,3 +138,60 @@ def recorded_site(
         with MoodleClient(BASE_URL, TOKEN, max_retries=max_retries, backoff=Backoff(base=0, cap=0),
                           sleep=lambda seconds: None) as client:
             yield stub, client
+
+
+SENT_TEMPLATE = "core_message_send_instant_messages__success_two.json"
+REFUSALS = {
+    "not_contactable": "core_message_send_instant_messages__recipient_not_contactable.json",
+    "unknown_user": "core_message_send_instant_messages__unknown_user.json",
+}
+
+
+@dataclass
+class MessageSink:
+    """Answers ``core_message_send_instant_messages`` in Moodle's recorded shapes, and keeps what arrived.
+
+    Each message gets the recorded success entry (a new ``msgid``, the text
+    echoed, as Moodle does) unless its recipient is in ``refuse``
+    (``{user id: "not_contactable" | "unknown_user"}``): then the recorded
+    refusal (``msgid`` -1 and Moodle's ``errormessage``) inside the HTTP 200.
+    """
+
+    refuse: dict[int, str] = field(default_factory=dict)
+    delivered: list[dict[str, Any]] = field(default_factory=list)
+    next_id: int = 1000
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def answer(self, call: Call) -> Any:
+        with self.lock:
+            return self._answer(call)
+
+    def _answer(self, call: Call) -> Any:
+        form = call.form
+        template = load_fixture(SENT_TEMPLATE)[0]
+        answers = []
+        index = 0
+        while f"messages[{index}][touserid]" in form:
+            to_user = int(form[f"messages[{index}][touserid]"])
+            text = form[f"messages[{index}][text]"]
+            client_id = form.get(f"messages[{index}][clientmsgid]")
+            if to_user in self.refuse:
+                refusal = dict(load_fixture(REFUSALS[self.refuse[to_user]])[0])
+                refusal["clientmsgid"] = client_id
+                answers.append(refusal)
+            else:
+                self.next_id += 1
+                self.delivered.append({"to": to_user, "text": text, "clientmsgid": client_id,
+                                       "format": form[f"messages[{index}][textformat]"]})
+                answers.append({**template, "msgid": self.next_id, "clientmsgid": client_id, "text": text,
+                                "conversationid": to_user})
+            index += 1
+        return answers
+
+    def install(self, stub: MoodleStub) -> MessageSink:
+        stub.add_callback("core_message_send_instant_messages", self.answer)
+        return self
+
+    def to(self, user_id: int) -> list[dict[str, Any]]:
+        """What one user received, in order."""
+        return [m for m in self.delivered if m["to"] == user_id]
