@@ -38,6 +38,7 @@ def offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
                                 "lipassess.db", "lipassess.services", "requests")),
         ("lipassess/store", ("flask", "lipassess.web", "lipassess.services", "lipassess.cli")),
         ("lipassess/services", ("lipassess.web", "lipassess.cli")),
+        ("lipassess/web", ("moodle_plugin_bridge", "lipassess.cli")),
     ],
 )
 def test_no_import_points_back(package: str, forbidden: tuple[str, ...]) -> None:

@@ -22,3 +22,21 @@ def test_every_package_is_listed_in_pyproject() -> None:
     listed = set(config["tool"]["setuptools"]["packages"])
     assert source_packages() - listed == set()
     assert config["tool"]["setuptools"]["package-dir"]["lipassess.bundled_instruments"] == "instruments"
+
+
+def test_wheel_ships_templates_static_migrations_and_instruments(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("lipassess-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {str(p.relative_to(ROOT)) for d in ("lipassess/templates", "lipassess/static")
+                for p in (ROOT / d).rglob("*") if p.is_file()}
+    expected |= {"lipassess/store/migrations/script.py.mako", "lipassess/store/migrations/env.py"}
+    expected |= {f"lipassess/store/migrations/versions/{p.name}"
+                 for p in (ROOT / "lipassess/store/migrations/versions").glob("*.py")}
+    expected |= {f"lipassess/bundled_instruments/{p.name}" for p in (ROOT / "instruments").glob("*.yaml")}
+    assert expected - names == set()

@@ -364,3 +364,128 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(100))
     target: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# --- LTI 1.3 ------------------------------------------------------------------------------
+
+
+class ScoreStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class LtiPlatform(TimestampMixin, Base):
+    """One LTI 1.3 registration of this tool in a platform (a Moodle site): issuer + client id."""
+
+    __tablename__ = "lti_platforms"
+    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(255))
+    auth_login_url: Mapped[str] = mapped_column(String(1024))
+    token_url: Mapped[str] = mapped_column(String(1024))
+    jwks_url: Mapped[str] = mapped_column(String(1024))
+
+    deployments: Mapped[list[LtiDeployment]] = relationship(
+        back_populates="platform", order_by="LtiDeployment.deployment_id", cascade="all, delete-orphan")
+
+
+class LtiDeployment(Base):
+    """A deployment id the platform may launch with (Moodle: the tool type id)."""
+
+    __tablename__ = "lti_deployments"
+    __table_args__ = (UniqueConstraint("platform_id", "deployment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id"))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    platform: Mapped[LtiPlatform] = relationship(back_populates="deployments")
+
+
+class LtiNonce(Base):
+    """A launch nonce already used; the unique value makes reuse fail on every host at once."""
+
+    __tablename__ = "lti_nonces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[str] = mapped_column(String(255), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiToolKey(Base):
+    """One RSA key of this tool (PKCS#8 PEM); the newest active key signs, every active key is published."""
+
+    __tablename__ = "lti_tool_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_key_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LtiResourceLink(TimestampMixin, Base):
+    """An activity placement in a course: where its launches come from and where its scores go.
+
+    ``wave_kind`` is set when the link was placed for one wave (deep linking,
+    custom parameter ``wave``); ``lineitem_url`` is the AGS line item of the
+    activity, present when the platform lets the tool post scores.
+    """
+
+    __tablename__ = "lti_resource_links"
+    __table_args__ = (UniqueConstraint("platform_id", "resource_link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id"))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    context_id: Mapped[str | None] = mapped_column(String(255))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"))
+    title: Mapped[str | None] = mapped_column(String(1333))
+    wave_kind: Mapped[WaveKind | None] = mapped_column(_enum(WaveKind, "wave_kind"))
+    lineitem_url: Mapped[str | None] = mapped_column(String(2048))
+
+    platform: Mapped[LtiPlatform] = relationship()
+
+
+class LtiLaunch(Base):
+    """A participant reached a wave through a resource link (first and last time)."""
+
+    __tablename__ = "lti_launches"
+    __table_args__ = (UniqueConstraint("participant_id", "link_id", "wave_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    link_id: Mapped[int] = mapped_column(ForeignKey("lti_resource_links.id"))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"))
+    first_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiScoreOutbox(TimestampMixin, Base):
+    """A completion to send to a Moodle gradebook column; retried until sent or given up."""
+
+    __tablename__ = "lti_score_outbox"
+    __table_args__ = (UniqueConstraint("participant_id", "wave_id", "link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"))
+    link_id: Mapped[int] = mapped_column(ForeignKey("lti_resource_links.id"))
+    lineitem_url: Mapped[str] = mapped_column(String(2048))
+    user_id: Mapped[str] = mapped_column(String(255))  # the platform's user id (LTI sub)
+    completed_at: Mapped[datetime]  # the score timestamp: the same on every retry
+    status: Mapped[ScoreStatus] = mapped_column(_enum(ScoreStatus, "score_status"), default=ScoreStatus.PENDING,
+                                                index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    link: Mapped[LtiResourceLink] = relationship()

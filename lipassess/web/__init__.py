@@ -10,11 +10,13 @@ csrf = CSRFProtect()
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import api, auth, errors, main
+    from lipassess.web import api, auth, cookies, errors, lti, main
 
     csrf.init_app(app)
+    app.session_interface = cookies.FramedSessionInterface()
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     csrf.exempt(api.bp)  # read-only, token-authenticated
     app.register_blueprint(api.bp)
+    lti.init_app(app)
     errors.init_app(app)

@@ -1,0 +1,197 @@
+"""Completion back to the Moodle gradebook: an outbox, filled on submission, emptied by dispatch.
+
+:func:`queue_completion` only writes rows in the submission's own transaction,
+so a participant's submission never waits for Moodle or fails because of it.
+:func:`send_pending_scores` (called by ``lipassess dispatch`` and
+``lipassess lti send-scores``) posts each pending row as an AGS score of 1 out
+of 1, activity Completed, grading FullyGraded, with the submission time as the
+score timestamp (the same on every retry). Moodle down: the row stays pending
+with a growing delay and is tried again by the next run; refused for good or
+out of attempts: the row is marked failed with the reason.
+
+Which gradebook columns a completion goes to: every activity (resource link)
+of the wave's cohort placed for that wave (deep linking, custom ``wave``), and
+every other activity through which this participant opened that wave.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from lipassess.services.lti_setup import ensure_tool_key, platform_config
+from lipassess.store.models import (
+    LtiLaunch,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiScoreOutbox,
+    Participant,
+    Response,
+    ResponseStatus,
+    ScoreStatus,
+    Wave,
+)
+from lipassess.store.types import utcnow
+from moodle_plugin_bridge.lti import ScoreOutcome, ServiceClient, ServiceError, TokenRequestError, completion_score
+
+log = logging.getLogger("lipassess.lti")
+
+MAX_ATTEMPTS = 10
+RETRY_FIRST_DELAY = timedelta(minutes=5)
+RETRY_MAX_DELAY = timedelta(hours=12)
+DEFAULT_BATCH = 200
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Delay before the next try after ``attempts`` failures: 5 min doubling, at most 12 h."""
+    if attempts < 1:
+        return timedelta(0)
+    return min(RETRY_FIRST_DELAY * (2 ** (attempts - 1)), RETRY_MAX_DELAY)
+
+
+def _target_links(session: Session, participant: Participant, wave: Wave) -> list[LtiResourceLink]:
+    launched = select(LtiLaunch.link_id).where(LtiLaunch.participant_id == participant.id,
+                                               LtiLaunch.wave_id == wave.id)
+    return list(session.scalars(
+        select(LtiResourceLink).where(
+            LtiResourceLink.lineitem_url.is_not(None),
+            or_(and_(LtiResourceLink.cohort_id == wave.cohort_id, LtiResourceLink.wave_kind == wave.kind),
+                LtiResourceLink.id.in_(launched)),
+        ).order_by(LtiResourceLink.id)).all())
+
+
+def queue_completion(session: Session, participant: Participant, wave: Wave, *,
+                     now: datetime | None = None) -> list[LtiScoreOutbox]:
+    """Queue the participant's completion of ``wave`` for every gradebook column it belongs to.
+
+    Call it in the transaction that submits the response; it only inserts rows
+    (idempotent: a second call adds nothing). The score timestamp is the
+    response's submission time when there is one, else ``now``. Returns the
+    outbox rows for this participant and wave (empty when no LTI activity with
+    a gradebook column is known for them, e.g. a follow-up answered through a
+    personal link in a course without a follow-up activity).
+    """
+    now = now or utcnow()
+    submitted_at = session.scalar(select(Response.submitted_at).where(
+        Response.participant_id == participant.id, Response.wave_id == wave.id,
+        Response.status == ResponseStatus.SUBMITTED))
+    completed_at = submitted_at or now
+    rows = []
+    for link in _target_links(session, participant, wave):
+        row = session.scalar(select(LtiScoreOutbox).where(
+            LtiScoreOutbox.participant_id == participant.id, LtiScoreOutbox.wave_id == wave.id,
+            LtiScoreOutbox.link_id == link.id))
+        if row is None:
+            row = LtiScoreOutbox(participant_id=participant.id, wave_id=wave.id, link_id=link.id,
+                                 lineitem_url=link.lineitem_url or "", user_id=str(participant.moodle_user_id),
+                                 completed_at=completed_at, status=ScoreStatus.PENDING, attempts=0,
+                                 next_attempt_at=now)
+            try:
+                with session.begin_nested():
+                    session.add(row)
+            except IntegrityError:  # queued at the same moment by another worker
+                row = session.scalar(select(LtiScoreOutbox).where(
+                    LtiScoreOutbox.participant_id == participant.id, LtiScoreOutbox.wave_id == wave.id,
+                    LtiScoreOutbox.link_id == link.id))
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreReport:
+    """What one run of :func:`send_pending_scores` did."""
+
+    sent: int = 0
+    already_newer: int = 0
+    retrying: int = 0
+    failed: int = 0
+    deferred: int = 0  # not tried this run because their platform was unreachable
+
+    def to_dict(self) -> dict[str, int]:
+        return {"sent": self.sent, "already_newer": self.already_newer, "retrying": self.retrying,
+                "failed": self.failed, "deferred": self.deferred}
+
+    def summary(self) -> str:
+        return (f"scores: {self.sent} sent, {self.already_newer} already newer in Moodle, "
+                f"{self.retrying} to retry, {self.failed} failed, {self.deferred} deferred")
+
+
+def send_pending_scores(session: Session, now: datetime | None = None, *, http: requests.Session | None = None,
+                        limit: int = DEFAULT_BATCH, max_attempts: int = MAX_ATTEMPTS) -> ScoreReport:
+    """Post due outbox rows to their platforms; safe to run on several hosts at once.
+
+    Due rows are locked with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two
+    runs never post the same row. When a platform is unreachable (transport
+    fault, 5xx, token refused), its remaining rows are left for the next run
+    instead of each waiting for a timeout. The caller commits.
+    """
+    now = now or utcnow()
+    due = session.scalars(
+        select(LtiScoreOutbox)
+        .where(LtiScoreOutbox.status == ScoreStatus.PENDING, LtiScoreOutbox.next_attempt_at <= now)
+        .order_by(LtiScoreOutbox.next_attempt_at, LtiScoreOutbox.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not due:
+        return ScoreReport()
+    key = ensure_tool_key(session, now)
+    http = http or requests.Session()
+    clients: dict[int, ServiceClient] = {}
+    unreachable: set[int] = set()
+    counts = {"sent": 0, "already_newer": 0, "retrying": 0, "failed": 0, "deferred": 0}
+    for row in due:
+        platform_id = row.link.platform_id
+        if platform_id in unreachable:
+            counts["deferred"] += 1
+            continue
+        if platform_id not in clients:
+            platform = session.scalar(select(LtiPlatform).options(selectinload(LtiPlatform.deployments))
+                                      .where(LtiPlatform.id == platform_id))
+            clients[platform_id] = ServiceClient(platform_config(platform), key, session=http)
+        row.attempts += 1
+        try:
+            outcome = clients[platform_id].post_score(row.lineitem_url, completion_score(row.user_id, row.completed_at))
+        except ServiceError as exc:
+            row.last_error = str(exc)[:2000]
+            if exc.retryable and row.attempts < max_attempts:
+                row.next_attempt_at = now + retry_delay(row.attempts)
+                counts["retrying"] += 1
+                if isinstance(exc, TokenRequestError) or exc.status is None or exc.status >= 500:
+                    unreachable.add(platform_id)
+            else:
+                row.status = ScoreStatus.FAILED
+                counts["failed"] += 1
+            log.warning("LTI score for participant %s, wave %s not sent (attempt %s): %s",
+                        row.participant_id, row.wave_id, row.attempts, exc)
+            continue
+        row.status = ScoreStatus.SENT
+        row.sent_at = now
+        row.last_error = None if outcome is ScoreOutcome.POSTED else "Moodle already had a newer score"
+        counts["sent" if outcome is ScoreOutcome.POSTED else "already_newer"] += 1
+    session.flush()
+    return ScoreReport(**counts)
+
+
+def requeue_failed(session: Session, now: datetime | None = None) -> int:
+    """Put failed rows back in the queue (after an admin fixed the cause); returns how many."""
+    now = now or utcnow()
+    rows = session.scalars(select(LtiScoreOutbox).where(LtiScoreOutbox.status == ScoreStatus.FAILED)).all()
+    for row in rows:
+        row.status, row.attempts, row.next_attempt_at = ScoreStatus.PENDING, 0, now
+    session.flush()
+    return len(rows)
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    """How many outbox rows are pending, sent and failed."""
+    counts = {s.value: 0 for s in ScoreStatus}
+    for status, count in session.execute(select(LtiScoreOutbox.status, func.count()).group_by(LtiScoreOutbox.status)):
+        counts[ScoreStatus(status).value] = count
+    return counts

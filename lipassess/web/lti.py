@@ -1,0 +1,278 @@
+"""LTI 1.3 endpoints: login initiation, launch, the tool's keys, deep linking, dynamic registration.
+
+``/lti/login`` and ``/lti/launch`` receive cross-site form posts from Moodle and
+are authenticated by the signed id_token, not by a CSRF token, so they are
+exempt from CSRF protection. The state and nonce chosen at login are kept in a
+signed, short-lived cookie named after the state, so several launches in
+several tabs do not disturb each other; the launch must come back with that
+state and that nonce.
+
+Every rejected login or launch gets the same page, which tells an attacker
+nothing; the reason goes to the ``lipassess.lti`` log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, session, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
+
+from lipassess.db import get_session
+from lipassess.errors import PermissionDenied
+from lipassess.services import lti as lti_service
+from lipassess.services.lti import (
+    JwksCache,
+    LaunchRejected,
+    LoginBinding,
+    LoginRejected,
+    RejectReason,
+    ValidatedLaunch,
+)
+from lipassess.store.models import WaveKind
+from lipassess.store.types import utcnow
+from lipassess.web import csrf
+from lipassess.web.auth import SESSION_LTI_STAFF, login_lti_staff
+from lipassess.web.cookies import cookie_attributes
+
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+log = logging.getLogger("lipassess.lti")
+
+EXTENSION = "lipassess.lti"
+STATE_COOKIE_PREFIX = "lti_state_"
+STATE_MAX_AGE = 600
+STATE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+REJECTED_MESSAGE = ("This activity could not be opened. Go back to your Moodle course and open it again; "
+                    "if it keeps failing, open it in a new window.")
+DEEP_LINK_SESSION = "lti_deep_link"
+SITE_TIMEZONE = ZoneInfo("Asia/Phnom_Penh")  # the Moodle site's and the participants' time zone
+SURVEY_ENDPOINT = "survey.wave_form"
+STAFF_ENDPOINT = "staff.cohort"
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint and the per-process platform key cache and HTTP session."""
+    http = requests.Session()
+    app.extensions[EXTENSION] = {"http": http, "jwks": JwksCache(http)}
+    app.add_template_filter(phnom_penh_date, "phnom_penh_date")
+    app.register_blueprint(bp)
+
+
+def phnom_penh_date(moment: datetime | None, lang: str = "en") -> str:
+    """A date as participants read it: Cambodian time, "22 November 2026" or "22/11/2026" in Khmer pages."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(SITE_TIMEZONE)
+    return local.strftime("%d/%m/%Y") if lang == "km" else local.strftime("%-d %B %Y")
+
+
+def _http() -> requests.Session:
+    return current_app.extensions[EXTENSION]["http"]
+
+
+def _keys() -> JwksCache:
+    return current_app.extensions[EXTENSION]["jwks"]
+
+
+def _base_url() -> str:
+    return str(current_app.config["BASE_URL"]).rstrip("/")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="lipassess.lti.state")
+
+
+def _cookie_path() -> str:
+    return (request.script_root or "") + "/lti/"
+
+
+def _rejected(stage: str, exc: LaunchRejected) -> tuple[str, int]:
+    log.warning("LTI %s rejected: %s (%s) from %s", stage, exc.reason.value, exc.detail, request.remote_addr)
+    status = 503 if exc.reason is RejectReason.KEYS_UNAVAILABLE else 400
+    return render_template("error.html", status=status, message=REJECTED_MESSAGE, errors={}), status
+
+
+# --- login -----------------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
+def login() -> Response | tuple[str, int]:
+    """OIDC third-party login initiation: answer with the redirect to the platform's auth URL."""
+    params = {name: request.values.get(name) for name in
+              ("iss", "login_hint", "target_link_uri", "client_id", "lti_deployment_id", "lti_message_hint")}
+    try:
+        auth_url, binding = lti_service.start_login(get_session(), {k: v for k, v in params.items() if v is not None},
+                                                    tool_base_url=_base_url())
+    except LoginRejected as exc:
+        return _rejected("login", exc)
+    response = redirect(auth_url, code=302)
+    response.set_cookie(STATE_COOKIE_PREFIX + binding.state, _serializer().dumps(binding.to_dict()),
+                        max_age=STATE_MAX_AGE, path=_cookie_path(), httponly=True, **cookie_attributes())
+    return response
+
+
+# --- launch ----------------------------------------------------------------------------------
+
+
+def _binding_for(state: str) -> LoginBinding:
+    if not STATE_PATTERN.match(state):
+        raise LaunchRejected(RejectReason.STATE_MISMATCH, "state missing or not a state this tool issues")
+    cookie = request.cookies.get(STATE_COOKIE_PREFIX + state)
+    if cookie is None:
+        raise LaunchRejected(RejectReason.STATE_MISSING, "no state cookie for this state (other browser, "
+                                                         "blocked cookies or replay)")
+    try:
+        raw = _serializer().loads(cookie, max_age=STATE_MAX_AGE)
+    except SignatureExpired:
+        raise LaunchRejected(RejectReason.STATE_MISSING, "state cookie older than the login window") from None
+    except BadSignature:
+        raise LaunchRejected(RejectReason.STATE_MISMATCH, "state cookie signature does not verify") from None
+    binding = LoginBinding.from_dict(raw)
+    if binding.state != state:
+        raise LaunchRejected(RejectReason.STATE_MISMATCH, "state cookie belongs to another state")
+    return binding
+
+
+def _forget_state(response: Response, state: str) -> Response:
+    if STATE_PATTERN.match(state):
+        attributes = cookie_attributes()
+        response.delete_cookie(STATE_COOKIE_PREFIX + state, path=_cookie_path(), httponly=True,
+                               secure=bool(attributes["secure"]), samesite=str(attributes["samesite"]),
+                               partitioned=bool(attributes["partitioned"]))
+    return response
+
+
+@bp.post("/launch")
+@csrf.exempt
+def launch() -> Response | tuple[str, int]:
+    """The platform posts the signed id_token here; verify it, then route by role."""
+    state = request.form.get("state", "")
+    if request.form.get("error"):
+        return _rejected("launch", LaunchRejected(
+            RejectReason.MALFORMED, f"platform answered error={request.form.get('error')!r} "
+                                    f"({request.form.get('error_description', '')})"))
+    db = get_session()
+    now = utcnow()
+    try:
+        binding = _binding_for(state)
+        verified = lti_service.verify_launch(db, request.form.get("id_token", ""), binding=binding, keys=_keys(),
+                                             now=now, leeway=int(current_app.config.get("LTI_CLOCK_SKEW", 60)))
+        # A verified launch starts a new identity in this browser, whatever it leads to.
+        session.clear()
+        result = lti_service.resolve_launch(db, verified, now=now)
+    except LaunchRejected as exc:
+        return _rejected("launch", exc)
+    if result.role == "staff":
+        response = _staff_landing(result, verified)
+    else:
+        response = _learner_landing(result, verified)
+    return _forget_state(response, state)
+
+
+def _learner_landing(result: lti_service.LaunchResult, verified: ValidatedLaunch) -> Response:
+    claims = verified.claims
+    choice = result.choice
+    session["participant_id"] = result.participant.id
+    session["lti"] = {
+        "platform_id": verified.platform.key,
+        "deployment_id": claims.deployment_id,
+        "resource_link_id": claims.resource_link.id if claims.resource_link else None,
+        "cohort_id": result.cohort.id,
+        "wave_id": choice.wave.id if choice.wave else None,
+        "language": result.language,
+        "return_url": claims.return_url,
+        "document_target": claims.document_target,
+    }
+    if choice.wave is not None and SURVEY_ENDPOINT in current_app.view_functions:
+        return redirect(url_for(SURVEY_ENDPOINT, wave_id=choice.wave.id))
+    template = "lti/open_wave.html" if choice.wave is not None else "lti/no_wave.html"
+    return _page(template, result=result, choice=choice, cohort=result.cohort, lang=result.language or "km",
+                 return_url=claims.return_url)
+
+
+def _staff_landing(result: lti_service.LaunchResult, verified: ValidatedLaunch) -> Response:
+    login_lti_staff(cohort_id=result.cohort.id, display_name=result.display_name,
+                    moodle_user_id=result.moodle_user_id)
+    claims = verified.claims
+    if claims.is_deep_linking:
+        session[DEEP_LINK_SESSION] = {
+            "platform_id": verified.platform.key,
+            "deployment_id": claims.deployment_id,
+            "cohort_id": result.cohort.id,
+            "settings": claims.deep_linking.to_dict(),
+        }
+        return redirect(url_for("lti.deep_link"))
+    if STAFF_ENDPOINT in current_app.view_functions:
+        return redirect(url_for(STAFF_ENDPOINT, cohort_id=result.cohort.id))
+    return _page("lti/staff.html", result=result, cohort=result.cohort, lang="en")
+
+
+def _page(template: str, **context: Any) -> Response:
+    return Response(render_template(template, **context), status=200, mimetype="text/html")
+
+
+# --- deep linking ----------------------------------------------------------------------------
+
+
+def _deep_link_context() -> dict[str, Any]:
+    context = session.get(DEEP_LINK_SESSION)
+    staff = session.get(SESSION_LTI_STAFF)
+    if not context or not staff or staff.get("cohort_id") != context.get("cohort_id"):
+        raise PermissionDenied("Open 'Select content' for lipassess from your Moodle course first.")
+    return context
+
+
+@bp.get("/deep-link")
+def deep_link() -> str:
+    """The teacher picks which waves to place as activities in the course."""
+    context = _deep_link_context()
+    cohort, waves = lti_service.deep_linking_waves(get_session(), context["cohort_id"])
+    multiple = lti_service.DeepLinkingSettings.from_dict(context["settings"]).accept_multiple
+    return render_template("lti/deep_link.html", cohort=cohort, choices=lti_service.DEEP_LINK_TITLES, waves=waves,
+                           multiple=multiple, lang="en")
+
+
+@bp.post("/deep-link")
+def deep_link_submit() -> Response:
+    """Sign the chosen items and post them back to Moodle (auto-submitted form)."""
+    context = _deep_link_context()
+    offered = {kind.value for kind in lti_service.DEEP_LINK_TITLES}
+    kinds = [WaveKind(value) for value in request.form.getlist("wave") if value in offered]
+    return_url, token = lti_service.deep_linking_answer(
+        get_session(), platform_id=context["platform_id"], deployment_id=context["deployment_id"],
+        settings=context["settings"], kinds=kinds, tool_base_url=_base_url())
+    session.pop(DEEP_LINK_SESSION, None)
+    return _page("lti/deep_link_return.html", return_url=return_url, jwt=token, lang="en")
+
+
+# --- keys and registration -------------------------------------------------------------------
+
+
+@bp.get("/jwks")
+def jwks() -> Response:
+    """The tool's public keys (every active key; the newest signs)."""
+    response = jsonify(lti_service.tool_jwks(get_session()))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/register")
+def register() -> str:
+    """Dynamic registration: Moodle opens this URL with ``openid_configuration`` and ``registration_token``."""
+    configuration_url = request.args.get("openid_configuration")
+    if not configuration_url:
+        return render_template("lti/register_info.html", register_url=_base_url() + "/lti/register",
+                               base_url=_base_url(), lang="en")
+    platform = lti_service.register_dynamically(
+        get_session(), openid_configuration_url=configuration_url,
+        registration_token=request.args.get("registration_token"), tool_base_url=_base_url(),
+        moodle_url=current_app.config.get("MOODLE_URL"), http=_http())
+    log.info("LTI tool registered with %s (client id %s)", platform.issuer, platform.client_id)
+    return render_template("lti/register_done.html", platform=platform, lang="en")
