@@ -23,7 +23,7 @@ One run (``lipassess dispatch``, from cron on any number of hosts):
       participant's last delivered link keeps working).
 
 Who gets what: active student enrolments of the wave's cohort, not withdrawn,
-who have not submitted the wave. The invitation first; reminder *k*
+who have not submitted the wave and whose link to it staff have not revoked. The invitation first; reminder *k*
 (``reminder_1`` ... up to ``REMINDERS``) once the previous message was sent
 ``REMINDER_SPACING_DAYS`` ago, while the wave is open. Suspended, unenrolled
 and withdrawn participants get nothing.
@@ -208,13 +208,17 @@ def _kinds(reminders: int) -> list[str]:
     return ["invitation", *(f"reminder_{k}" for k in range(1, reminders + 1))]
 
 
-def _eligible(session: Session, wave: Wave) -> list[Participant]:
+def _eligible_ids(session: Session, wave: Wave) -> list[int]:
+    """Active students of the wave's cohort who have not withdrawn, submitted, or had their link revoked."""
     submitted = select(Response.participant_id).where(
         Response.wave_id == wave.id, Response.status == ResponseStatus.SUBMITTED
     )
+    revoked = select(Invitation.participant_id).where(
+        Invitation.wave_id == wave.id, Invitation.revoked_at.is_not(None)
+    )
     return list(
         session.scalars(
-            select(Participant)
+            select(Participant.id)
             .join(Enrolment, Enrolment.participant_id == Participant.id)
             .where(
                 Enrolment.cohort_id == wave.cohort_id,
@@ -222,6 +226,7 @@ def _eligible(session: Session, wave: Wave) -> list[Participant]:
                 Enrolment.status == EnrolmentStatus.ACTIVE,
                 Participant.withdrawn_at.is_(None),
                 Participant.id.not_in(submitted),
+                Participant.id.not_in(revoked),
             )
             .order_by(Participant.id)
         )
@@ -238,32 +243,37 @@ def _due(
     retry_before: datetime | None,
     limit: int,
 ) -> list[_Due]:
-    """The messages of ``wave`` due at ``now``: new ones first, then failed ones to retry."""
-    people = _eligible(session, wave)
+    """The messages of ``wave`` due at ``now``: new ones first, then failed ones to retry.
+
+    Decided on plain rows (no ORM objects for the whole cohort); only the
+    ``limit`` chosen participants and messages are loaded as objects.
+    """
+    people = _eligible_ids(session, wave)
     if not people:
         return []
     rows = session.execute(
-        select(Invitation.participant_id, Message)
+        select(Invitation.participant_id, Message.id, Message.kind, Message.status, Message.sent_at,
+               Message.attempts, Message.updated_at)
         .join(Message, Message.invitation_id == Invitation.id)
         .where(Invitation.wave_id == wave.id)
     ).all()
-    by_participant: dict[int, dict[str, Message]] = {}
-    for participant_id, message in rows:
-        by_participant.setdefault(participant_id, {})[message.kind] = message
+    by_participant: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        by_participant.setdefault(row.participant_id, {})[row.kind] = row
     kinds = _kinds(reminders)
-    due: list[_Due] = []
-    retries: list[_Due] = []
+    due: list[tuple[int, str, int | None]] = []
+    retries: list[tuple[int, str, int | None]] = []
     for person in people:
-        sent = by_participant.get(person.id, {})
+        sent = by_participant.get(person, {})
         for index, kind in enumerate(kinds):
             message = sent.get(kind)
             if message is None:
                 if index == 0:
-                    due.append(_Due(person, kind))
+                    due.append((person, kind, None))
                 else:
                     previous = sent[kinds[index - 1]]
                     if previous.status == "sent" and previous.sent_at and previous.sent_at + spacing <= now:
-                        due.append(_Due(person, kind))
+                        due.append((person, kind, None))
                 break
             if message.status == "sent":
                 continue
@@ -273,9 +283,16 @@ def _due(
                 and message.attempts < MAX_ATTEMPTS
                 and message.updated_at < retry_before
             ):
-                retries.append(_Due(person, kind, message))
+                retries.append((person, kind, message.id))
             break
-    return (due + retries)[:limit]
+    chosen = (due + retries)[:limit]
+    if not chosen:
+        return []
+    participants = {p.id: p for p in session.scalars(
+        select(Participant).where(Participant.id.in_([c[0] for c in chosen])))}
+    retried = [c[2] for c in chosen if c[2] is not None]
+    failed = {m.id: m for m in session.scalars(select(Message).where(Message.id.in_(retried)))} if retried else {}
+    return [_Due(participants[pid], kind, failed.get(mid) if mid else None) for pid, kind, mid in chosen]
 
 
 def _open_waves(session: Session, now: datetime) -> list[Wave]:
@@ -409,8 +426,9 @@ def _claim(
 def _record(session: Session, claimed: list[_Claimed], outcomes: list[tuple[str, int | None, str | None]],
             now: datetime) -> list[DispatchItem]:
     items = []
+    loaded = {m.id: m for m in session.scalars(select(Message).where(Message.id.in_([c.message_id for c in claimed])))}
     for claim, (status, moodle_id, error) in zip(claimed, outcomes, strict=True):
-        message = session.get(Message, claim.message_id)
+        message = loaded[claim.message_id]
         message.attempts += 1
         message.error = error
         if status == "sent":

@@ -204,6 +204,18 @@ def test_suspended_unenrolled_and_withdrawn_participants_get_nothing(app, sessio
     assert report.counts() == {"sent": 12}
 
 
+def test_a_revoked_link_is_not_brought_back_by_a_reminder(app, session, cohort) -> None:
+    run(app, PRE_OPEN)
+    invitation = session.scalars(select(Invitation).join(Participant).where(Participant.moodle_user_id == 26)).one()
+    revoked = invitation.token_hash
+    invitation.revoked_at = PRE_OPEN + timedelta(days=1)  # the program team withdrew it
+    session.commit()
+    report, sink, _ = run(app, PRE_OPEN + timedelta(days=7))
+    assert report.counts() == {"sent": 13} and sink.to(26) == []
+    session.expire_all()
+    assert (invitation.token_hash, invitation.revoked_at) == (revoked, PRE_OPEN + timedelta(days=1))
+
+
 # ---------------------------------------------------------------- failures
 
 
