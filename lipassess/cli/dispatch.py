@@ -7,8 +7,9 @@ import json
 import click
 
 from lipassess import db
-from lipassess.cli.context import cli_app
+from lipassess.cli.context import cli_app, transaction
 from lipassess.services.dispatch import as_of_time, dispatch
+from lipassess.services.lti import send_pending_scores
 from lipassess.services.moodle import open_client
 from lipassess.store.database import check_connection
 
@@ -19,7 +20,8 @@ EXIT_STOPPED = 1
 @click.command(
     "dispatch",
     help="Open the survey waves that are due and send each participant their invitation and reminders "
-    "(with a personal link) through Moodle messaging, in their language. Safe to run again and on several "
+    "(with a personal link) through Moodle messaging, in their language; then send the completions queued by "
+    "LTI submissions to the Moodle gradebook. Safe to run again and on several "
     f"hosts at once: nothing is sent twice. Exits {EXIT_STOPPED} if Moodle stopped the run.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; change nothing, call nothing.")
@@ -43,6 +45,19 @@ def dispatch_command(dry_run: bool, as_of: str | None, as_json: bool) -> None:
     else:
         with open_client(config) as client:
             report = dispatch(db.session_factory(app), client, **settings)
-    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.summary())
+    scores = None if dry_run else _send_scores(app, now)
+    if as_json:
+        payload = report.to_dict() | ({"scores": scores.to_dict()} if scores is not None else {})
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.summary())
+        if scores is not None and any(scores.to_dict().values()):
+            click.echo(scores.summary())
     if report.error:
         raise click.exceptions.Exit(EXIT_STOPPED)
+
+
+def _send_scores(app, now):  # noqa: ANN001, ANN202 - Flask app, ScoreReport
+    """Send completions queued by LTI submissions; their own transaction, never blocking messages."""
+    with transaction(app) as session:
+        return send_pending_scores(session, now)

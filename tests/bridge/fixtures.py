@@ -205,6 +205,8 @@ class MoodleStub:
         base_url: str = BASE_URL,
         token: str = TOKEN,
     ) -> None:
+        self.rsps = rsps
+        """The mock itself, for stubbing other endpoints (LTI services) beside Moodle's REST."""
         self.base_url = base_url
         self.token = token
         self.calls: list[Call] = []

@@ -9,8 +9,6 @@ import pytest
 from tests.bridge.fixtures import MoodleStub
 from tests.services.moodle_site import MessageSink, SiteState, serve
 
-pytest.importorskip("lipassess.services.links", reason="the personal-link service arrives with the survey pages")
-
 pytestmark = pytest.mark.postgres
 
 
@@ -52,3 +50,25 @@ def test_dry_run_needs_no_moodle(run_cli, sink: MessageSink, monkeypatch: pytest
 def test_a_bad_as_of_date_is_one_line(run_cli) -> None:
     result = run_cli("dispatch", "--dry-run", "--as-of", "next monday")
     assert result.exit_code == 2 and result.err.startswith("error: --as-of 'next monday' is not a date")
+
+
+def test_dispatch_also_sends_queued_gradebook_completions(run_cli, session, stub: MoodleStub) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from lipassess.services import lti as lti_service
+    from lipassess.store.models import LtiScoreOutbox, ScoreStatus
+    from tests.services.test_lti_scores import launched_and_submitted, stub_score, stub_token
+
+    state = launched_and_submitted(session)
+    lti_service.queue_completion(session, state["person"], state["wave"], now=datetime.now(UTC))
+    session.commit()
+    stub_token(stub.rsps)
+    stub_score(stub.rsps)
+    as_of = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%d")  # noon in Cambodia
+    result = run_cli("dispatch", "--as-of", as_of, "--json")
+    assert result.exit_code == 0, result
+    assert json.loads(result.out)["scores"]["sent"] == 1
+    session.expire_all()
+    assert session.scalar(select(LtiScoreOutbox.status)) is ScoreStatus.SENT
