@@ -212,6 +212,19 @@ def _paired_values(result: PairedResult) -> dict[str, Any]:
     }
 
 
+def _explain(row: dict[str, Any], notes: Iterable[str]) -> dict[str, Any]:
+    """Give a row with an undefined (NaN) number the analysis notes as its reason.
+
+    The analysis returns NaN, with a note, for what the data cannot define (no
+    variance, all differences equal...); ``None`` set by a builder means "does not
+    apply" and needs no reason.
+    """
+    undefined = any(isinstance(v, float) and math.isnan(v) for v in row.values())
+    if undefined and not row.get("missing"):
+        row["missing"] = "; ".join(notes) or "not defined for these data"
+    return row
+
+
 def _share_values(prefix: str, share: ProportionResult) -> dict[str, Any]:
     return {prefix: share.share, **_ci(f"{prefix}_ci", share.ci_low, share.ci_high)}
 
@@ -290,7 +303,7 @@ def paired_table(analysis: CohortAnalysis, which: str = "pre_post") -> Table:
         if result is None:
             row["missing"] = o.missing.get(which, "not computed")
         else:
-            row.update(_paired_values(result))
+            row = _explain({**row, **_paired_values(result)}, result.notes)
         rows.append(row)
     later = "after the training" if which == "pre_post" else "at the follow-up"
     caption = (f"Change from before the training to {later}: paired means, Cohen's d_z and Hedges' g_av "
@@ -322,6 +335,7 @@ def reliability_table(analysis: CohortAnalysis) -> Table:
                     "mean_score": result.mean_score, "sd_score": result.sd_score, "sem": result.sem,
                     "notes": "; ".join(result.notes) or None,
                 })
+                _explain(row, result.notes)
             rows.append(row)
     columns = (
         Column(key="outcome", header="Outcome", kind="text"),
@@ -402,6 +416,7 @@ def change_table(analysis: CohortAnalysis) -> Table:
             row.update({"n": c.n_obs, "reliability": c.reliability, "sdiff": c.sdiff,
                         **_share_values("improved", c.improved), "unchanged": c.unchanged.share,
                         **_share_values("declined", c.declined)})
+            _explain(row, c.notes)
         rows.append(row)
     columns = (
         Column(key="outcome", header="Outcome", kind="text"),
@@ -452,6 +467,7 @@ def repeated_table(analysis: CohortAnalysis) -> Table:
                         "gg_epsilon": r.gg_epsilon, "p_value_gg": r.p_value_gg,
                         "eta2_generalized": r.eta2_generalized, "friedman_q": r.friedman_q,
                         "friedman_p_value": r.friedman_p_value, "kendall_w": r.kendall_w})
+            _explain(row, r.notes)
         rows.append(row)
     columns = (
         Column(key="outcome", header="Outcome", kind="text"),
@@ -480,10 +496,10 @@ def pairwise_table(analysis: CohortAnalysis) -> Table:
         if o.repeated is None:
             continue
         for c in o.repeated.pairwise:
-            rows.append({"outcome": outcome_label(o.name), "outcome_id": o.name,
-                         "comparison": f"{WAVE_NAMES.get(c.b, c.b)} \u2212 {WAVE_NAMES.get(c.a, c.a)}",
-                         "n": c.n_obs, "mean_diff": c.mean_diff, "t": c.t, "df": c.df, "p_value": c.p_value,
-                         "p_holm": c.p_holm, "d_z": c.d_z})
+            rows.append(_explain({"outcome": outcome_label(o.name), "outcome_id": o.name,
+                                  "comparison": f"{WAVE_NAMES.get(c.b, c.b)} \u2212 {WAVE_NAMES.get(c.a, c.a)}",
+                                  "n": c.n_obs, "mean_diff": c.mean_diff, "t": c.t, "df": c.df,
+                                  "p_value": c.p_value, "p_holm": c.p_holm, "d_z": c.d_z}, o.repeated.notes))
     columns = (
         Column(key="outcome", header="Outcome", kind="text"),
         Column(key="comparison", header="Comparison", kind="text"),
@@ -511,7 +527,7 @@ def mixed_model_table(analysis: CohortAnalysis) -> Table:
         contrasts = {c.wave: c for c in model.contrasts}
         for m in model.means:
             c = contrasts.get(m.wave)
-            rows.append({
+            rows.append(_explain({
                 **base, "wave": WAVE_NAMES.get(m.wave, m.wave), "wave_id": m.wave,
                 "n_participants": model.n_participants, "estimate": m.estimate,
                 **_ci("estimate_ci", m.ci_low, m.ci_high),
@@ -519,7 +535,7 @@ def mixed_model_table(analysis: CohortAnalysis) -> Table:
                 **_ci("change_ci", c.ci_low if c else None, c.ci_high if c else None),
                 "p_value": c.p_value if c else None,
                 "f": model.f, "f_p_value": model.p_value, "icc": model.icc,
-            })
+            }, model.notes))
     columns = (
         Column(key="outcome", header="Outcome", kind="text"),
         Column(key="wave", header="Wave", kind="text"),
@@ -555,6 +571,7 @@ def then_test_table(analysis: CohortAnalysis) -> Table:
                 **_ci("g_av_retro_ci", t.with_retro_pre.g_av_ci_low, t.with_retro_pre.g_av_ci_high),
                 "direction": t.shift_direction.replace("_", " "),
             })
+            _explain(row, (*t.notes, *t.gap.notes))
         rows.append(row)
     columns = (
         Column(key="outcome", header="Outcome", kind="text"),
@@ -582,6 +599,7 @@ def attrition_table(analysis: CohortAnalysis) -> Table:
         row.update({"n": a.n_obs, "n_retained": a.n_retained, "n_lost": a.n_lost,
                     "overall_attrition": a.overall_attrition, "differential_attrition": a.differential_attrition,
                     "max_abs_effect": a.max_abs_effect, "wwc_category": a.wwc_category, "flag": a.flag})
+        _explain(row, a.notes)
     columns = (
         Column(key="n", header="At baseline", kind="int"),
         Column(key="n_retained", header="Retained", kind="int"),
@@ -617,6 +635,7 @@ def attrition_baseline_table(analysis: CohortAnalysis, *, min_group_size: int | 
                 row.update({"n_retained": v.n_retained, "n_lost": v.n_lost, "retained_value": v.retained_value,
                             "lost_value": v.lost_value, "effect_size": v.effect_size, "measure": v.measure,
                             "wwc": v.wwc})
+                _explain(row, a.notes)
             rows.append(row)
     columns = (
         Column(key="variable", header="Variable", kind="text"),
@@ -698,6 +717,7 @@ def subgroup_table(dimension: str, result: SubgroupResult | None, *, missing: st
                             "g_av": paired_result.g_av,
                             **_ci("g_av_ci", paired_result.g_av_ci_low, paired_result.g_av_ci_high),
                             "p_value": paired_result.p_value})
+                _explain(row, paired_result.notes)
             rows.append(row)
     columns = (
         Column(key="group", header=dimension.capitalize(), kind="text"),
@@ -738,6 +758,9 @@ def cohort_comparison_table(cohorts: Sequence[Mapping[str, Any]]) -> Table:
                         "g_av_followup": pf.g_av if pf else None,
                         **_ci("g_av_followup_ci", pf.g_av_ci_low if pf else None, pf.g_av_ci_high if pf else None),
                         "improved": total.change.improved.share if total.change else None})
+            _explain(row, pp.notes)
+            if pf is None and not row.get("missing"):
+                row["missing"] = total.missing.get("pre_followup")
         rows.append(row)
     columns = (
         Column(key="cohort", header="Cohort", kind="text"),
