@@ -23,7 +23,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     settings = config.resolve(Path(app.instance_path), test_config)
     app.config.update(settings)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 256 * 1024)
+    # Flask's defaults already hold MAX_CONTENT_LENGTH=None, so setdefault would keep "no limit".
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = 256 * 1024
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if settings["ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -135,6 +135,7 @@ class Course(RecordMixin):
     ``idnumber`` is ``None`` when Moodle does not send it (it needs
     ``moodle/course:update``; ``UserGrades.course_idnumber`` carries it too).
     ``startdate``/``enddate`` are ``None`` when unset (Moodle's 0).
+    ``categoryname`` is the course category's name (``None`` when Moodle omits it).
     """
 
     id: int
@@ -146,6 +147,7 @@ class Course(RecordMixin):
     idnumber: str | None = None
     format: str | None = None
     visible: bool | None = None
+    categoryname: str | None = None
 
     @property
     def is_site(self) -> bool:
@@ -433,6 +435,7 @@ class CourseSchema(_Base):
     shortname = fields.String(required=True)
     fullname = fields.String(required=True)
     categoryid = fields.Integer(load_default=None, allow_none=True)
+    categoryname = _opt_str()
     startdate = UnixTime(required=True)
     enddate = UnixTime(load_default=None)
     idnumber = _opt_str()

@@ -6,10 +6,13 @@ import click
 
 from lipassess.cli.analyze import analyze
 from lipassess.cli.db import db_group
+from lipassess.cli.dispatch import dispatch_command
 from lipassess.cli.instruments import instruments_group
 from lipassess.cli.lti import lti_group
+from lipassess.cli.moodle import moodle_group, sync
 from lipassess.cli.serve import serve
 from lipassess.cli.staff import staff_group
+from lipassess.cli.waves import waves_group
 
 
 @click.group(help="lipassess: surveys and impact evaluation for training programs on Moodle.")
@@ -24,3 +27,7 @@ cli.add_command(instruments_group)
 cli.add_command(staff_group)
 cli.add_command(serve)
 cli.add_command(lti_group)
+cli.add_command(moodle_group)
+cli.add_command(sync)
+cli.add_command(waves_group)
+cli.add_command(dispatch_command)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -113,6 +113,25 @@ def paged_answer(rows: Sequence[Mapping[str, Any]], options: Mapping[str, str]) 
     return selected
 
 
+def courses_answer(rows: Sequence[Mapping[str, Any]], form: Mapping[str, str]) -> dict[str, Any]:
+    """``core_course_get_courses_by_field`` for ``form`` (``field``, ``value``) over all courses."""
+    field_name, value = form.get("field", ""), form.get("value", "")
+    if not field_name:
+        chosen = list(rows)
+    elif field_name == "id":
+        chosen = [row for row in rows if str(row["id"]) == value]
+    elif field_name == "ids":
+        wanted = set(value.split(","))
+        chosen = [row for row in rows if str(row["id"]) in wanted]
+    elif field_name == "category":
+        chosen = [row for row in rows if str(row.get("categoryid")) == value]
+    elif field_name == "shortname":
+        chosen = [row for row in rows if row["shortname"] == value]
+    else:
+        raise AssertionError(f"the course stub does not derive field={field_name!r}")
+    return {"courses": chosen, "warnings": []}
+
+
 def scale_rows(
     rows: Sequence[Mapping[str, Any]], n: int, *, first_id: int = 1000
 ) -> list[dict[str, Any]]:
@@ -186,6 +205,8 @@ class MoodleStub:
         base_url: str = BASE_URL,
         token: str = TOKEN,
     ) -> None:
+        self.rsps = rsps
+        """The mock itself, for stubbing other endpoints (LTI services) beside Moodle's REST."""
         self.base_url = base_url
         self.token = token
         self.calls: list[Call] = []
@@ -259,6 +280,48 @@ class MoodleStub:
         self._add(function, lambda call: True, answer, times)
         return self
 
+    def add_callback(
+        self,
+        function: str,
+        answer: Callable[[Call], Any],
+        *,
+        params: Mapping[str, str] | Callable[[Call], bool] | None = None,
+        times: int | None = None,
+    ) -> MoodleStub:
+        """Answer ``function`` with ``answer(call)``: a JSON-able body served with HTTP 200.
+
+        For answers derived from recorded bodies (a filtered listing, one of
+        several recorded files chosen by the parameters). ``answer`` may raise,
+        e.g. ``requests.ConnectionError``, to fail the call.
+        """
+
+        def respond(call: Call) -> Answer:
+            body = answer(call)
+            raw = body if isinstance(body, bytes) else _dumps(body)
+            return 200, {"Content-Type": "application/json"}, raw
+
+        self._add(function, _matcher(params, []), respond, times)
+        return self
+
+    def add_courses(
+        self,
+        listing: str = "core_course_get_courses_by_field__all.json",
+        *,
+        courses: Sequence[Mapping[str, Any]] | None = None,
+    ) -> MoodleStub:
+        """Answer ``core_course_get_courses_by_field`` from the recorded listing of every course.
+
+        Applies ``field`` = ``id``, ``ids``, ``category`` or ``shortname`` (or
+        none: everything) the way Moodle does: unknown ids are simply absent.
+        ``courses`` replaces the listing's courses. The derivation is checked
+        against the recorded narrower answers in ``test_fixtures.py``.
+        """
+        rows = list(courses) if courses is not None else load_fixture(listing)["courses"]
+        self.add_callback(
+            "core_course_get_courses_by_field", lambda call: courses_answer(rows, call.form)
+        )
+        return self
+
     def add_enrolled_course(
         self,
         course_id: int,
@@ -266,16 +329,21 @@ class MoodleStub:
         *,
         suspended: str | None = None,
         rows: Sequence[Mapping[str, Any]] | None = None,
+        suspended_ids: Iterable[int] | None = None,
     ) -> MoodleStub:
         """Answer every ``core_enrol_get_enrolled_users`` call for ``course_id``.
 
         ``listing`` is the recorded default answer for the course (all
         enrolments); ``suspended`` the recorded ``onlysuspended=1`` answer.
         ``rows`` replaces the listing's rows (a bench's larger course built from
-        recorded users). Without ``suspended``, ``onlysuspended`` returns ``[]``.
+        recorded users, or a course where some users left); ``suspended_ids``
+        replaces the suspended users. Without either, ``onlysuspended`` returns ``[]``.
         """
         all_rows = list(rows) if rows is not None else load_fixture(listing)
-        suspended_ids = {row["id"] for row in load_fixture(suspended)} if suspended else set()
+        if suspended_ids is not None:
+            suspended_ids = set(suspended_ids)
+        else:
+            suspended_ids = {row["id"] for row in load_fixture(suspended)} if suspended else set()
 
         def answer(call: Call) -> Answer:
             options = call.options()

@@ -17,6 +17,7 @@ from tests.bridge.fixtures import (
     ENDPOINT,
     TOKEN,
     MoodleStub,
+    courses_answer,
     load_fixture,
     paged_answer,
     project,
@@ -109,3 +110,14 @@ def test_scaled_rows_keep_the_recorded_shape_with_fresh_identities() -> None:
         assert row["customfields"] == original["customfields"]
         assert row["fullname"] == original["fullname"]
     assert rows[0]["id"] == 9  # the recorded rows are left untouched
+
+
+def test_course_answers_equal_the_recorded_narrower_answers() -> None:
+    rows = load_fixture("core_course_get_courses_by_field__all.json")["courses"]
+    for name in ("ids", "category", "shortname", "id_not_found"):
+        fixture = f"core_course_get_courses_by_field__{name}.json"
+        derived = courses_answer(rows, dict(recorded_params(fixture)))
+        recorded = load_fixture(fixture)
+        key = lambda row: row["id"]  # noqa: E731 - Moodle's order is its own
+        assert sorted(derived["courses"], key=key) == sorted(recorded["courses"], key=key), name
+        assert derived["warnings"] == recorded["warnings"] == []

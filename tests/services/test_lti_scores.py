@@ -38,6 +38,11 @@ def stub_score(mock, fixture=SCORE_OK) -> None:
 @pytest.fixture
 def submitted(session):
     """User 36 launched the pre wave through the recorded activity and submitted it."""
+    return launched_and_submitted(session)
+
+
+def launched_and_submitted(session) -> dict:
+    """Set up user 36's launch of the pre wave and a submitted response (committed)."""
     add_lab_platform(session)
     cohort = add_hfd_cohort(session)
     waves = add_waves(session, cohort, NOW)

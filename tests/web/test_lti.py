@@ -118,11 +118,11 @@ def test_over_https_cookies_work_in_moodles_iframe(client, world, moodle) -> Non
 # --- learner ------------------------------------------------------------------------------------
 
 
-def test_learner_launch_signs_in_the_participant_and_shows_the_open_wave(client, world, moodle) -> None:
+def test_learner_launch_signs_in_the_participant_and_opens_the_wave(client, world, moodle) -> None:
     state, nonce = start_login(client)
     response = launch(client, PLATFORM.learner_claims(nonce=nonce, now=now()), state)
-    assert response.status_code == 200
-    assert b"LIP for Health Facility Directors (2025)" in response.data and b"pre" in response.data
+    assert response.status_code == 302  # to the survey blueprint's wave_form
+    assert response.location == f"/survey/wave/{world['waves']['pre'].id}"
     with client.session_transaction() as browser:
         person_id = browser["participant_id"]
         assert browser["lti"]["cohort_id"] == world["cohort"].id
@@ -134,18 +134,17 @@ def test_learner_launch_signs_in_the_participant_and_shows_the_open_wave(client,
         assert person.moodle_user_id == 36
 
 
-def test_learner_launch_goes_to_the_survey_when_that_blueprint_exists(app, client, world, moodle) -> None:
-    survey = Blueprint("survey", __name__, url_prefix="/survey")
+def test_learner_launch_lands_on_the_surveys_consent_page(app, client, session, world, moodle) -> None:
+    from lipassess.store.models import WaveInstrument
+    from tests.survey_factories import register
 
-    @survey.get("/wave/<int:wave_id>")
-    def wave_form(wave_id: int):
-        return "survey"
-
-    app.register_blueprint(survey)
+    session.add(WaveInstrument(wave_id=world["waves"]["pre"].id, instrument_version_id=register(session).id))
+    session.commit()
     state, nonce = start_login(client)
     response = launch(client, PLATFORM.learner_claims(nonce=nonce, now=now()), state)
-    assert response.status_code == 302
-    assert response.location == f"/survey/wave/{world['waves']['pre'].id}"
+    landed = client.get(response.location)
+    assert landed.status_code == 200
+    assert 'name="consent"' in landed.text
 
 
 def test_no_open_wave_page_says_when_the_next_opens(client, session, moodle) -> None:
@@ -275,7 +274,7 @@ def _forged(kind: str, client) -> tuple:
     if kind == "replayed":
         token = PLATFORM.sign(claims)
         first = launch(client, claims, state, token=token)
-        assert first.status_code == 200
+        assert first.status_code == 302
         # The attacker replays the captured post, state cookie included.
         client.set_cookie(f"lti_state_{state}", _captured_cookie[state], path="/lti/")
         return launch(client, claims, state, token=token), "nonce_replayed"
@@ -451,7 +450,7 @@ def test_a_verified_launch_ends_the_previous_sign_in_even_when_it_leads_nowhere(
     assert client.get(f"/probe/staff/{cohort_id}").status_code == 302
 
 
-@pytest.mark.parametrize(("skew", "status"), [(None, 200), (0, 400)])
+@pytest.mark.parametrize(("skew", "status"), [(None, 302), (0, 400)])
 def test_clock_skew_is_configurable(app, client, world, moodle, skew, status) -> None:
     if skew is not None:
         app.config["LTI_CLOCK_SKEW"] = skew

@@ -1,0 +1,410 @@
+"""Load: N participants open their link, consent, fill every page and submit, all at once.
+
+Run: ``python bench/submit_load.py [--participants 100] [--concurrency 50]``
+(PostgreSQL from ``--postgres-url``, else ``LIPASSESS_TEST_POSTGRES_URL``,
+else ``postgresql+psycopg://postgres@127.0.0.1:5432/test``).
+
+What it does, on loopback only and bounded in count and time:
+
+1. creates a fresh PostgreSQL schema with a random name and migrates it;
+2. stores a cohort, its ``post`` wave with the bundled instruments for that
+   wave (behaviour scale, its retrospective-pre form, reaction survey: 68 items
+   on 7 pages), N participants and one personal link each;
+3. starts ``gunicorn`` (gthread workers) with ``lipassess:create_app()`` on a
+   free port, CSRF on, like production;
+4. runs N participants on ``--concurrency`` threads, each with its own
+   ``requests.Session``: link -> consent -> every page (its answers, "save and
+   continue") -> review -> submit -> receipt; then each posts the submit again
+   (a double click) and must get the same receipt;
+5. prints submissions per second, p50/p99 latency per step and per submit;
+6. checks in the database that every acknowledged submission is stored exactly
+   once with all its answers, and that nothing else was submitted;
+7. runs the same number of requests, on the same threads, against a bare Flask
+   endpoint under the same gunicorn settings, and prints our request rate as a
+   share of that ceiling;
+8. stops gunicorn and drops the schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MAX_PARTICIPANTS = 2000
+MAX_CONCURRENCY = 200
+REQUEST_TIMEOUT = 30.0
+_FIELD = re.compile(r'name="(a\.\d+\.[A-Za-z0-9_]+)"')
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_RECEIPT = re.compile(r'<strong class="code">([0-9A-F-]{14})</strong>')
+
+
+def bare_app():  # noqa: ANN201 - a Flask app, imported by gunicorn as submit_load:bare_app()
+    """The ceiling: a Flask app whose only view returns a short text."""
+    from flask import Flask
+
+    app = Flask("bare")
+
+    @app.get("/")
+    def hello() -> str:
+        return "ok"
+
+    return app
+
+
+# --------------------------------------------------------------------------- set-up
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def fresh_schema(base_url: str):  # noqa: ANN201
+    """A migrated schema with a random name; its URL; dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from lipassess.store import migrate
+    from lipassess.store.database import make_engine
+
+    schema = "bench_" + secrets.token_hex(5)
+    admin = create_engine(make_url(base_url).set(drivername="postgresql+psycopg"))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base_url).set(drivername="postgresql+psycopg").update_query_dict(
+        {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    try:
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def answers_for(instrument: Any, version_id: int, rng: random.Random) -> dict[str, str]:
+    """A valid answer for every item (text items get Khmer text)."""
+    out = {}
+    for item in instrument.items:
+        key = f"a.{version_id}.{item.id}"
+        if item.type == "likert":
+            scale = instrument.scale_of(item)
+            out[key] = str(rng.randint(scale.min, scale.max))
+        elif item.type == "yes_no":
+            out[key] = str(rng.randint(0, 1))
+        elif item.type == "choice":
+            out[key] = str(rng.choice(item.options).value)
+        else:
+            out[key] = "ខ្ញុំបានអនុវត្តការស្តាប់សកម្មជាមួយក្រុមការងារ។"
+    return out
+
+
+def seed(url: str, n: int, base_url: str) -> tuple[list[tuple[int, str, dict[str, str]]], int]:
+    """Cohort, post wave, participants with links; [(participant_id, link, answers)], wave id."""
+    from lipassess.instruments import bundled_instruments_dir, load_instruments
+    from lipassess.services.instruments import ensure_registered
+    from lipassess.services.links import issue_link, link_path
+    from lipassess.store.database import make_engine, make_session_factory, session_scope
+    from lipassess.store.models import Cohort, Enrolment, Participant, Wave, WaveInstrument, WaveKind
+    from lipassess.store.types import utcnow
+
+    instruments = [i for i in load_instruments(bundled_instruments_dir())
+                   if i.respondent == "self" and ({"post", "retro_pre"} & set(i.waves))]
+    instruments.sort(key=lambda i: ["lip-leadership-behaviour", "lip-leadership-behaviour-retro",
+                                    "lip-reaction"].index(i.id) if i.id.startswith("lip-") else 9)
+    rng = random.Random(7)
+    now = utcnow()
+    engine = make_engine(url)
+    people = []
+    with session_scope(make_session_factory(engine)) as session:
+        cohort = Cohort(moodle_course_id=1, shortname="LIP-BENCH", fullname="Load benchmark cohort",
+                        start_at=now - timedelta(days=60), end_at=now)
+        session.add(cohort)
+        session.flush()
+        wave = Wave(cohort_id=cohort.id, kind=WaveKind.POST, opens_at=now - timedelta(days=1),
+                    closes_at=now + timedelta(days=14))
+        session.add(wave)
+        session.flush()
+        versions = []
+        for position, instrument in enumerate(instruments):
+            version = ensure_registered(session, instrument, actor="bench")
+            session.add(WaveInstrument(wave_id=wave.id, instrument_version_id=version.id, position=position))
+            versions.append((instrument, version.id))
+        for k in range(n):
+            participant = Participant(moodle_user_id=10_000 + k, username=f"bench{k}", language="km")
+            session.add(participant)
+            session.flush()
+            session.add(Enrolment(participant_id=participant.id, cohort_id=cohort.id))
+            session.flush()
+            token = issue_link(session, participant=participant, wave=wave, now=now, ttl_days=30)
+            answers: dict[str, str] = {}
+            for instrument, version_id in versions:
+                answers.update(answers_for(instrument, version_id, rng))
+            people.append((participant.id, base_url + link_path(token), answers))
+        wave_id = wave.id
+    engine.dispose()
+    return people, wave_id
+
+
+@contextmanager
+def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, env: dict[str, str],
+             pythonpath: str | None = None):  # noqa: ANN201
+    """gunicorn on 127.0.0.1:port, started and stopped by this process (by its pid)."""
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+               "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
+               "--graceful-timeout", "5"]
+    if pythonpath:
+        command += ["--pythonpath", pythonpath]
+    process = subprocess.Popen([*command, app_spec], cwd=ROOT, env={**os.environ, **env})
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/", timeout=5).status_code < 500:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn did not start ({app_spec}); exit code {process.poll()}")
+            time.sleep(0.2)
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+# --------------------------------------------------------------------------- load
+
+
+@dataclass
+class Outcome:
+    participant_id: int
+    receipt: str | None = None
+    error: str | None = None
+    steps: list[float] = field(default_factory=list)
+    submit: float | None = None
+    requests: int = 0
+
+
+def timed(outcome: Outcome, call: Callable[[], requests.Response]) -> requests.Response:
+    start = time.perf_counter()
+    response = call()
+    outcome.steps.append(time.perf_counter() - start)
+    outcome.requests += 1 + len(response.history)
+    return response
+
+
+def csrf(html: str) -> str:
+    found = _CSRF.search(html)
+    if not found:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1)
+
+
+def participant_flow(person: tuple[int, str, dict[str, str]], deadline: float) -> Outcome:
+    participant_id, link, answers = person
+    outcome = Outcome(participant_id)
+    with requests.Session() as http:
+        try:
+            page = timed(outcome, lambda: http.get(link, timeout=REQUEST_TIMEOUT))
+            if page.status_code != 200 or "/survey/wave/" not in page.url:
+                raise RuntimeError(f"link gave {page.status_code} at {page.url}")
+            base = page.url
+            page = timed(outcome, lambda: http.post(base, data={"consent": "yes", "csrf_token": csrf(page.text)},
+                                                    timeout=REQUEST_TIMEOUT))
+            for _ in range(50):  # pages, bounded
+                if time.monotonic() > deadline:
+                    raise RuntimeError("time limit reached")
+                if page.url.endswith("/review"):
+                    break
+                if page.status_code != 200 or "/page/" not in page.url:
+                    raise RuntimeError(f"page gave {page.status_code} at {page.url}")
+                fields = dict.fromkeys(_FIELD.findall(page.text))
+                data = {key: answers[key] for key in fields}
+                data.update(action="next", csrf_token=csrf(page.text))
+                url = page.url
+                page = timed(outcome, lambda url=url, data=data: http.post(url, data=data, timeout=REQUEST_TIMEOUT))
+            review_url, token = page.url, csrf(page.text)
+            start = time.perf_counter()
+            done = timed(outcome, lambda: http.post(review_url, data={"csrf_token": token}, timeout=REQUEST_TIMEOUT))
+            outcome.submit = time.perf_counter() - start
+            found = _RECEIPT.search(done.text)
+            if done.status_code != 200 or not found:
+                raise RuntimeError(f"submit gave {done.status_code} at {done.url}")
+            outcome.receipt = found.group(1)
+            again = timed(outcome, lambda: http.post(review_url, data={"csrf_token": token}, timeout=REQUEST_TIMEOUT))
+            second = _RECEIPT.search(again.text)
+            if again.status_code != 200 or not second or second.group(1) != outcome.receipt:
+                outcome.error = "double submit did not return the first receipt"
+        except (requests.RequestException, RuntimeError) as exc:
+            outcome.error = str(exc)
+    return outcome
+
+
+def bare_flow(url: str, count: int, deadline: float) -> list[float]:
+    latencies = []
+    with requests.Session() as http:
+        for _ in range(count):
+            if time.monotonic() > deadline:
+                break
+            start = time.perf_counter()
+            response = http.get(url, timeout=REQUEST_TIMEOUT)
+            latencies.append(time.perf_counter() - start)
+            response.raise_for_status()
+    return latencies
+
+
+def quantile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def verify(url: str, people: list[tuple[int, str, dict[str, str]]], outcomes: list[Outcome], wave_id: int) -> list[str]:
+    """Every acknowledged submission stored once, with exactly its answers; nothing else submitted."""
+    from sqlalchemy import func, select
+
+    from lipassess.store.database import make_engine, make_session_factory
+    from lipassess.store.models import Answer, Response, ResponseStatus
+
+    problems = []
+    expected = {pid: answers for pid, _, answers in people}
+    acknowledged = {o.participant_id for o in outcomes if o.receipt}
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        rows = session.execute(select(Response.participant_id, Response.id, Response.status)
+                               .where(Response.wave_id == wave_id)).all()
+        per_participant: dict[int, list] = {}
+        for pid, rid, status in rows:
+            per_participant.setdefault(pid, []).append((rid, status))
+        submitted = {pid for pid, items in per_participant.items()
+                     if any(s is ResponseStatus.SUBMITTED for _, s in items)}
+        if submitted != acknowledged:
+            problems.append(f"{len(acknowledged)} acknowledged but {len(submitted)} stored as submitted")
+        stored = session.execute(
+            select(Response.participant_id, Answer.instrument_version_id, Answer.item_key, Answer.value_number,
+                   Answer.value_text).join(Answer, Answer.response_id == Response.id)
+            .where(Response.wave_id == wave_id)).all()
+        by_participant: dict[int, dict[str, str]] = {}
+        for pid, version_id, item, number, text in stored:
+            key = f"a.{version_id}.{item}"
+            if key in by_participant.setdefault(pid, {}):
+                problems.append(f"participant {pid}: {key} stored twice")
+            by_participant[pid][key] = text if text is not None else str(int(number))
+        for pid in acknowledged:
+            if len(per_participant.get(pid, [])) != 1:
+                problems.append(f"participant {pid}: {len(per_participant.get(pid, []))} responses")
+            if by_participant.get(pid) != expected[pid]:
+                problems.append(f"participant {pid}: stored answers differ from those sent")
+        total = session.scalar(select(func.count()).select_from(Answer))
+        if total != sum(len(expected[pid]) for pid in acknowledged):
+            problems.append(f"{total} answers stored in all, expected "
+                            f"{sum(len(expected[pid]) for pid in acknowledged)}")
+    engine.dispose()
+    return problems
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=100, help=f"at most {MAX_PARTICIPANTS}")
+    parser.add_argument("--concurrency", type=int, default=50, help=f"client threads, at most {MAX_CONCURRENCY}")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds for each load phase")
+    parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
+                        or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args(argv)
+    n = max(1, min(args.participants, MAX_PARTICIPANTS))
+    concurrency = max(1, min(args.concurrency, MAX_CONCURRENCY, n))
+
+    with fresh_schema(args.postgres_url) as url:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        t0 = time.perf_counter()
+        people, wave_id = seed(url, n, base)
+        print(f"seeded {n} participants with links in {time.perf_counter() - t0:.1f} s "
+              f"({len(people[0][2])} answers each)")
+        env = {"LIPASSESS_DATABASE_URL": url, "LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
+               "LIPASSESS_ENV": "development", "LIPASSESS_BASE_URL": base, "LIPASSESS_LOG_LEVEL": "WARNING"}
+        server = dict(port=port, workers=args.workers, threads=args.threads)
+        with gunicorn("lipassess:create_app()", env=env, **server):
+            deadline = time.monotonic() + args.time_limit
+            start = time.perf_counter()
+            with ThreadPoolExecutor(concurrency) as pool:
+                outcomes = list(pool.map(lambda p: participant_flow(p, deadline), people))
+            wall = time.perf_counter() - start
+        ok = [o for o in outcomes if o.receipt]
+        failed = [o for o in outcomes if o.error]
+        steps = [s for o in outcomes for s in o.steps]
+        submits = [o.submit for o in outcomes if o.submit is not None]
+        http_requests = sum(o.requests for o in outcomes)
+        print(f"gunicorn: {args.workers} workers x {args.threads} threads; {concurrency} client threads; "
+              f"{os.cpu_count()} CPUs shared by client, server and PostgreSQL")
+        print(f"survey: {len(ok)}/{n} submitted in {wall:.1f} s = {len(ok) / wall:.1f} submissions/s; "
+              f"{http_requests} HTTP requests = {http_requests / wall:.0f} requests/s")
+        print(f"  step latency (one click: POST + redirect + page): p50 {quantile(steps, 0.5) * 1e3:.0f} ms, "
+              f"p99 {quantile(steps, 0.99) * 1e3:.0f} ms")
+        print(f"  submit latency: p50 {quantile(submits, 0.5) * 1e3:.0f} ms, "
+              f"p99 {quantile(submits, 0.99) * 1e3:.0f} ms")
+        for o in failed[:5]:
+            print(f"  participant {o.participant_id}: {o.error}")
+        problems = verify(url, people, outcomes, wave_id)
+        if problems:
+            print("CHECK FAILED: " + "; ".join(problems[:10]))
+        else:
+            print(f"check: every one of the {len(ok)} acknowledged submissions is stored exactly once with all its "
+                  "answers; double submits returned the first receipt")
+
+        per_thread = max(1, http_requests // concurrency)
+        with gunicorn("submit_load:bare_app()", pythonpath=str(ROOT / "bench"), env={}, **server):
+            deadline = time.monotonic() + args.time_limit
+            start = time.perf_counter()
+            with ThreadPoolExecutor(concurrency) as pool:
+                latencies = [x for chunk in pool.map(lambda _: bare_flow(base + "/", per_thread, deadline),
+                                                     range(concurrency)) for x in chunk]
+            bare_wall = time.perf_counter() - start
+        bare_rate = len(latencies) / bare_wall
+        print(f"bare Flask endpoint: {len(latencies)} requests in {bare_wall:.1f} s = {bare_rate:.0f} requests/s; "
+              f"p50 {quantile(latencies, 0.5) * 1e3:.1f} ms, p99 {quantile(latencies, 0.99) * 1e3:.1f} ms")
+        print(f"ratio: survey requests/s are {http_requests / wall / bare_rate:.1%} of the bare endpoint's "
+              f"on this server setup")
+        return 1 if problems or failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""``lipassess dispatch``: open due waves, send invitations and reminders through Moodle messaging."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from lipassess import db
+from lipassess.cli.context import cli_app, transaction
+from lipassess.services.dispatch import as_of_time, dispatch
+from lipassess.services.lti import send_pending_scores
+from lipassess.services.moodle import open_client
+from lipassess.store.database import check_connection
+
+EXIT_STOPPED = 1
+"""Exit code when Moodle refused or failed a whole batch (the run stopped early)."""
+
+
+@click.command(
+    "dispatch",
+    help="Open the survey waves that are due and send each participant their invitation and reminders "
+    "(with a personal link) through Moodle messaging, in their language; then send the completions queued by "
+    "LTI submissions to the Moodle gradebook. Safe to run again and on several "
+    f"hosts at once: nothing is sent twice. Exits {EXIT_STOPPED} if Moodle stopped the run.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; change nothing, call nothing.")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Run as if on this day (noon in Cambodia) or ISO time, for rehearsals.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def dispatch_command(dry_run: bool, as_of: str | None, as_json: bool) -> None:
+    app = cli_app()
+    config = app.config
+    now = as_of_time(as_of)
+    check_connection(db.engine_for(app))
+    settings = {
+        "now": now,
+        "base_url": str(config["BASE_URL"]),
+        "ttl_days": int(config["LINK_TTL_DAYS"]),
+        "reminders": int(config["REMINDERS"]),
+        "spacing_days": int(config["REMINDER_SPACING_DAYS"]),
+    }
+    if dry_run:
+        report = dispatch(db.session_factory(app), None, dry_run=True, **settings)
+    else:
+        with open_client(config) as client:
+            report = dispatch(db.session_factory(app), client, **settings)
+    scores = None if dry_run else _send_scores(app, now)
+    if as_json:
+        payload = report.to_dict() | ({"scores": scores.to_dict()} if scores is not None else {})
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.summary())
+        if scores is not None and any(scores.to_dict().values()):
+            click.echo(scores.summary())
+    if report.error:
+        raise click.exceptions.Exit(EXIT_STOPPED)
+
+
+def _send_scores(app, now):  # noqa: ANN001, ANN202 - Flask app, ScoreReport
+    """Send completions queued by LTI submissions; their own transaction, never blocking messages."""
+    with transaction(app) as session:
+        return send_pending_scores(session, now)

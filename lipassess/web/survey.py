@@ -1,0 +1,435 @@
+"""The participant's survey pages: personal links, consent, paginated form, review, receipt.
+
+Who is answering comes from the Flask session, never from the URL:
+
+* ``/s/<token>`` (a personal link) checks the token, binds that participant and
+  that one wave to the session and answers ``303`` to the clean URL
+  ``/survey/wave/<id>``, so the token leaves the address bar and history after
+  the first request and is never sent as a referrer (``Referrer-Policy:
+  no-referrer``). A session opened by a link reaches only the waves of the links
+  opened in it; the invitation is checked again on every request, so revoking it
+  ends the session's access (its expiry only limits opening the link: a
+  participant who opened it in time may finish).
+* an LTI launch (``lipassess.web.lti``) clears the session, sets
+  ``participant_id`` and redirects to ``survey.wave_form``; a session without a
+  ``survey_via`` marker is such an LTI session (:func:`bind_participant` with
+  ``via="lti"`` does the same explicitly) and reaches every wave of the cohorts
+  the participant is enrolled in.
+
+Pages, in order: consent and purpose statement (``wave_form``), the
+instruments' items in pages of at most ten (``page``), a review of every answer
+with a submit button (``review``), the receipt (``receipt``). Every page POST
+saves the draft. Every POST must be an ordinary form
+(``application/x-www-form-urlencoded``, else 415) carrying the CSRF token.
+Errors render a page in the participant's language (both languages when the
+participant is not known yet) with the HTTP status.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import session as cookie
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound, UnsupportedMediaType
+from werkzeug.routing import RequestRedirect
+from werkzeug.wrappers import Response
+
+from lipassess.db import get_session
+from lipassess.errors import LipassessError, PermissionDenied
+from lipassess.instruments import YES_NO_LABELS, Instrument, Item
+from lipassess.services import links
+from lipassess.services import surveys as service
+from lipassess.store.models import Invitation, Participant
+from lipassess.store.types import utcnow
+from lipassess.web import csrf
+from lipassess.web.errors import status_for
+from lipassess.web.survey_text import LANGUAGE_NAMES, LANGUAGES, error_page, item_error, ui
+
+bp = Blueprint("survey", __name__)
+# CSRF is checked in this blueprint's own before_request, after the content-type check,
+# so a JSON body gets "415: send the form" rather than a confusing CSRF message.
+csrf.exempt(bp)
+
+SESSION_PARTICIPANT = "participant_id"
+SESSION_VIA = "survey_via"
+SESSION_LINKS = "survey_links"
+SESSION_LANG = "survey_lang"
+FORM_MIMETYPE = "application/x-www-form-urlencoded"
+CAMBODIA = timezone(timedelta(hours=7), "ICT")
+_CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; "
+        "form-action 'self'; base-uri 'none'")
+
+
+class NoParticipant(PermissionDenied):
+    """The session names no participant (no link opened, no LTI launch)."""
+
+    code = "no_participant"
+
+    def __init__(self) -> None:
+        super().__init__("Open the survey from your Moodle course page or from the personal link in your message.")
+
+
+def bind_participant(participant_id: int, *, via: str = "lti", wave_id: int | None = None,
+                     invitation_id: int | None = None) -> None:
+    """Make the session answer as ``participant_id``.
+
+    ``via="lti"`` (an LTI launch) gives access to every wave of the participant's
+    cohorts and drops any link grants. ``via="link"`` adds one wave and its
+    invitation; a different participant's grants are dropped first (shared
+    phone), an LTI session of the same participant stays an LTI session.
+    """
+    if via not in ("lti", "link"):
+        raise ValueError(f"via must be 'lti' or 'link' (got {via!r})")
+    same = cookie.get(SESSION_PARTICIPANT) == participant_id
+    if via == "lti":
+        cookie.pop(SESSION_LINKS, None)
+        cookie[SESSION_VIA] = "lti"
+    else:
+        if wave_id is None or invitation_id is None:
+            raise ValueError("a link binding needs wave_id and invitation_id")
+        grants = dict(cookie.get(SESSION_LINKS) or {}) if same else {}
+        grants[str(wave_id)] = invitation_id
+        cookie[SESSION_LINKS] = grants
+        if not (same and cookie.get(SESSION_VIA) == "lti"):
+            cookie[SESSION_VIA] = "link"
+    if not same:
+        cookie.pop(SESSION_LANG, None)
+    cookie[SESSION_PARTICIPANT] = participant_id
+
+
+# --------------------------------------------------------------------------- request plumbing
+
+
+@bp.before_request
+def _guard() -> Response | None:
+    if request.method == "POST":
+        empty = not request.mimetype and not request.content_length
+        if request.mimetype != FORM_MIMETYPE and not empty:
+            raise UnsupportedMediaType(
+                f"Answers must be sent as an ordinary web form ({FORM_MIMETYPE}), not "
+                f"{request.mimetype or 'an empty body'}."
+            )
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+    elif request.args.get("lang") in LANGUAGES:
+        cookie[SESSION_LANG] = request.args["lang"]
+        return redirect(request.path, 303)
+    return None
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer" if request.path.startswith("/s/") else "same-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("Content-Security-Policy", _CSP)
+    return response
+
+
+def _participant_id() -> int:
+    participant_id = cookie.get(SESSION_PARTICIPANT)
+    if not isinstance(participant_id, int):
+        raise NoParticipant()
+    return participant_id
+
+
+def _channel(participant_id: int, wave_id: int) -> str:
+    """``lti`` or ``link``; a link session must hold a live invitation for this wave."""
+    if cookie.get(SESSION_VIA, "lti") != "link":
+        return "lti"
+    invitation_id = (cookie.get(SESSION_LINKS) or {}).get(str(wave_id))
+    invitation = get_session().get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
+    if invitation is None or invitation.participant_id != participant_id or invitation.wave_id != wave_id:
+        raise service.SurveyUnavailable()
+    if invitation.revoked_at is not None:
+        raise links.LinkRevoked()
+    return "link"
+
+
+def _known_language() -> str | None:
+    """The session's language, else the participant's; None when nobody is known yet."""
+    lang = cookie.get(SESSION_LANG)
+    if lang in LANGUAGES:
+        return lang
+    launch = cookie.get("lti")  # an LTI launch records the Moodle user's language
+    if isinstance(launch, dict) and launch.get("language") in LANGUAGES:
+        return launch["language"]
+    participant_id = cookie.get(SESSION_PARTICIPANT)
+    if isinstance(participant_id, int):
+        try:
+            participant = get_session().get(Participant, participant_id)
+        except Exception:  # noqa: BLE001 - an error page must render even when the store fails
+            participant = None
+        if participant is not None and participant.language in LANGUAGES:
+            return participant.language
+    return None
+
+
+def _lang() -> str:
+    return _known_language() or "km"
+
+
+def _open(wave_id: int) -> service.SurveyForm:
+    participant_id = _participant_id()
+    channel = _channel(participant_id, wave_id)
+    return service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
+                             channel=channel, language=_lang())
+
+
+def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[str, int]:
+    lang = context.pop("lang", None) or _lang()
+    return render_template(template, lang=lang, ui=lambda key, **p: ui(key, lang, **p),
+                           languages=LANGUAGE_NAMES, **context), http_status
+
+
+# --------------------------------------------------------------------------- display helpers
+
+
+def _display(item: Item, instrument: Instrument, value: Any, lang: str) -> str | None:
+    """How a stored answer reads on the review and receipt pages."""
+    if value is None:
+        return None
+    if item.type == "text":
+        return str(value)
+    if item.type == "yes_no":
+        label = YES_NO_LABELS.get(int(value))
+        return label.get(lang) if label else str(value)
+    if item.type == "choice":
+        for option in item.options:
+            if option.value == int(value):
+                return option.label.get(lang)
+        return str(value)
+    label = instrument.scale_of(item).label(int(value), lang)
+    return f"{value} · {label}" if label else str(value)
+
+
+def options(item: Item, instrument: Instrument, lang: str) -> list[tuple[int, str]]:
+    """(value, label) of every answer an item offers, in display order."""
+    if item.type == "yes_no":
+        return [(v, YES_NO_LABELS[v].get(lang)) for v in (1, 0)]
+    if item.type == "choice":
+        return [(o.value, o.label.get(lang)) for o in item.options]
+    scale = instrument.scale_of(item)
+    shown = [(v, f"{v} · {scale.label(v, lang)}" if scale.label(v, lang) else str(v)) for v in scale.values]
+    return shown + [(p.value, p.label.get(lang)) for p in scale.missing_codes]
+
+
+def _sections(form: service.SurveyForm, lang: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The answers grouped by instrument for the review and receipt pages, and each key's question."""
+    sections: list[dict[str, Any]] = []
+    questions: dict[str, str] = {}
+    for page in form.pages:
+        if page.first_of_instrument:
+            sections.append({"title": page.instrument.title.get(lang), "rows": []})
+        for item, key in zip(page.items, page.keys, strict=True):
+            questions[key] = item.text.get(lang)
+            sections[-1]["rows"].append({
+                "key": key, "page": page.number, "question": questions[key],
+                "answer": _display(item, page.instrument, form.answers.get(key), lang),
+            })
+    return sections, questions
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(CAMBODIA).strftime("%d-%m-%Y %H:%M")
+
+
+def _page_context(form: service.SurveyForm, number: int, lang: str) -> dict[str, Any]:
+    page = form.page(number)
+    return {"form": form, "page": page, "total": len(form.pages), "options": options,
+            "wave_id": form.wave.id, "lang": lang}
+
+
+# --------------------------------------------------------------------------- views
+
+
+@bp.get("/s/<token>")
+def link(token: str) -> Response:
+    """A personal link: bind its participant and wave, then go to the clean URL."""
+    invitation = links.resolve_link(get_session(), token, utcnow())
+    bind_participant(invitation.participant_id, via="link", wave_id=invitation.wave_id,
+                     invitation_id=invitation.id)
+    return redirect(url_for(".wave_form", wave_id=invitation.wave_id), 303)
+
+
+@bp.route("/survey/wave/<int:wave_id>", methods=["GET", "POST"])
+def wave_form(wave_id: int) -> Response | tuple[str, int]:
+    """The entry point: the consent page, or the page to resume, or the receipt."""
+    form = _open(wave_id)
+    if form.submitted:
+        return redirect(url_for(".receipt", wave_id=wave_id), 303)
+    if request.method == "POST":
+        if request.form.get("consent") != "yes":
+            return _render("survey/consent.html", 400, form=form, wave_id=wave_id, missing=True)
+        service.record_consent(get_session(), participant_id=form.participant.id, wave_id=wave_id, now=utcnow())
+        return redirect(url_for(".page", wave_id=wave_id, number=form.first_incomplete_page()), 303)
+    if not form.consented:
+        return _render("survey/consent.html", form=form, wave_id=wave_id, missing=False)
+    return redirect(url_for(".page", wave_id=wave_id, number=form.first_incomplete_page()), 303)
+
+
+def _posted_answers() -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for key in request.form:
+        if key.startswith("a."):
+            values = request.form.getlist(key)
+            answers[key] = values[0] if len(values) == 1 else values
+    return answers
+
+
+@bp.route("/survey/wave/<int:wave_id>/page/<int:number>", methods=["GET", "POST"])
+def page(wave_id: int, number: int) -> Response | tuple[str, int]:
+    """One page of items; POST saves it as a draft, then moves on as the button asked."""
+    if request.method == "POST":
+        return _save_page(wave_id, number)
+    form = _open(wave_id)
+    if form.submitted:
+        return redirect(url_for(".receipt", wave_id=wave_id), 303)
+    if not form.consented:
+        return redirect(url_for(".wave_form", wave_id=wave_id), 303)
+    lang = _lang()
+    return _render("survey/page.html", values=form.answers, errors={},
+                   notice="saved" if request.args.get("saved") == "1" else None,
+                   **_page_context(form, number, lang))
+
+
+def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
+    participant_id = _participant_id()
+    channel = _channel(participant_id, wave_id)
+    lang = _lang()
+    action = request.form.get("action", "next")
+    switch = action.removeprefix("lang:") if action.startswith("lang:") else None
+    if action not in ("next", "back", "save") and switch not in LANGUAGES:
+        raise BadRequest(f"Unknown action {action[:40]!r}; use the buttons on the page.")
+    posted = _posted_answers()
+    try:
+        saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
+                                   answers=posted, now=utcnow(), language=switch or lang)
+    except service.ConsentRequired:
+        return redirect(url_for(".wave_form", wave_id=wave_id), 303)
+    except service.AnswersRejected as exc:
+        # Nothing is stored (the request rolls back); show the page again with what was sent.
+        form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
+                                 channel=channel, language=lang)
+        messages = {key: item_error(problem, lang) for key, problem in exc.errors.items()}
+        return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
+                       notice="rejected", **_page_context(form, number, lang))
+    context = _page_context(saved, number, lang)  # an unknown page number is a 404, which rolls back
+    if switch:
+        cookie[SESSION_LANG] = switch
+        return redirect(url_for(".page", wave_id=wave_id, number=number), 303)
+    if action == "back":
+        return redirect(url_for(".page", wave_id=wave_id, number=max(1, number - 1)), 303)
+    if action == "save":
+        return redirect(url_for(".page", wave_id=wave_id, number=number, saved=1), 303)
+    missing = saved.missing_required(context["page"].keys)
+    if missing:
+        messages = {key: item_error(problem, lang) for key, problem in missing.items()}
+        return _render("survey/page.html", values=saved.answers, errors=messages, notice="incomplete", **context)
+    if number < len(saved.pages):
+        return redirect(url_for(".page", wave_id=wave_id, number=number + 1), 303)
+    return redirect(url_for(".review", wave_id=wave_id), 303)
+
+
+@bp.route("/survey/wave/<int:wave_id>/review", methods=["GET", "POST"])
+def review(wave_id: int) -> Response | tuple[str, int]:
+    """Every answer with a link back to its page; POST submits."""
+    form = _open(wave_id)
+    if form.submitted:
+        return redirect(url_for(".receipt", wave_id=wave_id), 303)
+    if not form.consented:
+        return redirect(url_for(".wave_form", wave_id=wave_id), 303)
+    lang = _lang()
+    if request.method == "POST":
+        try:
+            service.submit(get_session(), participant_id=form.participant.id, wave_id=wave_id, now=utcnow(),
+                           language=lang)
+        except service.AlreadySubmitted:
+            # A double click or a second tab: the first submission stands; show its receipt.
+            return redirect(url_for(".receipt", wave_id=wave_id), 303)
+        except service.AnswersIncomplete as exc:
+            return _review(form, lang, exc.errors, 400)
+        return redirect(url_for(".receipt", wave_id=wave_id), 303)
+    return _review(form, lang, form.missing_required(), 200)
+
+
+def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status: int) -> tuple[str, int]:
+    sections, questions = _sections(form, lang)
+    messages = {key: item_error(problem, lang) for key, problem in missing.items()}
+    return _render("survey/review.html", status, form=form, sections=sections, questions=questions,
+                   missing=messages, wave_id=form.wave.id, lang=lang)
+
+
+@bp.get("/survey/wave/<int:wave_id>/receipt")
+def receipt(wave_id: int) -> Response | tuple[str, int]:
+    """The receipt: a short code, the time, and a copy of the answers."""
+    form = _open(wave_id)
+    if not form.submitted:
+        return redirect(url_for(".wave_form", wave_id=wave_id), 303)
+    lang = _lang()
+    stamp = form.receipt
+    assert stamp is not None
+    sections, _ = _sections(form, lang)
+    return _render("survey/receipt.html", form=form, sections=sections, receipt=stamp,
+                   submitted=_when(stamp.submitted_at), wave_id=wave_id, lang=lang)
+
+
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@bp.route("/s/<path:rest>", methods=_ALL_METHODS)
+@bp.route("/survey/<path:rest>", methods=_ALL_METHODS)
+def unknown(rest: str) -> Response:
+    """Anything else under the survey's paths gets the survey's own 404/405 page."""
+    if request.path.startswith("/s/"):
+        raise links.LinkInvalid()
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, _ = adapter.match(request.path, method="GET")
+    except (HTTPException, RequestRedirect):
+        endpoint = None
+    if endpoint is not None and endpoint != "survey.unknown":
+        raise MethodNotAllowed()
+    raise NotFound()
+
+
+# --------------------------------------------------------------------------- error pages
+
+
+def _error(code: str, status: int, reason: str, **params: Any) -> tuple[str, int]:
+    known = _known_language()
+    langs = [known] if known else ["km", "en"]
+    texts = [(lang, *error_page(code, status, lang, **params)) for lang in langs]
+    return _render("survey/error.html", status, lang=langs[0], texts=texts, status=status, reason=reason,
+                   error_status={lang: ui("error_status", lang, status=status) for lang in langs},
+                   error_code=code, wave_id=request.view_args.get("wave_id") if request.view_args else None,
+                   show_receipt=code == "already_submitted")
+
+
+def _date(value: Any) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone(CAMBODIA).strftime("%d-%m-%Y")
+    except ValueError:
+        return ""
+
+
+@bp.errorhandler(LipassessError)
+def _domain_error(exc: LipassessError) -> tuple[str, int]:
+    params = {"receipt": exc.errors.get("receipt", ""),
+              "date": _date(exc.errors.get("opens_at") or exc.errors.get("closes_at") or "")}
+    return _error(exc.code, status_for(exc), exc.message, **params)
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(exc: CSRFError) -> tuple[str, int]:
+    return _error("csrf_failed", 400, "The form's security token is missing or too old (CSRF check).")
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
+    if exc.code is None or exc.code < 400:
+        return exc
+    return _error(f"http_{exc.code}", exc.code, exc.description or exc.name)
