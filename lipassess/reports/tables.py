@@ -332,6 +332,7 @@ def reliability_table(analysis: CohortAnalysis) -> Table:
                     "n": result.n_obs, "n_items": result.n_items, "alpha": result.alpha,
                     **_ci("alpha_ci", result.alpha_ci_low, result.alpha_ci_high),
                     "omega_total": result.omega_total,
+                    **_ci("omega_ci", result.omega_ci_low, result.omega_ci_high),
                     "mean_score": result.mean_score, "sd_score": result.sd_score, "sem": result.sem,
                     "notes": "; ".join(result.notes) or None,
                 })
@@ -345,13 +346,14 @@ def reliability_table(analysis: CohortAnalysis) -> Table:
         Column(key="alpha", header="alpha"),
         Column(key="alpha_ci", header="alpha 95% CI", kind="ci"),
         Column(key="omega_total", header="omega total"),
+        Column(key="omega_ci", header="omega 95% CI", kind="ci"),
         Column(key="mean_score", header="Mean"),
         Column(key="sd_score", header="SD"),
         Column(key="sem", header="SEM"),
         Column(key="notes", header="Notes", kind="note"),
     )
     return Table(name="reliability", caption="Reliability per outcome and wave: Cronbach's alpha (Feldt 95% CI) "
-                 "and McDonald's omega total (one-factor ML)", columns=columns, rows=tuple(rows),
+                 "and McDonald's omega total (one-factor ML, delta-method 95% CI)", columns=columns, rows=tuple(rows),
                  row_headers=2)
 
 
@@ -635,7 +637,8 @@ def attrition_baseline_table(analysis: CohortAnalysis, *, min_group_size: int | 
                 row.update({"n_retained": v.n_retained, "n_lost": v.n_lost, "retained_value": v.retained_value,
                             "lost_value": v.lost_value, "effect_size": v.effect_size, "measure": v.measure,
                             "wwc": v.wwc})
-                _explain(row, a.notes)
+                label = v.variable if v.level is None else f"{v.variable}={v.level}"
+                _explain(row, [note for note in a.notes if note.startswith(label)] or a.notes)
             rows.append(row)
     columns = (
         Column(key="variable", header="Variable", kind="text"),
