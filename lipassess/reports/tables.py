@@ -406,6 +406,13 @@ def items_table(analysis: CohortAnalysis, *, outcome: str | None = None, wave: s
     return Table(name="items", caption=caption, columns=ITEM_COLUMNS, rows=tuple(rows))
 
 
+def item_tables(analysis: CohortAnalysis, reverse_keyed: Iterable[str] = ()) -> dict[tuple[str, str], Table]:
+    """One item-analysis table per outcome and wave that has a reliability, total first, waves in order."""
+    keyed = frozenset(reverse_keyed)
+    return {(o.name, wave): items_table(analysis, outcome=o.name, wave=wave, reverse_keyed=keyed)
+            for o in ordered_outcomes(analysis) for wave in WAVE_ORDER if wave in o.reliability}
+
+
 def change_table(analysis: CohortAnalysis) -> Table:
     """Reliable change (Jacobson-Truax) pre -> post: shares improved, unchanged, declined with Wilson CIs."""
     rows = []

@@ -15,6 +15,7 @@ and reports only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -25,7 +26,6 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
-from lipassess.analysis.cohort import WAVE_ORDER
 from lipassess.db import get_session
 from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports import dashboard as dashboard_charts
@@ -123,20 +123,21 @@ def _subgroup_args(evaluation: dashboard_service.Evaluation) -> list[tuple[str, 
     return [(s.dimension, s.result, s.missing) for s in evaluation.subgroups]
 
 
-def _cohort_tables(board: dashboard_service.CohortDashboard, principal: Principal) -> dict[str, report_tables.Table]:
+def _cohort_tables(board: dashboard_service.CohortDashboard, *, sees_individuals: bool
+                   ) -> dict[str, report_tables.Table]:
     return report_tables.cohort_tables(
-        board.analysis, sees_individuals=principal.sees_individuals, min_group_size=_min_group_size(),
+        board.analysis, sees_individuals=sees_individuals, min_group_size=_min_group_size(),
         subgroups=_subgroup_args(board.evaluation), progress=[p.to_dict() for p in board.progress],
         retention=(board.retention.n_pre, board.retention.n_retained),
         reverse_keyed=board.evaluation.reverse_keyed,
     )
 
 
-def _program_tables(evaluation: dashboard_service.Evaluation, principal: Principal,
-                    comparison: report_tables.Table) -> dict[str, report_tables.Table]:
+def _program_tables(evaluation: dashboard_service.Evaluation, comparison: report_tables.Table, *,
+                    sees_individuals: bool) -> dict[str, report_tables.Table]:
     tables = {comparison.name: comparison}
     tables.update(report_tables.cohort_tables(
-        evaluation.analysis, sees_individuals=principal.sees_individuals, min_group_size=_min_group_size(),
+        evaluation.analysis, sees_individuals=sees_individuals, min_group_size=_min_group_size(),
         subgroups=_subgroup_args(evaluation), reverse_keyed=evaluation.reverse_keyed))
     return tables
 
@@ -151,11 +152,12 @@ def _csv_response(table: report_tables.Table, stem: str) -> Response:
     return response
 
 
-def _download(tables: dict[str, report_tables.Table], name: str, stem: str, principal: Principal,
-              *, every_name: set[str]) -> Response:
-    table = tables.get(name)
+def _download(build: Callable[[bool], dict[str, report_tables.Table]], name: str, stem: str,
+              principal: Principal) -> Response:
+    """The CSV of table ``name`` as ``principal`` may see it: 403 for a table of another audience."""
+    table = build(principal.sees_individuals).get(name)
     if table is None:
-        if name in every_name:
+        if not principal.sees_individuals and name in build(True):
             raise PermissionDenied("Per-participant tables are for evaluators and admins only.")
         raise NotFound(f"There is no table called {name!r}. Use the download links on the dashboard.")
     if table.per_participant:
@@ -164,27 +166,27 @@ def _download(tables: dict[str, report_tables.Table], name: str, stem: str, prin
     return _csv_response(table, stem)
 
 
-def _all_table_names(kind: str) -> set[str]:
-    """Every table name any role can get (to tell 'not allowed' from 'no such table')."""
-    names = {"pre_post", "pre_followup", "reliability", "items", "reliable_change", "reliable_change_participants",
-             "repeated", "pairwise", "mixed_model", "then_test", "attrition", "attrition_baseline", "applied",
-             "missing", *(f"subgroups_{d}" for d in dashboard_service.SUBGROUP_DIMENSIONS)}
-    return names | ({"progress", "retention"} if kind == "cohort" else {"cohorts"})
-
-
 def _svg(chart: Any) -> Markup:
     return Markup(chart.svg())
 
 
-@bp.app_context_processor
+@functools.cache
+def _static_fonts(static_folder: str) -> tuple[str | None, str | None]:
+    """Which Khmer web fonts the static folder has (checked once per process)."""
+    folder = Path(static_folder)
+
+    def present(name: str) -> str | None:
+        return name if (folder / name).is_file() else None
+
+    return present(KHMER_FONT), present(KHMER_FONT_BOLD)
+
+
+@bp.context_processor
 def _staff_context() -> dict[str, Any]:
     """The Khmer web font, when the static folder has it; else CSS falls back to the system fonts."""
-    static = Path(current_app.static_folder or "")
-    return {
-        "khmer_font": url_for("static", filename=KHMER_FONT) if (static / KHMER_FONT).is_file() else None,
-        "khmer_font_bold": (url_for("static", filename=KHMER_FONT_BOLD)
-                            if (static / KHMER_FONT_BOLD).is_file() else None),
-    }
+    regular, bold = _static_fonts(current_app.static_folder or "")
+    return {"khmer_font": url_for("static", filename=regular) if regular else None,
+            "khmer_font_bold": url_for("static", filename=bold) if bold else None}
 
 
 @bp.app_template_filter("khmer_lang")
@@ -225,7 +227,7 @@ def cohort(cohort_id: int) -> str:
     principal = _principal()
     cohort = _cohort(cohort_id)
     board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=_evaluation([cohort]))
-    tables = _cohort_tables(board, principal)
+    tables = _cohort_tables(board, sees_individuals=principal.sees_individuals)
     analysis = board.analysis
     charts = {}
     if analysis.outcomes:
@@ -241,11 +243,7 @@ def cohort(cohort_id: int) -> str:
 
 
 def _item_tables(evaluation: dashboard_service.Evaluation) -> dict[tuple[str, str], report_tables.Table]:
-    """One item-analysis table per outcome and wave, in wave order (the expandable blocks)."""
-    analysis = evaluation.analysis
-    return {(o.name, wave): report_tables.items_table(analysis, outcome=o.name, wave=wave,
-                                                      reverse_keyed=evaluation.reverse_keyed)
-            for o in report_tables.ordered_outcomes(analysis) for wave in WAVE_ORDER if wave in o.reliability}
+    return report_tables.item_tables(evaluation.analysis, evaluation.reverse_keyed)
 
 
 @bp.get("/cohorts/<int:cohort_id>/tables/<name>.csv")
@@ -255,8 +253,8 @@ def cohort_table(cohort_id: int, name: str) -> Response:
     principal = _principal()
     cohort = _cohort(cohort_id)
     board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=_evaluation([cohort]))
-    return _download(_cohort_tables(board, principal), name, cohort.shortname, principal,
-                     every_name=_all_table_names("cohort"))
+    return _download(lambda individuals: _cohort_tables(board, sees_individuals=individuals), name,
+                     cohort.shortname, principal)
 
 
 def _program_view() -> tuple[list[Cohort], dashboard_service.Evaluation, report_tables.Table, Any]:
@@ -293,7 +291,8 @@ def program() -> str:
         charts["forest"] = _svg(dashboard_charts.effect_forest(analysis))
     return render_template(
         "staff/program.html", principal=principal, analysis=analysis, charts=charts,
-        tables=_program_tables(pooled, principal, comparison), item_tables=_item_tables(pooled),
+        tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals),
+        item_tables=_item_tables(pooled),
         synthetic=dashboard_service.is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts),
         csv_url=lambda name: url_for("staff.program_table", name=name),
     )
@@ -305,8 +304,8 @@ def program_table(name: str) -> Response:
     """One table of the program page as CSV."""
     principal = _principal()
     _cohorts, pooled, comparison, _forest = _program_view()
-    return _download(_program_tables(pooled, principal, comparison), name, "program", principal,
-                     every_name=_all_table_names("program"))
+    return _download(lambda individuals: _program_tables(pooled, comparison, sees_individuals=individuals), name,
+                     "program", principal)
 
 
 # --- impact summaries ---------------------------------------------------------------------------
