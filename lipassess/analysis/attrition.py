@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lipassess.analysis import _checks
 from lipassess.analysis._results import ResultMixin
 from lipassess.analysis._results import format_number as fmt
+from lipassess.analysis.validation import require_columns, require_rows, require_unique_ids
 from lipassess.errors import InvalidInput
 
 WWC_SATISFIES = "satisfies"
@@ -302,19 +302,15 @@ def attrition(
     """
     if not isinstance(baseline, pd.DataFrame):
         raise InvalidInput("baseline must be a table (pandas DataFrame), one row per participant")
-    if baseline.index.has_duplicates:
-        dup = baseline.index[baseline.index.duplicated()][0]
-        raise InvalidInput(
-            f"baseline has participant id {dup!r} more than once; keep one row per participant"
-        )
+    require_unique_ids(baseline.index, "baseline")
     if group is not None:
-        _checks.require_columns(baseline, [group], "baseline")
+        require_columns(baseline, [group], table="baseline")
     if columns is None:
         columns = [c for c in baseline.columns if c != group]
     else:
         columns = list(columns)
-        _checks.require_columns(baseline, columns, "baseline")
-    _checks.require_n(len(baseline), 2, "attrition")
+        require_columns(baseline, columns, table="baseline")
+    require_rows(len(baseline), 2, what="attrition")
     kept = _retained_mask(baseline, retained)
     n = len(baseline)
     n_kept = int(kept.sum())

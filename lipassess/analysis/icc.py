@@ -15,6 +15,7 @@ from lipassess.analysis.validation import (
     complete_rows,
     numeric_frame,
     numeric_series,
+    require_columns,
     require_rows,
 )
 from lipassess.errors import InvalidInput
@@ -145,12 +146,7 @@ def _wide(
         )
     if not isinstance(data, pd.DataFrame):
         raise InvalidInput(f"Expected a table (pandas DataFrame), got {type(data).__name__}.")
-    absent = [str(n) for n in names if n not in data.columns]
-    if absent:
-        raise InvalidInput(
-            f"Column {', '.join(repr(a) for a in absent)} not found; the data have "
-            f"{', '.join(repr(str(c)) for c in data.columns)}."
-        )
+    require_columns(data, names)
     values = numeric_series(data[ratings], name=str(ratings))
     keys = data[[targets, raters]]
     if keys.isna().any().any():

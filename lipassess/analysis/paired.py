@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lipassess.analysis import _checks
 from lipassess.analysis._pairstats import (
     hedges_j,
     noncentral_t_ci,
@@ -20,6 +19,7 @@ from lipassess.analysis._pairstats import (
     wilcoxon_signed_rank,
 )
 from lipassess.analysis._results import ResultMixin
+from lipassess.analysis.validation import check_ci, numeric_series, require_rows
 from lipassess.errors import InvalidInput
 
 PAIRED_METHOD = (
@@ -102,8 +102,8 @@ def align_pairs(
     arrays, the ids kept and notes about what was dropped.
     """
     both_series = isinstance(pre, pd.Series) and isinstance(post, pd.Series)
-    a = _checks.numeric_series(pre, names[0])
-    b = _checks.numeric_series(post, names[1])
+    a = numeric_series(pre, name=names[0], unique_ids=True)
+    b = numeric_series(post, name=names[1], unique_ids=True)
     if not both_series:
         if len(a) != len(b):
             raise _invalid_lengths(names, len(a), len(b))
@@ -291,7 +291,7 @@ def paired(pre: Any, post: Any, *, ci: float = 0.95) -> PairedResult:
     >>> round(res.t, 4), res.df, round(res.d_z, 4)  # R: t.test(post, pre, paired = TRUE)
     (4.0621, 9, 1.2846)
     """
-    ci = _checks.check_ci(ci)
+    ci = check_ci(ci)
     a, b, _, notes = align_pairs(pre, post)
-    _checks.require_n(a.size, 2, "paired")
+    require_rows(a.size, 2, what="paired")
     return paired_arrays(a, b, ci=ci, notes=notes)

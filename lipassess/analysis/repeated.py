@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from lipassess.analysis import _checks
 from lipassess.analysis._lmm import MixedModelResult, fit_random_intercept
 from lipassess.analysis._results import ResultMixin, format_number
+from lipassess.analysis.validation import check_ci, numeric_frame, require_rows
 from lipassess.errors import InvalidInput
 
 
@@ -285,7 +285,7 @@ def repeated(waves: pd.DataFrame, *, ci: float = 0.95) -> RepeatedResult:
     >>> round(res.f, 4), res.df1, res.df2  # R (afex::aov_ez on the long data): F = 5.72727
     (5.7273, 2, 6)
     """
-    ci = _checks.check_ci(ci)
+    ci = check_ci(ci)
     if not isinstance(waves, pd.DataFrame):
         raise InvalidInput("waves must be a table (pandas DataFrame) with one column per wave")
     if waves.shape[1] < 2:
@@ -293,13 +293,13 @@ def repeated(waves: pd.DataFrame, *, ci: float = 0.95) -> RepeatedResult:
             f"repeated needs at least two wave columns, got {waves.shape[1]}; "
             "give one column per wave (for example pre, post, followup)"
         )
-    frame = _checks.numeric_frame(waves, "waves")
+    frame = numeric_frame(waves, unique_ids=True)
     names = [str(c) for c in frame.columns]
     y = frame.to_numpy(dtype=float)
     complete = ~np.isnan(y).any(axis=1)
     yc = y[complete]
     n = int(yc.shape[0])
-    _checks.require_n(n, 2, "repeated")
+    require_rows(n, 2, what="repeated", dropped=y.shape[0] - n)
     notes: list[str] = []
     if n < y.shape[0]:
         notes.append(

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from lipassess.analysis._results import ResultMixin
-from lipassess.analysis.validation import TOO_FEW_ROWS
+from lipassess.analysis.validation import TOO_FEW_ROWS, require_columns
 from lipassess.errors import InvalidInput
 
 __all__ = ["GroupResult", "SubgroupResult", "by_group"]
@@ -177,12 +177,7 @@ def by_group(
         raise InvalidInput("statistic must be a function such as reliability.")
     if columns is not None:
         wanted = list(columns.values()) if isinstance(columns, Mapping) else list(columns)
-        absent = [str(c) for c in wanted if c not in data.columns]
-        if absent:
-            raise InvalidInput(
-                f"Column {', '.join(repr(a) for a in absent)} not found; the data have "
-                f"{', '.join(repr(str(c)) for c in data.columns)}."
-            )
+        require_columns(data, wanted)
 
     notes: list[str] = []
     no_group = int(data[group_col].isna().sum())

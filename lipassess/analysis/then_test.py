@@ -8,10 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from lipassess.analysis import _checks
 from lipassess.analysis._results import ResultMixin
 from lipassess.analysis._results import format_number as fmt
 from lipassess.analysis.paired import PairedResult, paired_arrays
+from lipassess.analysis.validation import check_ci, numeric_series, require_rows
 from lipassess.errors import InvalidInput
 
 SHIFT_TEXT = {
@@ -95,7 +95,7 @@ class ThenTestResult(ResultMixin):
 def _align_three(pretest: Any, retro_pre: Any, post: Any) -> tuple[pd.DataFrame, list[str]]:
     names = ("pretest", "retro_pre", "post")
     raw = (pretest, retro_pre, post)
-    series = [_checks.numeric_series(v, n) for v, n in zip(raw, names, strict=True)]
+    series = [numeric_series(v, name=n, unique_ids=True) for v, n in zip(raw, names, strict=True)]
     if not all(isinstance(v, pd.Series) for v in raw):
         lengths = {len(s) for s in series}
         if len(lengths) != 1:
@@ -177,9 +177,9 @@ def then_test(pretest: Any, retro_pre: Any, post: Any, *, ci: float = 0.95) -> T
     >>> res.shift_direction
     'retro_lower'
     """
-    ci = _checks.check_ci(ci)
+    ci = check_ci(ci)
     frame, notes = _align_three(pretest, retro_pre, post)
-    _checks.require_n(len(frame), 2, "then_test")
+    require_rows(len(frame), 2, what="then_test")
     pre = frame["pretest"].to_numpy()
     retro = frame["retro_pre"].to_numpy()
     after = frame["post"].to_numpy()

@@ -31,7 +31,9 @@ __all__ = [
     "numeric_frame",
     "numeric_series",
     "paired_frame",
+    "require_columns",
     "require_rows",
+    "require_unique_ids",
 ]
 
 #: ``InvalidInput.errors["reason"]`` when a statistic has too few usable rows.
@@ -77,9 +79,18 @@ def check_scale(scale: Sequence[float] | None) -> tuple[float, float] | None:
     return low, high
 
 
+def _holds_booleans(column: pd.Series) -> bool:
+    """Whether a column is boolean, or a mixed column with a True/False among its cells."""
+    if pd.api.types.is_bool_dtype(column):
+        return True
+    if pd.api.types.is_numeric_dtype(column):
+        return False
+    return any(isinstance(v, bool | np.bool_) for v in column.to_numpy(dtype=object))
+
+
 def _as_float(column: pd.Series, label: str) -> np.ndarray:
     """Convert one column to float64, naming the first offending row if it cannot be."""
-    if pd.api.types.is_bool_dtype(column):
+    if _holds_booleans(column):
         raise InvalidInput(
             f"Column {label!r} holds true/false values; code the answers as numbers."
         )
@@ -119,6 +130,39 @@ def _check_range(
         )
 
 
+def require_columns(
+    data: pd.DataFrame, columns: Iterable[Hashable], *, table: str | None = None
+) -> None:
+    """Raise InvalidInput naming the ``columns`` that ``data`` lacks and listing those it has.
+
+    ``table`` names the data in the message ("baseline has no column 'age'; ...");
+    without it the message reads "Column 'age' not found; the data have ...".
+
+    >>> require_columns(pd.DataFrame({"q1": [1], "q2": [2]}), ["q1", "q9"])
+    Traceback (most recent call last):
+    ...
+    lipassess.errors.InvalidInput: Column 'q9' not found; the data have 'q1', 'q2'.
+    """
+    missing = [str(n) for n in columns if n not in data.columns]
+    if not missing:
+        return
+    absent = ", ".join(repr(m) for m in missing)
+    present = ", ".join(repr(str(c)) for c in data.columns) or "no columns"
+    if table is None:
+        raise InvalidInput(f"Column {absent} not found; the data have {present}.")
+    raise InvalidInput(f"{table} has no column {absent}; its columns are {present}.")
+
+
+def require_unique_ids(index: pd.Index, where: str) -> None:
+    """Raise InvalidInput if a participant id appears twice in ``index`` (of ``where``)."""
+    if index.has_duplicates:
+        repeated = index[index.duplicated()][0]
+        raise InvalidInput(
+            f"Participant {repeated!r} appears more than once in {where}; "
+            "keep one row per participant."
+        )
+
+
 def numeric_frame(
     data: pd.DataFrame,
     columns: Iterable[Hashable] | None = None,
@@ -126,6 +170,7 @@ def numeric_frame(
     scale: Sequence[float] | None = None,
     min_columns: int = 1,
     what: str = "column",
+    unique_ids: bool = False,
 ) -> pd.DataFrame:
     """Return the chosen columns of ``data`` as a float64 frame, or raise InvalidInput.
 
@@ -141,6 +186,8 @@ def numeric_frame(
         Fewest columns the statistic can work with.
     what : str
         Word used for a column in messages ("item", "rater" ...).
+    unique_ids : bool
+        Also reject a participant id (index value) that appears more than once.
 
     Returns
     -------
@@ -151,7 +198,8 @@ def numeric_frame(
     ------
     InvalidInput
         Not a DataFrame, duplicate or missing columns, non-numeric or infinite
-        values, values outside ``scale``, or fewer than ``min_columns`` columns.
+        values, values outside ``scale``, fewer than ``min_columns`` columns, or
+        (with ``unique_ids``) a repeated participant id.
 
     Examples
     --------
@@ -174,14 +222,11 @@ def numeric_frame(
     if len(set(names)) != len(names):
         repeated = sorted({str(n) for n in names if names.count(n) > 1})
         raise InvalidInput(f"The {what}s {', '.join(repeated)} are listed more than once.")
-    missing = [str(n) for n in names if n not in data.columns]
-    if missing:
-        raise InvalidInput(
-            f"Column {', '.join(repr(m) for m in missing)} not found; the data have "
-            f"{', '.join(repr(str(c)) for c in data.columns) or 'no columns'}."
-        )
+    require_columns(data, names)
     if len(names) < min_columns:
         raise InvalidInput(f"Give at least {min_columns} {what}s; got {len(names)}.")
+    if unique_ids:
+        require_unique_ids(data.index, "the data")
     arrays = {}
     for name in names:
         values = _as_float(data[name], str(name))
@@ -191,11 +236,20 @@ def numeric_frame(
     return pd.DataFrame(arrays, index=data.index, columns=names, dtype=np.float64)
 
 
-def numeric_series(values: Any, *, name: str, scale: Sequence[float] | None = None) -> pd.Series:
+def numeric_series(
+    values: Any,
+    *,
+    name: str,
+    scale: Sequence[float] | None = None,
+    unique_ids: bool = False,
+) -> pd.Series:
     """Return ``values`` as a float64 Series named ``name``, or raise InvalidInput.
 
     Lists and arrays are accepted and indexed 0..n-1; a Series keeps its index
-    (the participant ids).
+    (the participant ids). Booleans, text and infinities are rejected, numeric
+    text (``"3"``) is converted, missing values become NaN. With ``scale``,
+    values must lie within it; with ``unique_ids``, no participant id may
+    appear twice.
 
     >>> numeric_series([1, 2, 3], name="pre").tolist()
     [1.0, 2.0, 3.0]
@@ -213,6 +267,8 @@ def numeric_series(values: Any, *, name: str, scale: Sequence[float] | None = No
     bounds = check_scale(scale)
     if bounds is not None:
         _check_range(floats, values.index, name, bounds)
+    if unique_ids:
+        require_unique_ids(values.index, name)
     return pd.Series(floats, index=values.index, name=name)
 
 
@@ -279,13 +335,8 @@ def paired_frame(
             f"{a_name} has {len(a)} values and {b_name} has {len(b)}; give one value per "
             "participant in each, in the same order (or pass Series indexed by participant)."
         )
-    for series in (a, b):
-        if series.index.has_duplicates:
-            repeated = series.index[series.index.duplicated()][0]
-            raise InvalidInput(
-                f"Participant {repeated!r} appears more than once in {series.name}; "
-                "keep one row per participant."
-            )
+    require_unique_ids(a.index, a_name)
+    require_unique_ids(b.index, b_name)
     joined = pd.concat([a, b], axis=1, join="outer", sort=False)
     order = a.index.append(b.index.difference(a.index, sort=False))
     joined = joined.reindex(order)
