@@ -99,6 +99,8 @@ def _sign_in(browser, server: str, username: str, *, width: int = 1280):  # noqa
 def _shot(page, name: str, *, full_page: bool = True) -> Path:  # noqa: ANN001
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    if full_page:
+        page.evaluate("window.scrollTo(0, 0)")  # else the sticky contents bar is drawn mid-page
     page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 10_000
     return path
