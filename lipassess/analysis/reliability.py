@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lipassess.analysis._factor import one_factor_ml
+from lipassess.analysis._factor import LOWER, one_factor_ml
 from lipassess.analysis._results import ResultMixin, format_table
 from lipassess.analysis.validation import (
     check_ci,
@@ -27,7 +27,8 @@ MIN_ROWS = 3
 
 METHOD = (
     "Cronbach's alpha (raw and standardized) with a Feldt (1965) F-based CI; "
-    "McDonald's omega total from a one-factor maximum-likelihood model; "
+    "McDonald's omega total from a one-factor maximum-likelihood model, with a Wald CI from "
+    "the delta method on the expected information (as lavaan's ':=' with std.lv = TRUE); "
     "listwise deletion of rows with a missing item"
 )
 
@@ -95,6 +96,10 @@ class ReliabilityResult(ResultMixin):
         Alpha from the correlation matrix: ``k r / (1 + (k - 1) r)``.
     omega_total : float
         McDonald's omega total of the unit-weighted score, one-factor ML model.
+    omega_se : float
+        Its standard error by the delta method (expected information, N).
+    omega_ci_low, omega_ci_high : float
+        Wald confidence interval ``omega_total -/+ z * omega_se`` at level ``ci``.
     average_r : float
         Mean of the k(k-1)/2 inter-item correlations.
     mean_score, sd_score : float
@@ -121,6 +126,9 @@ class ReliabilityResult(ResultMixin):
     alpha_ci_high: float
     alpha_standardized: float
     omega_total: float
+    omega_se: float
+    omega_ci_low: float
+    omega_ci_high: float
     average_r: float
     mean_score: float
     sd_score: float
@@ -196,6 +204,47 @@ def _omega(
     return float(omega), fit.loadings
 
 
+def _omega_se(cov: np.ndarray, loadings: np.ndarray, n: int, notes: list[str]) -> float:
+    r"""Delta-method standard error of omega total from the ML one-factor model.
+
+    With :math:`\Sigma = \lambda\lambda' + \Theta` (raw loadings, diagonal
+    residual variances), :math:`W = \Sigma^{-1}`, :math:`u = W\lambda`,
+    :math:`c = \lambda' W \lambda`, the expected information per observation
+    :math:`\tfrac12 \mathrm{tr}(W\,\partial\Sigma_a\,W\,\partial\Sigma_b)` has the blocks
+    :math:`uu' + cW` (loadings), :math:`W_{ij} u_j` (loading i, residual j) and
+    :math:`\tfrac12 W \circ W` (residuals). The covariance of the estimates is its
+    inverse over N, and omega's gradient is :math:`2 S B / (A + B)^2` for every
+    loading and :math:`-A / (A + B)^2` for every residual variance, with
+    :math:`S = \sum\lambda`, :math:`A = S^2`, :math:`B = \sum\theta`.
+    """
+    sd = np.sqrt(np.diag(cov))
+    lam = loadings * sd
+    theta = np.clip(1.0 - loadings**2, LOWER, 1.0) * np.diag(cov)  # the ML fit's uniquenesses, rescaled
+    sigma = np.outer(lam, lam) + np.diag(theta)
+    try:
+        w = np.linalg.inv(sigma)
+        u = w @ lam
+        c = float(lam @ u)
+        k = len(lam)
+        info = np.empty((2 * k, 2 * k))
+        info[:k, :k] = np.outer(u, u) + c * w
+        info[:k, k:] = w * u[np.newaxis, :]
+        info[k:, :k] = info[:k, k:].T
+        info[k:, k:] = 0.5 * w * w
+        acov = np.linalg.inv(n * info)
+    except np.linalg.LinAlgError:
+        notes.append("omega's CI is NaN: the factor model's information matrix is singular.")
+        return float("nan")
+    s, b = float(lam.sum()), float(theta.sum())
+    a = s * s
+    gradient = np.concatenate([np.full(k, 2.0 * s * b / (a + b) ** 2), np.full(k, -a / (a + b) ** 2)])
+    variance = float(gradient @ acov @ gradient)
+    if not variance > 0:
+        notes.append("omega's CI is NaN: the delta-method variance is not positive.")
+        return float("nan")
+    return float(np.sqrt(variance))
+
+
 def reliability(
     items: pd.DataFrame,
     *,
@@ -256,6 +305,11 @@ def reliability(
       correlation matrix (standardized items) and divides by the observed
       total, 1 - sum(u2) / sum(R). On bfi A1-A5 (A1 reversed, listwise) that
       gives 0.7237 against our 0.7121 (lavaan: 0.7121).
+    * omega's CI is Wald, ``omega -/+ z * se``, with the delta-method SE from
+      the expected information of the ML model (divisor N), what lavaan gives
+      for a defined parameter ``omega := (l1+...)^2 / ((l1+...)^2 + t1+...)``
+      in ``cfa(..., std.lv = TRUE)``. At a Heywood case (a residual variance at
+      its bound) lavaan's unbounded fit differs, and so may the CI.
     * item ``r_drop`` and ``alpha_if_deleted`` come from the same covariance
       matrix with the item removed, without refitting anything;
     * SEM = sd_score * sqrt(1 - alpha), in the units of the scale score
@@ -381,6 +435,9 @@ def reliability(
         omega, loadings = _omega(cov, names, constant, notes)
     else:
         omega, loadings = float("nan"), np.full(k, np.nan)
+    omega_se = _omega_se(cov, loadings, n, notes) if np.isfinite(omega) else float("nan")
+    z = float(stats.norm.ppf(0.5 + level / 2.0))
+    omega_ci = (omega - z * omega_se, omega + z * omega_se) if np.isfinite(omega_se) else (float("nan"),) * 2
 
     negative = [name for name, r in zip(names, r_drop, strict=True) if r < 0]
     if negative:
@@ -433,6 +490,9 @@ def reliability(
         alpha_ci_high=ci_high,
         alpha_standardized=float(alpha_std),
         omega_total=omega,
+        omega_se=omega_se,
+        omega_ci_low=float(omega_ci[0]),
+        omega_ci_high=float(omega_ci[1]),
         average_r=average_r,
         mean_score=mean_score,
         sd_score=sd_score,

@@ -170,17 +170,19 @@ def _same(value: str) -> str:
 
 def render_html(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool = False,
                 generated_on: dt.date | None = None, thresholds: Thresholds | None = None,
-                khmer_digits: bool = True, fit: int = 0) -> str:
+                khmer_digits: bool = True, fit: int = 0, nav: str | None = None) -> str:
     """The one-page summary as a self-contained HTML document (inline CSS and SVG).
 
     ``for_pdf=True`` lays the charts out for WeasyPrint (labels as HTML text)
     and marks Khmer word boundaries; leave it False for browsers. ``fit``
     (0-6) tightens the print layout step by step; :func:`render_pdf` raises it
-    until the page fits.
+    until the page fits. ``nav`` is trusted HTML (links back to the staff
+    pages) placed above the page on screen; it is never printed.
     """
     context = summary_context(figures, lang, for_pdf=for_pdf, generated_on=generated_on, thresholds=thresholds,
                               khmer_digits=khmer_digits)
     context["fit"] = max(0, min(MAX_FIT, fit))
+    context["nav"] = Markup(nav) if nav and not for_pdf else None
     return _ENV.get_template("summary.html").render(**context)
 
 

@@ -14,13 +14,14 @@ CSRF_TIME_LIMIT_SECONDS = 12 * 3600
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import api, auth, cookies, errors, lti, main, survey
+    from lipassess.web import api, auth, cookies, errors, lti, main, staff, survey
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS)
     csrf.init_app(app)
     app.session_interface = cookies.FramedSessionInterface()
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(staff.bp)
     app.register_blueprint(survey.bp)
     csrf.exempt(api.bp)  # read-only, token-authenticated
     app.register_blueprint(api.bp)

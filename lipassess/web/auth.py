@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from lipassess.db import get_session
@@ -141,10 +141,20 @@ def staff_required(*roles: StaffRole, api: bool = False) -> Callable[[F], F]:
     return decorator
 
 
-def _safe_next(target: str | None) -> str:
+#: Where a signed-in role lands when the sign-in link named no page: managers read summaries.
+LANDING = {StaffRole.MANAGER: "staff.program_summary"}
+DEFAULT_LANDING = "staff.index"
+
+
+def _landing(role: StaffRole) -> str:
+    endpoint = LANDING.get(role, DEFAULT_LANDING)
+    return url_for(endpoint) if endpoint in current_app.view_functions else url_for("main.index")
+
+
+def _safe_next(target: str | None, role: StaffRole) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("main.index")
+    return _landing(role)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -156,7 +166,7 @@ def login() -> str | Response:
         )
         if user is not None:
             login_staff_user(user.id)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), user.role))
         error = "Wrong username or password."
     status = 401 if error else 200
     return render_template("auth/login.html", error=error), status  # type: ignore[return-value]

@@ -111,6 +111,27 @@ def test_bfi_omega_matches_lavaan_one_factor_cfa(bfi_result):
     assert_allclose([i.loading for i in bfi_result.items], loadings, atol=ML)
 
 
+# omega's SE and Wald CI: lavaan's delta method for a defined parameter, e.g. for xr
+#   m <- 'f =~ l1*A1 + l2*A2 + l3*A3 + l4*A4 + l5*A5
+#         A1 ~~ t1*A1; A2 ~~ t2*A2; A3 ~~ t3*A3; A4 ~~ t4*A4; A5 ~~ t5*A5
+#         omega := (l1+l2+l3+l4+l5)^2 / ((l1+l2+l3+l4+l5)^2 + t1+t2+t3+t4+t5)'
+#   pe <- parameterEstimates(cfa(m, data = xr, std.lv = TRUE)); pe[pe$lhs == "omega", ]
+# and the same model on x[, c("A2", "A3", "A4")].
+@pytest.mark.parametrize(("columns", "reverse", "expected"), [
+    (["A1", "A2", "A3", "A4", "A5"], ["A1"],
+     (0.712128965485149, 0.008647938101971, 0.695179318264754, 0.729078612705544)),
+    (["A2", "A3", "A4"], [], (0.655609529304426, 0.011332491136749, 0.633398254821279, 0.677820803787574)),
+])
+def test_omega_ci_matches_lavaan_delta_method(bfi_items, columns, reverse, expected):
+    r = reliability(bfi_items.dropna()[columns], reverse=reverse, scale=(1, 6))
+    assert_allclose([r.omega_total, r.omega_se, r.omega_ci_low, r.omega_ci_high], expected, rtol=ML)
+
+
+def test_omega_ci_is_nan_with_alpha_nan():
+    r = reliability(pd.DataFrame({"q1": [3, 3, 3, 3], "q2": [2, 2, 2, 2], "q3": [4, 4, 4, 4]}))
+    assert math.isnan(r.omega_se) and math.isnan(r.omega_ci_low) and math.isnan(r.omega_ci_high)
+
+
 def test_omega_differs_from_psych_omega_as_documented(bfi_result):
     # psych::omega(xr, nfactors = 1, fm = "ml")$omega.tot = 0.723700441645084 analyses the
     # correlation matrix; ours is the raw-score omega (lavaan). The gap is the documented one.
@@ -183,7 +204,8 @@ def test_three_items_omega_matches_lavaan(bfi_items):
 def test_to_dict_has_the_documented_keys_and_is_json(bfi_result):
     payload = bfi_result.to_dict()
     for key in ["n_obs", "alpha", "alpha_ci_low", "alpha_ci_high", "alpha_standardized",
-                "omega_total", "average_r", "sem", "items", "method", "notes"]:  # fmt: skip
+                "omega_total", "omega_se", "omega_ci_low", "omega_ci_high", "average_r", "sem", "items",
+                "method", "notes"]:  # fmt: skip
         assert key in payload
     for key in ["item", "mean", "sd", "r_drop", "alpha_if_deleted", "floor", "ceiling"]:
         assert key in payload["items"][0]

@@ -104,4 +104,4 @@ def test_open_redirect_after_login_is_refused(protected_app, staff_users) -> Non
     client = protected_app.test_client()
     response = client.post("/staff/login?next=//evil.example/x",
                            data={"username": "eva", "password": "eva-password-123"})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/staff/"

@@ -1,0 +1,84 @@
+"""The dashboard's charts: analysis results -> :class:`~lipassess.reports.charts.Chart` (English labels).
+
+Three pictures people would rather look at than read: the paired means per
+outcome (before, after, follow-up), a forest plot of effect sizes (across
+outcomes for a cohort, across cohorts for the program) and the cumulative
+response rate of each wave. A statistic that is missing is drawn as its label
+and "not available"; the tables beside the chart say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lipassess.analysis.cohort import CohortAnalysis
+from lipassess.analysis.paired import PairedResult
+from lipassess.reports import charts
+from lipassess.reports.narrative import LACERENZA_TRANSFER
+from lipassess.reports.tables import TOTAL, WAVE_NAMES, ordered_outcomes, outcome_label
+
+WIDTH = 460.0
+FONT = 11.0  # the charts are drawn 460 px wide and shown up to 560 px: about 13 px type on screen
+NOT_AVAILABLE = "not available"
+REFERENCE = (LACERENZA_TRANSFER, f"Lacerenza et al. 2017: \u03b4 = {LACERENZA_TRANSFER:.2f}")
+AXIS = "Hedges' g_av with 95% CI (0 = no change)"
+
+
+def _row(label: str, result: PairedResult | None, *, group: str | None = None, emphasis: bool = False
+         ) -> charts.ForestRow:
+    if result is None:
+        return charts.ForestRow(label=label, note=NOT_AVAILABLE, group=group, emphasis=emphasis)
+    return charts.ForestRow(label=label, estimate=result.g_av, ci_low=result.g_av_ci_low,
+                            ci_high=result.g_av_ci_high, group=group, emphasis=emphasis)
+
+
+def _usable(result: PairedResult | None) -> PairedResult | None:
+    """A result whose g_av and CI are finite numbers, else None (drawn as not available)."""
+    if result is None:
+        return None
+    values = (result.g_av, result.g_av_ci_low, result.g_av_ci_high)
+    return result if all(v == v and abs(v) != float("inf") for v in values) else None
+
+
+def effect_forest(analysis: CohortAnalysis, *, width: float = WIDTH) -> charts.Chart:
+    """g_av with CI per outcome: before -> after, then before -> follow-up."""
+    rows = []
+    for which, group in (("pre_post", "Before \u2192 after"), ("pre_followup", "Before \u2192 follow-up")):
+        for o in ordered_outcomes(analysis):
+            rows.append(_row(outcome_label(o.name), _usable(getattr(o, which)), group=group,
+                             emphasis=o.name == TOTAL))
+    return charts.forest_plot(rows, lang="en", title="Effect sizes per outcome", axis_label=AXIS,
+                              reference=REFERENCE, width=width, font_size=FONT)
+
+
+def means_chart(analysis: CohortAnalysis, *, width: float = WIDTH, scale: tuple[float, float] = (1.0, 5.0)
+                ) -> charts.Chart:
+    """Mean score before, after and at the follow-up per outcome (participants with both waves)."""
+    rows = []
+    for o in ordered_outcomes(analysis):
+        pp, pf = o.pre_post, o.pre_followup
+        pre = pp.mean_pre if pp else (pf.mean_pre if pf else None)
+        rows.append(charts.MeansRow(label=outcome_label(o.name), pre=pre, post=pp.mean_post if pp else None,
+                                    followup=pf.mean_post if pf else None, note=NOT_AVAILABLE))
+    return charts.paired_means_chart(rows, lang="en", title="Mean scores before, after and at the follow-up",
+                                     legend=("Before", "After", "Follow-up"), scale_min=scale[0],
+                                     scale_max=scale[1], width=width, font_size=FONT)
+
+
+def response_chart(curves: Sequence[tuple[str, Sequence[tuple[float, float]]]], *, width: float = WIDTH
+                   ) -> charts.Chart:
+    """Cumulative response rate of each wave against days since it opened."""
+    series = [charts.ResponseSeries(label=WAVE_NAMES.get(kind, kind).capitalize(), points=tuple(points))
+              for kind, points in curves]
+    return charts.response_timeline(series, lang="en", title="Response rate over time",
+                                    x_label="Days since the wave opened", y_label="Submitted", width=width,
+                                    height=240.0, font_size=FONT)
+
+
+def cohort_forest(rows: Sequence[tuple[str, PairedResult | None]], pooled: PairedResult | None, *,
+                  width: float = WIDTH) -> charts.Chart:
+    """Behaviour-total g_av per cohort, then all cohorts pooled (emphasised)."""
+    forest = [_row(label, _usable(result), group="Cohorts") for label, result in rows]
+    forest.append(_row("All cohorts (pooled)", _usable(pooled), group="Program", emphasis=True))
+    return charts.forest_plot(forest, lang="en", title="Change in leadership behaviour (total) per cohort",
+                              axis_label=AXIS, reference=REFERENCE, width=width, font_size=FONT)

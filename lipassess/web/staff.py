@@ -1,0 +1,392 @@
+"""Staff pages: the cohort list, the evaluator dashboard, CSV tables, and the impact summaries.
+
+Every route needs a signed-in staff principal (:func:`staff_required`); a
+principal limited to some cohorts (an LTI instructor) sees only those and gets
+403 on the others and on the program pages. Managers see aggregates only: no
+per-participant table, subgroups under ``MIN_GROUP_SIZE`` hidden; they land on
+the summaries.
+
+Analyses take about a second per cohort, so their results are cached per
+process, keyed by :func:`lipassess.services.dashboard.data_version` (any new
+answer, enrolment or profile change gives a new key). Views talk to services
+and reports only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from markupsafe import Markup
+from werkzeug.utils import secure_filename
+
+from lipassess.db import get_session
+from lipassess.errors import InvalidInput, NotFound, PermissionDenied
+from lipassess.reports import dashboard as dashboard_charts
+from lipassess.reports import tables as report_tables
+from lipassess.reports.numbers import LANGUAGES, fmt_percent
+from lipassess.services import audit
+from lipassess.services import dashboard as dashboard_service
+from lipassess.store.models import Cohort
+from lipassess.web.auth import Principal, current_principal, staff_required
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+T = TypeVar("T")
+CACHE_EXTENSION = "lipassess.staff_cache"
+CACHE_SIZE = 48
+KHMER_FONT = "fonts/NotoSansKhmer-Regular.woff2"
+KHMER_FONT_BOLD = "fonts/NotoSansKhmer-Bold.woff2"
+
+
+# --- per-process cache of analyses and rendered summaries ------------------------------------
+
+
+class _Cache:
+    """A small thread-safe LRU map; values are immutable results, safe to share between requests."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()  # outside the lock: two requests may compute the same key once each
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+def _cache() -> _Cache:
+    return current_app.extensions.setdefault(CACHE_EXTENSION, _Cache(CACHE_SIZE))
+
+
+def _cached(kind: str, cohorts: Sequence[Cohort], compute: Callable[[], T], *extra: Any) -> T:
+    version = dashboard_service.data_version(get_session(), cohorts)
+    return _cache().get_or_compute((kind, version, *extra), compute)
+
+
+def _evaluation(cohorts: Sequence[Cohort]) -> dashboard_service.Evaluation:
+    return _cached("evaluation", cohorts,
+                   lambda: dashboard_service.evaluate_for_dashboard(get_session(), cohorts))
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _principal() -> Principal:
+    principal = current_principal()
+    assert principal is not None  # staff_required ran first
+    return principal
+
+
+def _min_group_size() -> int:
+    return int(current_app.config["MIN_GROUP_SIZE"])
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    return dashboard_service.get_cohort(get_session(), cohort_id)
+
+
+def _program_cohorts() -> list[Cohort]:
+    """Every cohort, for principals who may see all of them; 403 for those limited to some."""
+    principal = _principal()
+    if principal.cohort_ids is not None:
+        raise PermissionDenied("You have access to one cohort only, not to the whole program. "
+                               "Open your cohort's dashboard instead.")
+    cohorts = dashboard_service.visible_cohorts(get_session(), None)
+    if not cohorts:
+        raise NotFound("There are no cohorts yet. Run 'lipassess sync' to pull the courses from Moodle.")
+    return cohorts
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"Unknown language {lang!r}: use ?lang=en or ?lang=km.", errors={"lang": lang})
+    return lang
+
+
+def _subgroup_args(evaluation: dashboard_service.Evaluation) -> list[tuple[str, Any, str | None]]:
+    return [(s.dimension, s.result, s.missing) for s in evaluation.subgroups]
+
+
+def _cohort_tables(board: dashboard_service.CohortDashboard, *, sees_individuals: bool
+                   ) -> dict[str, report_tables.Table]:
+    return report_tables.cohort_tables(
+        board.analysis, sees_individuals=sees_individuals, min_group_size=_min_group_size(),
+        subgroups=_subgroup_args(board.evaluation), progress=[p.to_dict() for p in board.progress],
+        retention=(board.retention.n_pre, board.retention.n_retained),
+        reverse_keyed=board.evaluation.reverse_keyed,
+    )
+
+
+def _program_tables(evaluation: dashboard_service.Evaluation, comparison: report_tables.Table, *,
+                    sees_individuals: bool) -> dict[str, report_tables.Table]:
+    tables = {comparison.name: comparison}
+    tables.update(report_tables.cohort_tables(
+        evaluation.analysis, sees_individuals=sees_individuals, min_group_size=_min_group_size(),
+        subgroups=_subgroup_args(evaluation), reverse_keyed=evaluation.reverse_keyed))
+    return tables
+
+
+def _csv_response(table: report_tables.Table, stem: str) -> Response:
+    # The BOM lets spreadsheet programs read Khmer names as UTF-8.
+    body = "\ufeff" + table.csv()
+    filename = secure_filename(f"{stem}-{table.name}.csv") or f"{table.name}.csv"
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _download(build: Callable[[bool], dict[str, report_tables.Table]], name: str, stem: str,
+              principal: Principal) -> Response:
+    """The CSV of table ``name`` as ``principal`` may see it: 403 for a table of another audience."""
+    table = build(principal.sees_individuals).get(name)
+    if table is None:
+        if not principal.sees_individuals and name in build(True):
+            raise PermissionDenied("Per-participant tables are for evaluators and admins only.")
+        raise NotFound(f"There is no table called {name!r}. Use the download links on the dashboard.")
+    if table.per_participant:
+        audit.record(get_session(), actor=f"{principal.via}:{principal.name}", action="dashboard.download",
+                     target=f"{stem}/{name}.csv", role=principal.role.value)
+    return _csv_response(table, stem)
+
+
+def _svg(chart: Any) -> Markup:
+    return Markup(chart.svg())
+
+
+@functools.cache
+def _static_fonts(static_folder: str) -> tuple[str | None, str | None]:
+    """Which Khmer web fonts the static folder has (checked once per process)."""
+    folder = Path(static_folder)
+
+    def present(name: str) -> str | None:
+        return name if (folder / name).is_file() else None
+
+    return present(KHMER_FONT), present(KHMER_FONT_BOLD)
+
+
+@bp.context_processor
+def _staff_context() -> dict[str, Any]:
+    """The Khmer web font, when the static folder has it; else CSS falls back to the system fonts."""
+    regular, bold = _static_fonts(current_app.static_folder or "")
+    return {"khmer_font": url_for("static", filename=regular) if regular else None,
+            "khmer_font_bold": url_for("static", filename=bold) if bold else None}
+
+
+@bp.app_template_filter("khmer_lang")
+def _khmer_lang(text: Any) -> Markup:
+    """`` lang="km"`` for an element whose text has Khmer letters (screen readers switch voice)."""
+    return Markup(' lang="km"') if any("\u1780" <= ch <= "\u17ff" for ch in str(text or "")) else Markup("")
+
+
+@bp.app_template_filter("isodate")
+def _isodate(value: dt.datetime | dt.date | None) -> str:
+    return value.date().isoformat() if isinstance(value, dt.datetime) else (value.isoformat() if value else "?")
+
+
+@bp.app_template_filter("percent")
+def _percent(value: float | None) -> str:
+    return "\u2013" if value is None else fmt_percent(value)
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@staff_required()
+def index() -> str:
+    """The cohorts this principal may see, with response and retention rates."""
+    principal = _principal()
+    session = get_session()
+    cohorts = dashboard_service.visible_cohorts(session, principal.cohort_ids)
+    return render_template("staff/index.html", principal=principal,
+                           overviews=dashboard_service.cohort_overviews(session, cohorts),
+                           program=principal.cohort_ids is None)
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@staff_required()
+def cohort(cohort_id: int) -> str:
+    """The evaluator dashboard of one cohort (aggregates only for managers)."""
+    principal = _principal()
+    cohort = _cohort(cohort_id)
+    board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=_evaluation([cohort]))
+    tables = _cohort_tables(board, sees_individuals=principal.sees_individuals)
+    analysis = board.analysis
+    charts = {}
+    if analysis.outcomes:
+        charts["means"] = _svg(dashboard_charts.means_chart(analysis))
+        charts["forest"] = _svg(dashboard_charts.effect_forest(analysis))
+    if any(c.points for c in board.curves):
+        charts["responses"] = _svg(dashboard_charts.response_chart([(c.kind, c.points) for c in board.curves]))
+    return render_template(
+        "staff/cohort.html", principal=principal, cohort=cohort, board=board, analysis=analysis, tables=tables,
+        charts=charts, item_tables=_item_tables(board.evaluation),
+        csv_url=lambda name: url_for("staff.cohort_table", cohort_id=cohort.id, name=name),
+    )
+
+
+def _item_tables(evaluation: dashboard_service.Evaluation) -> dict[tuple[str, str], report_tables.Table]:
+    return report_tables.item_tables(evaluation.analysis, evaluation.reverse_keyed)
+
+
+@bp.get("/cohorts/<int:cohort_id>/tables/<name>.csv")
+@staff_required()
+def cohort_table(cohort_id: int, name: str) -> Response:
+    """One dashboard table as CSV (pseudonyms only; per-participant tables for evaluators and admins)."""
+    principal = _principal()
+    cohort = _cohort(cohort_id)
+    board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=_evaluation([cohort]))
+    return _download(lambda individuals: _cohort_tables(board, sees_individuals=individuals), name,
+                     cohort.shortname, principal)
+
+
+def _program_view() -> tuple[list[Cohort], dashboard_service.Evaluation, report_tables.Table, Any]:
+    """Cohorts, the pooled evaluation, the cohort comparison table and the forest plot across cohorts."""
+    cohorts = _program_cohorts()
+    pooled = _evaluation(cohorts)
+    overviews = dashboard_service.cohort_overviews(get_session(), cohorts)
+    per_cohort = [(o, _evaluation([o.cohort]).analysis) for o in overviews]
+    comparison = report_tables.cohort_comparison_table([
+        {"cohort": o.cohort.shortname, "students": o.active_students,
+         "response_rates": {w.kind: w.response_rate for w in o.waves}, "n_pre": o.retention.n_pre,
+         "n_retained": o.retention.n_retained, "analysis": analysis}
+        for o, analysis in per_cohort])
+    forest = dashboard_charts.cohort_forest([(o.cohort.shortname, _total_pre_post(a)) for o, a in per_cohort],
+                                            _total_pre_post(pooled.analysis))
+    return cohorts, pooled, comparison, forest
+
+
+def _total_pre_post(analysis: Any) -> Any:
+    total = analysis.outcomes.get(report_tables.TOTAL)
+    return total.pre_post if total is not None else None
+
+
+@bp.get("/program")
+@staff_required()
+def program() -> str:
+    """Every cohort side by side (forest plot of the total) and the pooled analysis."""
+    principal = _principal()
+    cohorts, pooled, comparison, forest = _program_view()
+    analysis = pooled.analysis
+    charts = {"cohorts": _svg(forest)}
+    if analysis.outcomes:
+        charts["means"] = _svg(dashboard_charts.means_chart(analysis))
+        charts["forest"] = _svg(dashboard_charts.effect_forest(analysis))
+    return render_template(
+        "staff/program.html", principal=principal, analysis=analysis, charts=charts,
+        tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals),
+        item_tables=_item_tables(pooled),
+        synthetic=dashboard_service.is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts),
+        csv_url=lambda name: url_for("staff.program_table", name=name),
+    )
+
+
+@bp.get("/program/tables/<name>.csv")
+@staff_required()
+def program_table(name: str) -> Response:
+    """One table of the program page as CSV."""
+    principal = _principal()
+    _cohorts, pooled, comparison, _forest = _program_view()
+    return _download(lambda individuals: _program_tables(pooled, comparison, sees_individuals=individuals), name,
+                     "program", principal)
+
+
+# --- impact summaries ---------------------------------------------------------------------------
+
+
+def _figures(cohorts: list[Cohort] | None, scope: Sequence[Cohort]) -> Any:
+    from lipassess.services.impact import impact_figures
+
+    return _cached("figures", scope, lambda: impact_figures(get_session(), cohorts,
+                                                            min_group_size=_min_group_size()),
+                   _min_group_size())
+
+
+def _summary_nav(lang: str, *, back: str, back_label: str, pdf: str, other_lang: str) -> str:
+    other = "ខ្មែរ" if lang == "en" else "English"
+    pdf_label = "PDF" if lang == "en" else "ឯកសារ PDF"
+    return render_template("staff/summary_nav.html", back=back, back_label=back_label, pdf=pdf,
+                           other=other_lang, other_label=other, pdf_label=pdf_label, lang=lang)
+
+
+def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: str, *, nav: str) -> Response:
+    from lipassess.reports.render import render_html
+
+    today = dt.date.today()
+    html = _cached("summary_html", scope,
+                   lambda: render_html(_figures(cohorts, scope), lang, generated_on=today, nav=nav),
+                   lang, today, nav, _min_group_size())
+    return Response(html, mimetype="text/html")
+
+
+def _summary_pdf(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: str, stem: str) -> Response:
+    from lipassess.reports.render import render_pdf
+
+    today = dt.date.today()
+    pdf = _cached("summary_pdf", scope, lambda: render_pdf(_figures(cohorts, scope), lang, generated_on=today),
+                  lang, today, _min_group_size())
+    response = Response(pdf, mimetype="application/pdf")
+    filename = secure_filename(f"impact-summary-{stem}-{lang}.pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.get("/cohorts/<int:cohort_id>/summary")
+@staff_required()
+def cohort_summary(cohort_id: int) -> Response:
+    """The one-page impact summary of a cohort, in English or Khmer (``?lang=``)."""
+    lang = _lang()
+    cohort = _cohort(cohort_id)
+    nav = _summary_nav(lang, back=url_for("staff.cohort", cohort_id=cohort.id),
+                       back_label="Dashboard" if lang == "en" else "ផ្ទាំងវិភាគ",
+                       pdf=url_for("staff.cohort_summary_pdf", cohort_id=cohort.id, lang=lang),
+                       other_lang=url_for("staff.cohort_summary", cohort_id=cohort.id,
+                                          lang="km" if lang == "en" else "en"))
+    return _summary_html([cohort], [cohort], lang, nav=nav)
+
+
+@bp.get("/cohorts/<int:cohort_id>/summary.pdf")
+@staff_required()
+def cohort_summary_pdf(cohort_id: int) -> Response:
+    """The cohort's impact summary as an A4 PDF."""
+    lang = _lang()
+    cohort = _cohort(cohort_id)
+    return _summary_pdf([cohort], [cohort], lang, cohort.shortname)
+
+
+@bp.get("/program/summary")
+@staff_required()
+def program_summary() -> Response:
+    """The impact summary of the whole program (managers land here)."""
+    lang = _lang()
+    cohorts = _program_cohorts()
+    nav = _summary_nav(lang, back=url_for("staff.index"),
+                       back_label="All cohorts" if lang == "en" else "ជំនាន់ទាំងអស់",
+                       pdf=url_for("staff.program_summary_pdf", lang=lang),
+                       other_lang=url_for("staff.program_summary", lang="km" if lang == "en" else "en"))
+    return _summary_html(None, cohorts, lang, nav=nav)
+
+
+@bp.get("/program/summary.pdf")
+@staff_required()
+def program_summary_pdf() -> Response:
+    """The program's impact summary as an A4 PDF."""
+    lang = _lang()
+    return _summary_pdf(None, _program_cohorts(), lang, "program")
