@@ -1,8 +1,8 @@
 """From the store to analysis-ready frames: one row per participant, scored per instrument and wave.
 
 Only submitted responses count. Participants are indexed by their pseudonym,
-never by name. The retrospective-pretest form (an instrument that
-``pairs_with`` the behaviour scale) becomes the ``retro_pre`` column of the
+never by name. The retrospective-pretest form (a self-report instrument
+for the ``retro_pre`` wave that ``pairs_with`` the behaviour scale) becomes the ``retro_pre`` column of the
 behaviour outcomes, whichever wave it was given in.
 """
 
@@ -147,6 +147,12 @@ def _numeric(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     return frame[item_ids].apply(pd.to_numeric, errors="coerce")
 
 
+def is_retro_form(instrument: Instrument, target_id: str) -> bool:
+    """The participant's own retrospective pretest of ``target_id`` (not, e.g., a supervisor's rating)."""
+    return (instrument.pairs_with == target_id and instrument.respondent == "self"
+            and "retro_pre" in instrument.waves)
+
+
 def behaviour_outcomes(dataset: Dataset, instrument_id: str = BEHAVIOUR) -> list[OutcomeData]:
     """One :class:`OutcomeData` per subscale of the behaviour scale, plus its total."""
     columns: dict[str, pd.DataFrame] = {}
@@ -155,7 +161,7 @@ def behaviour_outcomes(dataset: Dataset, instrument_id: str = BEHAVIOUR) -> list
     for (inst_id, wave), sheet in sorted(dataset.sheets.items()):
         if inst_id == instrument_id:
             target_wave = wave
-        elif sheet.instrument.pairs_with == instrument_id:
+        elif is_retro_form(sheet.instrument, instrument_id):
             target_wave = "retro_pre"
         else:
             continue

@@ -92,3 +92,16 @@ def test_analyze_cohort_command(run_cli, cohort_with_answers) -> None:
     assert data["attrition"] is None
     unknown = run_cli("analyze", "cohort", "LIP-C99")
     assert unknown.exit_code == 2 and unknown.err.startswith("error: no cohort")
+
+
+def test_supervisor_ratings_are_not_taken_for_the_retrospective_pretest(session) -> None:
+    versions = bundled_versions(session)
+    cohort = make_cohort(session, 4, "LIP-HFD-2025")
+    behaviour, supervisor = versions["lip-leadership-behaviour"], versions["lip-supervisor-observation"]
+    post = make_wave(session, cohort, "post", [behaviour, supervisor])
+    person = make_participant(session, 36, cohort)
+    submit(session, person, post, {behaviour: answers(4), supervisor: answers(1)})
+    session.commit()
+    outcomes = {o.name: o for o in behaviour_outcomes(load_dataset(session, [cohort]))}
+    assert "retro_pre" not in outcomes["total"].scores.columns
+    assert outcomes["total"].scores["post"].notna().sum() == 1
