@@ -115,16 +115,23 @@ class Table:
         keys = [key for column in self.columns for key in column.csv_keys]
         return [*keys, "missing_reason"] if self.has_missing else keys
 
-    def csv(self) -> str:
-        """The table as CSV (UTF-8 text, full precision, empty cell for a missing number)."""
+    def csv(self, *, synthetic: bool = False) -> str:
+        """The table as CSV (UTF-8 text, full precision, empty cell for a missing number).
+
+        ``synthetic`` adds a last column ``synthetic`` of 1s (demo data), so the file never loses the label.
+        """
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         header = self.csv_header()
-        writer.writerow(header)
+        writer.writerow([*header, "synthetic"] if synthetic else header)
         for row in self.rows:
-            writer.writerow([_csv_value(row.get("missing") if key == "missing_reason" else row.get(key))
-                             for key in header])
+            values = [_csv_value(row.get("missing") if key == "missing_reason" else row.get(key)) for key in header]
+            writer.writerow([*values, "1"] if synthetic else values)
         return buffer.getvalue()
+
+    def csv_file(self, *, synthetic: bool = False) -> str:
+        """The CSV as downloaded: a byte order mark (so spreadsheets read Khmer as UTF-8), then :meth:`csv`."""
+        return "\ufeff" + self.csv(synthetic=synthetic)
 
 
 def _csv_value(value: Any) -> str:

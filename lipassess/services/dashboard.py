@@ -22,8 +22,9 @@ from lipassess.analysis.cohort import CohortAnalysis
 from lipassess.analysis.subgroups import SubgroupResult
 from lipassess.errors import LipassessError, NotFound
 from lipassess.instruments import TOTAL
+from lipassess.reports import tables as report_tables
 from lipassess.services.dataset import BEHAVIOUR, Dataset, behaviour_outcomes, load_dataset
-from lipassess.services.demo_data import DEMO_PROGRAM_CODE
+from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.evaluation import evaluate
 from lipassess.services.progress import WaveProgress, active_students, wave_progress
 from lipassess.store.models import (
@@ -31,7 +32,6 @@ from lipassess.store.models import (
     Cohort,
     Enrolment,
     Participant,
-    Program,
     Response,
     ResponseStatus,
     Wave,
@@ -127,17 +127,6 @@ def get_cohort(session: Session, cohort_id: int) -> Cohort:
     return cohort
 
 
-def is_synthetic(session: Session, cohorts: Sequence[Cohort]) -> bool:
-    """True when every cohort belongs to the synthetic demo program."""
-    if not cohorts:
-        return False
-    codes = session.scalars(
-        select(Program.code).join(Cohort, Cohort.program_id == Program.id)
-        .where(Cohort.id.in_([c.id for c in cohorts]))
-    ).all()
-    return len(codes) == len(cohorts) and all(code == DEMO_PROGRAM_CODE for code in codes)
-
-
 def _submitted_kinds(session: Session, cohort_ids: Sequence[int]) -> dict[int, dict[int, set[str]]]:
     """cohort id -> participant id -> wave kinds with a submitted response."""
     rows = session.execute(
@@ -164,7 +153,7 @@ def retention(session: Session, cohort: Cohort) -> Retention:
 def cohort_overviews(session: Session, cohorts: Sequence[Cohort]) -> list[CohortOverview]:
     """Response rates per wave and retention of each cohort, for the cohort list."""
     kinds = _submitted_kinds(session, [c.id for c in cohorts])
-    synthetic = {c.id: is_synthetic(session, [c]) for c in cohorts}
+    synthetic = {c.id: scope_is_synthetic(session, [c]) for c in cohorts}
     return [
         CohortOverview(cohort=c, active_students=active_students(session, c),
                        waves=tuple(wave_progress(session, c)), retention=_retention(kinds.get(c.id, {})),
@@ -244,12 +233,17 @@ def subgroup_changes(dataset: Dataset) -> tuple[SubgroupChange, ...]:
     return tuple(out)
 
 
-def evaluate_for_dashboard(session: Session, cohorts: Sequence[Cohort]) -> Evaluation:
-    """The evaluation and subgroup changes of ``cohorts`` together."""
-    dataset = load_dataset(session, cohorts)
+def evaluation_of(dataset: Dataset, analysis: CohortAnalysis | None = None) -> Evaluation:
+    """The evaluation and subgroup changes of ``dataset``; pass its ``analysis`` when already computed."""
     reverse = frozenset(item.id for (instrument_id, _wave), sheet in dataset.sheets.items()
                         if instrument_id == BEHAVIOUR for item in sheet.instrument.items if item.reverse)
-    return Evaluation(analysis=evaluate(dataset), subgroups=subgroup_changes(dataset), reverse_keyed=reverse)
+    return Evaluation(analysis=analysis if analysis is not None else evaluate(dataset),
+                      subgroups=subgroup_changes(dataset), reverse_keyed=reverse)
+
+
+def evaluate_for_dashboard(session: Session, cohorts: Sequence[Cohort]) -> Evaluation:
+    """The evaluation and subgroup changes of ``cohorts`` together."""
+    return evaluation_of(load_dataset(session, cohorts))
 
 
 def cohort_dashboard(session: Session, cohort: Cohort, *, evaluation: Evaluation | None = None) -> CohortDashboard:
@@ -260,12 +254,46 @@ def cohort_dashboard(session: Session, cohort: Cohort, *, evaluation: Evaluation
     students = active_students(session, cohort)
     return CohortDashboard(
         cohort=cohort,
-        synthetic=is_synthetic(session, [cohort]),
+        synthetic=scope_is_synthetic(session, [cohort]),
         progress=tuple(wave_progress(session, cohort)),
         retention=retention(session, cohort),
         curves=tuple(response_curves(session, cohort, students=students)),
         evaluation=evaluation or evaluate_for_dashboard(session, [cohort]),
     )
+
+
+def _subgroup_args(evaluation: Evaluation) -> list[tuple[str, SubgroupResult | None, str | None]]:
+    return [(s.dimension, s.result, s.missing) for s in evaluation.subgroups]
+
+
+def cohort_tables(board: CohortDashboard, *, sees_individuals: bool,
+                  min_group_size: int) -> dict[str, report_tables.Table]:
+    """The tables of a cohort dashboard by name (:func:`lipassess.reports.tables.cohort_tables`), for one audience."""
+    return report_tables.cohort_tables(
+        board.analysis, sees_individuals=sees_individuals, min_group_size=min_group_size,
+        subgroups=_subgroup_args(board.evaluation), progress=[p.to_dict() for p in board.progress],
+        retention=(board.retention.n_pre, board.retention.n_retained),
+        reverse_keyed=board.evaluation.reverse_keyed,
+    )
+
+
+def comparison_table(per_cohort: Sequence[tuple[CohortOverview, CohortAnalysis]]) -> report_tables.Table:
+    """The program page's cohorts side by side, from each cohort's overview row and its own analysis."""
+    return report_tables.cohort_comparison_table([
+        {"cohort": o.cohort.shortname, "students": o.active_students,
+         "response_rates": {w.kind: w.response_rate for w in o.waves}, "n_pre": o.retention.n_pre,
+         "n_retained": o.retention.n_retained, "analysis": analysis}
+        for o, analysis in per_cohort])
+
+
+def program_tables(evaluation: Evaluation, comparison: report_tables.Table, *, sees_individuals: bool,
+                   min_group_size: int) -> dict[str, report_tables.Table]:
+    """The tables of the program page by name: the cohort comparison, then the pooled analysis's tables."""
+    tables = {comparison.name: comparison}
+    tables.update(report_tables.cohort_tables(
+        evaluation.analysis, sees_individuals=sees_individuals, min_group_size=min_group_size,
+        subgroups=_subgroup_args(evaluation), reverse_keyed=evaluation.reverse_keyed))
+    return tables
 
 
 def data_version(session: Session, cohorts: Sequence[Cohort]) -> tuple[object, ...]:

@@ -8,8 +8,9 @@ whole program:
 * ``summaries/summary-<scope>-<lang>.html`` and ``.pdf``, in English and Khmer;
 * ``analyses/analysis-<scope>.json``: ``CohortAnalysis.to_dict()`` with a
   top-level ``synthetic`` flag and notice;
-* ``tables/<scope>-<table>.csv``: the dashboard tables
-  (:func:`lipassess.services.tables.dashboard_tables`);
+* ``tables/<scope>-<table>.csv``: the dashboard's tables as an evaluator
+  downloads them (:func:`lipassess.services.dashboard.cohort_tables` and
+  :func:`~lipassess.services.dashboard.program_tables`), plus a ``synthetic`` column;
 
 and the program's exports in ``exports/``: long and wide CSV, XLSX, SPSS.
 Every output says it is synthetic (banner and footer in the summaries, a
@@ -36,14 +37,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from lipassess.analysis.cohort import CohortAnalysis
 from lipassess.reports.figures import ImpactFigures
 from lipassess.reports.render import render_html, render_pdf
-from lipassess.services import audit, staff
+from lipassess.services import audit, dashboard, staff
 from lipassess.services.demo_data import DEMO_PROGRAM_CODE, DemoSummary, build_demo_program
 from lipassess.services.exports import FILE_SUFFIXES, export_many
 from lipassess.services.impact import impact_report
-from lipassess.services.progress import wave_progress
-from lipassess.services.tables import dashboard_tables
 from lipassess.store.models import Cohort, Program, StaffUser
 
 DEMO_DATABASE = "lipassess-demo.sqlite3"
@@ -218,7 +218,8 @@ def write_demo_outputs(session: Session, out_dir: str | Path, *, min_group_size:
     cohorts = list(session.scalars(
         select(Cohort).join(Program, Program.id == Cohort.program_id).where(Program.code == DEMO_PROGRAM_CODE)
         .order_by(Cohort.start_at, Cohort.id)))
-    progress = {c.shortname: wave_progress(session, c) for c in cohorts}
+    overviews = {o.cohort.id: o for o in dashboard.cohort_overviews(session, cohorts)}
+    per_cohort: list[tuple[dashboard.CohortOverview, CohortAnalysis]] = []
     workers = pdf_workers if pdf_workers is not None else min(2, os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="lipassess-demo-") as scratch:
         pdfs = PdfWorkers(workers, Path(scratch))
@@ -238,10 +239,17 @@ def write_demo_outputs(session: Session, out_dir: str | Path, *, min_group_size:
                 analysis = {"synthetic": True, "notice": NOTICE, **report.analysis.to_dict()}
                 path = outputs.add("analyses", folders["analyses"] / f"analysis-{slug}.json")
                 path.write_text(json.dumps(analysis, indent=1, ensure_ascii=False, allow_nan=False), encoding="utf-8")
-                scoped = progress if cohort is None else {cohort.shortname: progress[cohort.shortname]}
-                for name, table in dashboard_tables(report, scoped).items():
-                    table.to_csv(outputs.add("tables", folders["tables"] / f"{slug}-{name}.csv"), index=False,
-                                 encoding="utf-8")
+                evaluation = dashboard.evaluation_of(report.dataset, report.analysis)
+                if cohort is None:
+                    tables = dashboard.program_tables(evaluation, dashboard.comparison_table(per_cohort),
+                                                      sees_individuals=True, min_group_size=min_group_size)
+                else:
+                    board = dashboard.cohort_dashboard(session, cohort, evaluation=evaluation)
+                    tables = dashboard.cohort_tables(board, sees_individuals=True, min_group_size=min_group_size)
+                    per_cohort.append((overviews[cohort.id], report.analysis))
+                for name, table in tables.items():
+                    outputs.add("tables", folders["tables"] / f"{slug}-{name}.csv").write_text(
+                        table.csv_file(synthetic=True), encoding="utf-8", newline="")
             tell("writing exports")
             targets: Mapping[str, Path] = {fmt: folders["exports"] / f"lipassess-demo{FILE_SUFFIXES[fmt]}"
                                            for fmt in FILE_SUFFIXES}

@@ -33,6 +33,7 @@ from lipassess.reports import tables as report_tables
 from lipassess.reports.numbers import LANGUAGES, fmt_percent
 from lipassess.services import audit
 from lipassess.services import dashboard as dashboard_service
+from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.store.models import Cohort
 from lipassess.web.auth import Principal, current_principal, staff_required
 
@@ -119,32 +120,20 @@ def _lang() -> str:
     return lang
 
 
-def _subgroup_args(evaluation: dashboard_service.Evaluation) -> list[tuple[str, Any, str | None]]:
-    return [(s.dimension, s.result, s.missing) for s in evaluation.subgroups]
-
-
 def _cohort_tables(board: dashboard_service.CohortDashboard, *, sees_individuals: bool
                    ) -> dict[str, report_tables.Table]:
-    return report_tables.cohort_tables(
-        board.analysis, sees_individuals=sees_individuals, min_group_size=_min_group_size(),
-        subgroups=_subgroup_args(board.evaluation), progress=[p.to_dict() for p in board.progress],
-        retention=(board.retention.n_pre, board.retention.n_retained),
-        reverse_keyed=board.evaluation.reverse_keyed,
-    )
+    return dashboard_service.cohort_tables(board, sees_individuals=sees_individuals,
+                                           min_group_size=_min_group_size())
 
 
 def _program_tables(evaluation: dashboard_service.Evaluation, comparison: report_tables.Table, *,
                     sees_individuals: bool) -> dict[str, report_tables.Table]:
-    tables = {comparison.name: comparison}
-    tables.update(report_tables.cohort_tables(
-        evaluation.analysis, sees_individuals=sees_individuals, min_group_size=_min_group_size(),
-        subgroups=_subgroup_args(evaluation), reverse_keyed=evaluation.reverse_keyed))
-    return tables
+    return dashboard_service.program_tables(evaluation, comparison, sees_individuals=sees_individuals,
+                                            min_group_size=_min_group_size())
 
 
 def _csv_response(table: report_tables.Table, stem: str) -> Response:
-    # The BOM lets spreadsheet programs read Khmer names as UTF-8.
-    body = "\ufeff" + table.csv()
+    body = table.csv_file()
     filename = secure_filename(f"{stem}-{table.name}.csv") or f"{table.name}.csv"
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -263,11 +252,7 @@ def _program_view() -> tuple[list[Cohort], dashboard_service.Evaluation, report_
     pooled = _evaluation(cohorts)
     overviews = dashboard_service.cohort_overviews(get_session(), cohorts)
     per_cohort = [(o, _evaluation([o.cohort]).analysis) for o in overviews]
-    comparison = report_tables.cohort_comparison_table([
-        {"cohort": o.cohort.shortname, "students": o.active_students,
-         "response_rates": {w.kind: w.response_rate for w in o.waves}, "n_pre": o.retention.n_pre,
-         "n_retained": o.retention.n_retained, "analysis": analysis}
-        for o, analysis in per_cohort])
+    comparison = dashboard_service.comparison_table(per_cohort)
     forest = dashboard_charts.cohort_forest([(o.cohort.shortname, _total_pre_post(a)) for o, a in per_cohort],
                                             _total_pre_post(pooled.analysis))
     return cohorts, pooled, comparison, forest
@@ -293,7 +278,7 @@ def program() -> str:
         "staff/program.html", principal=principal, analysis=analysis, charts=charts,
         tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals),
         item_tables=_item_tables(pooled),
-        synthetic=dashboard_service.is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts),
+        synthetic=scope_is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts),
         csv_url=lambda name: url_for("staff.program_table", name=name),
     )
 

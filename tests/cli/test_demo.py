@@ -67,7 +67,10 @@ def test_every_output_is_where_it_says(demo) -> None:
             assert (out / "summaries" / f"summary-{scope}-{lang}.html").is_file()
             assert (out / "summaries" / f"summary-{scope}-{lang}.pdf").stat().st_size > 10_000
         assert (out / "analyses" / f"analysis-{scope}.json").is_file()
-        assert (out / "tables" / f"{scope}-outcomes.csv").is_file()
+        assert (out / "tables" / f"{scope}-pre_post.csv").is_file()
+        assert (out / "tables" / f"{scope}-reliable_change_participants.csv").is_file()  # the evaluator's view
+    for scope in SCOPES[:3]:
+        assert (out / "tables" / f"{scope}-progress.csv").is_file()
     assert (out / "tables" / "program-cohorts.csv").is_file()
     for name in ("lipassess-demo-long.csv", "lipassess-demo-wide.csv", "lipassess-demo.xlsx", "lipassess-demo.sav"):
         assert (out / "exports" / name).is_file()
@@ -114,9 +117,12 @@ def test_tables_and_exports_are_labelled_synthetic(demo) -> None:
     for table in (out / "tables").glob("*.csv"):
         frame = pd.read_csv(table)
         assert "synthetic" in frame.columns, table.name
-    outcomes = pd.read_csv(out / "tables" / "program-outcomes.csv").set_index("outcome")
+    outcomes = pd.read_csv(out / "tables" / "program-pre_post.csv").set_index("outcome")
     program = json.loads((out / "analyses" / "analysis-program.json").read_text(encoding="utf-8"))
-    assert outcomes.loc["total", "g_av"] == pytest.approx(program["outcomes"]["total"]["pre_post"]["g_av"])
+    assert outcomes.loc["Leadership behaviour (total)", "g_av"] == pytest.approx(
+        program["outcomes"]["total"]["pre_post"]["g_av"])
+    cohorts = pd.read_csv(out / "tables" / "program-cohorts.csv")
+    assert sorted(cohorts["cohort"]) == sorted(scope.upper() for scope in SCOPES[:3])
     long = pd.read_csv(out / "exports" / "lipassess-demo-long.csv")
     assert long["synthetic"].unique().tolist() == [1] and long["pseudonym"].nunique() == 505
     assert "email" not in long.columns

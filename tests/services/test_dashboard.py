@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from lipassess.services import dashboard
+from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.store.models import Program, Response, ResponseStatus
 from tests.factories import bundled_versions, make_cohort, make_participant, make_wave, submit
 
@@ -75,7 +76,7 @@ def test_visibility_and_synthetic_flag(session, cohort_world) -> None:
     session.flush()
     assert [c.shortname for c in dashboard.visible_cohorts(session, None)] == ["LIP-S", "LIP-T"]
     assert [c.shortname for c in dashboard.visible_cohorts(session, {other.id})] == ["LIP-T"]
-    assert dashboard.is_synthetic(session, [other]) and not dashboard.is_synthetic(session, [cohort_world])
-    assert not dashboard.is_synthetic(session, [other, cohort_world])
+    assert scope_is_synthetic(session, [other]) and not scope_is_synthetic(session, [cohort_world])
+    assert not scope_is_synthetic(session, [other, cohort_world])
     with pytest.raises(Exception, match="no cohort with id 999"):
         dashboard.get_cohort(session, 999)
