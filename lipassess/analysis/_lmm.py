@@ -30,8 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import optimize, stats
 
+from lipassess.analysis._pairstats import t_two_sided_p
 from lipassess.analysis._results import ResultMixin, format_number
 
 LOG_2PI = math.log(2.0 * math.pi)
@@ -410,7 +411,7 @@ def fit_random_intercept(
                 se=se,
                 df=df,
                 t=t,
-                p_value=float(2.0 * special.stdtr(df, -abs(t))) if df > 0 else math.nan,
+                p_value=t_two_sided_p(t, df),
                 ci_low=est - half,
                 ci_high=est + half,
             )

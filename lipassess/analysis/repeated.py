@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
+from lipassess.analysis import _pairstats
 from lipassess.analysis._lmm import MixedModelResult, fit_random_intercept
 from lipassess.analysis._results import ResultMixin, format_number
 from lipassess.analysis.validation import check_ci, numeric_frame, require_rows
@@ -193,10 +194,10 @@ def _pairwise(y: np.ndarray, waves: list[str]) -> tuple[PairwiseComparison, ...]
         for j in range(i + 1, k):
             diff = y[:, j] - y[:, i]
             mean = float(diff.mean())
-            sd = float(diff.std(ddof=1))
+            sd = _pairstats.sd(diff)
             if sd > 0:
                 t = mean / (sd / math.sqrt(n))
-                p = float(2.0 * special.stdtr(n - 1, -abs(t)))
+                p = _pairstats.t_two_sided_p(t, n - 1)
                 dz = mean / sd
             else:
                 t = p = dz = math.nan
