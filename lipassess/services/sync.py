@@ -646,24 +646,15 @@ def _upsert_grade_items(
         )
     }
     ids = {moodle_id: row.id for moodle_id, row in existing.items()}
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    unchanged = 0
+    changes = _RowChanges()
     for moodle_id, values in wanted.items():
-        row = existing.get(moodle_id)
-        if row is None:
-            inserts.append({"cohort_id": cohort.id, "moodle_item_id": moodle_id, **values})
-            continue
-        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-        if changed:
-            updates.append({"id": row.id, **changed})
-        else:
-            unchanged += 1
-    if inserts:
-        created = session.execute(insert(GradeItem).returning(GradeItem.id, GradeItem.moodle_item_id), inserts)
+        changes.compare(existing.get(moodle_id), values, {"cohort_id": cohort.id, "moodle_item_id": moodle_id})
+    if changes.inserts:
+        created = session.execute(insert(GradeItem).returning(GradeItem.id, GradeItem.moodle_item_id),
+                                  changes.inserts)
         ids.update({moodle_id: item_id for item_id, moodle_id in created})
-    _bulk_update(session, GradeItem, updates)
-    return Counts(created=len(inserts), updated=len(updates), unchanged=unchanged), ids
+    _bulk_update(session, GradeItem, changes.updates)
+    return changes.counts(), ids
 
 
 def _upsert_grades(
@@ -681,9 +672,7 @@ def _upsert_grades(
                 ).where(Grade.grade_item_id.in_(chunk))
             )
             existing.update({(row.grade_item_id, row.participant_id): row for row in rows})
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    unchanged = 0
+    changes = _RowChanges()
     for user_grades in grades:
         participant_id = by_user.get(user_grades.user_id)
         if participant_id is None:  # not a student of the course (Moodle lists graded users)
@@ -692,19 +681,12 @@ def _upsert_grades(
         for item in items:
             item_id = item_ids[item.id]
             wanted = {"raw": item.graderaw, "percentage": item.percentage, "graded_at": item.graded_at}
-            row = existing.get((item_id, participant_id))
-            if row is None:
-                inserts.append({"grade_item_id": item_id, "participant_id": participant_id, **wanted})
-                continue
-            changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
-            if changed:
-                updates.append({"id": row.id, **changed})
-            else:
-                unchanged += 1
-    if inserts:
-        session.execute(insert(Grade), inserts)
-    _bulk_update(session, Grade, updates)
-    return Counts(created=len(inserts), updated=len(updates), unchanged=unchanged)
+            changes.compare(existing.get((item_id, participant_id)), wanted,
+                            {"grade_item_id": item_id, "participant_id": participant_id})
+    if changes.inserts:
+        session.execute(insert(Grade), changes.inserts)
+    _bulk_update(session, Grade, changes.updates)
+    return changes.counts()
 
 
 def _upsert_completions(
@@ -718,27 +700,41 @@ def _upsert_completions(
             )
         )
     }
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    unchanged = 0
+    changes = _RowChanges()
     for user_id, result in completion.by_user.items():
         participant_id = by_user.get(user_id)
         if result is None or participant_id is None:
             continue
         wanted = {"completed": result.completed, "completed_at": result.time_completed}
-        row = existing.get(participant_id)
+        changes.compare(existing.get(participant_id), wanted,
+                        {"cohort_id": cohort.id, "participant_id": participant_id})
+    if changes.inserts:
+        session.execute(insert(Completion), changes.inserts)
+    _bulk_update(session, Completion, changes.updates)
+    return changes.counts()
+
+
+@dataclasses.dataclass
+class _RowChanges:
+    """Rows to insert, changed columns to update, and how many stayed the same."""
+
+    inserts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    updates: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    unchanged: int = 0
+
+    def compare(self, row: Any, wanted: Mapping[str, Any], identity: Mapping[str, Any]) -> None:
+        """Queue ``identity + wanted`` as a new row, or only the columns of ``row`` that differ."""
         if row is None:
-            inserts.append({"cohort_id": cohort.id, "participant_id": participant_id, **wanted})
-            continue
+            self.inserts.append({**identity, **wanted})
+            return
         changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
         if changed:
-            updates.append({"id": row.id, **changed})
+            self.updates.append({"id": row.id, **changed})
         else:
-            unchanged += 1
-    if inserts:
-        session.execute(insert(Completion), inserts)
-    _bulk_update(session, Completion, updates)
-    return Counts(created=len(inserts), updated=len(updates), unchanged=unchanged)
+            self.unchanged += 1
+
+    def counts(self) -> Counts:
+        return Counts(created=len(self.inserts), updated=len(self.updates), unchanged=self.unchanged)
 
 
 def _bulk_update(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
