@@ -40,7 +40,7 @@ from lipassess.reports.numbers import check_lang, fmt_date, fmt_decimal, fmt_int
 log = logging.getLogger(__name__)
 
 CHART_WIDTH = 340.0
-MAX_FIT = 6
+MAX_FIT = 7
 DASH = "\u2013"
 
 

@@ -60,3 +60,24 @@ def test_refuses_to_run_twice(demo) -> None:
     factory = demo[0]
     with factory() as session, pytest.raises(Conflict, match="already exists"):
         build_demo_program(session, instruments_dir({}))
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_program_summary_of_the_demo_is_one_a4_page(demo, lang, tmp_path) -> None:
+    import re
+    import shutil
+    import subprocess
+
+    from lipassess.reports.render import render_pdf
+    from lipassess.services.impact import impact_figures
+
+    if shutil.which("pdfinfo") is None:
+        pytest.fail("pdfinfo (poppler-utils) is missing; run 'bash .ci/setup' as root")
+    factory = demo[0]
+    with factory() as session:
+        pdf = render_pdf(impact_figures(session, None, min_group_size=5), lang)
+    path = tmp_path / f"program-{lang}.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    assert "595.276 x 841.89" in info  # A4 in points
