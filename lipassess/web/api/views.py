@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, jsonify, request, send_file
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lipassess.analysis import by_group, paired
@@ -16,6 +15,7 @@ from lipassess.db import get_session
 from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports.narrative import Narrative, build_narrative
 from lipassess.services import exports
+from lipassess.services.dashboard import get_cohort, visible_cohorts
 from lipassess.services.dataset import behaviour_outcomes, load_dataset
 from lipassess.services.evaluation import evaluate
 from lipassess.services.impact import impact_figures
@@ -47,17 +47,11 @@ def aggregate_only(data: Any) -> Any:
 
 
 def _visible_cohorts(principal: Principal) -> list[Cohort]:
-    query = select(Cohort).order_by(Cohort.start_at, Cohort.id)
-    if principal.cohort_ids is not None:
-        query = query.where(Cohort.id.in_(principal.cohort_ids))
-    return list(get_session().scalars(query))
+    return visible_cohorts(get_session(), principal.cohort_ids)
 
 
 def _cohort(cohort_id: int) -> Cohort:
-    cohort = get_session().get(Cohort, cohort_id)
-    if cohort is None:
-        raise NotFound(f"no cohort with id {cohort_id}; list them at /api/v1/cohorts")
-    return cohort
+    return get_cohort(get_session(), cohort_id)
 
 
 def _analysis_payload(cohorts: list[Cohort], principal: Principal) -> dict[str, Any]:
