@@ -58,7 +58,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _RECEIPT = re.compile(r'<strong class="code">([0-9A-F-]{14})</strong>')
 
 
-def bare_app():  # noqa: ANN201 - a Flask app, imported by gunicorn as submit_load:bare_app()
+def bare_app():  # a Flask app, imported by gunicorn as submit_load:bare_app()
     """The ceiling: a Flask app whose only view returns a short text."""
     from flask import Flask
 
@@ -81,7 +81,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def fresh_schema(base_url: str):  # noqa: ANN201
+def fresh_schema(base_url: str):
     """A migrated schema with a random name; its URL; dropped afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
@@ -172,7 +172,7 @@ def seed(url: str, n: int, base_url: str) -> tuple[list[tuple[int, str, dict[str
 
 @contextmanager
 def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, env: dict[str, str],
-             pythonpath: str | None = None):  # noqa: ANN201
+             pythonpath: str | None = None):
     """gunicorn on 127.0.0.1:port, started and stopped by this process (by its pid)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",

@@ -34,11 +34,11 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import lipassess.services.sync as sync_module  # noqa: E402
-from lipassess.store import migrate  # noqa: E402
-from lipassess.store.database import make_engine, make_session_factory  # noqa: E402
-from moodle_plugin_bridge import Backoff, MoodleClient  # noqa: E402
-from tests.bridge.fixtures import BASE_URL, TOKEN, Call, MoodleStub, load_fixture, scale_rows  # noqa: E402
+import lipassess.services.sync as sync_module
+from lipassess.store import migrate
+from lipassess.store.database import make_engine, make_session_factory
+from moodle_plugin_bridge import Backoff, MoodleClient
+from tests.bridge.fixtures import BASE_URL, TOKEN, Call, MoodleStub, load_fixture, scale_rows
 
 COURSE_ID = 3
 FIRST_ID = 100_000

@@ -107,7 +107,7 @@ def from_instance_file(instance_path: Path) -> dict[str, Any]:
         return {}
     namespace: dict[str, Any] = {}
     try:
-        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # noqa: S102
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
     except Exception as exc:  # a broken config file must say where it is
         raise ConfigurationError(f"{path}: cannot read instance config ({exc}); fix or remove it") from exc
     return {k: v for k, v in namespace.items() if k.isupper()}

@@ -24,11 +24,11 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
-def engine_for(app: Flask):  # noqa: ANN201 - sqlalchemy Engine
+def engine_for(app: Flask):  # sqlalchemy Engine
     return app.extensions[_EXTENSION]["engine"]
 
 
-def session_factory(app: Flask):  # noqa: ANN201 - sessionmaker
+def session_factory(app: Flask):  # sessionmaker
     return app.extensions[_EXTENSION]["factory"]
 
 

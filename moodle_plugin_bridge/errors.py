@@ -8,7 +8,7 @@ turns such a body into a typed error; the client calls it, nobody else.
 
 Error mapping (matched on ``errorcode`` first, then on the exception class,
 because Moodle 4.5 namespaces some classes and not others). The last column
-names the recorded fixture(s) in ``../shared/moodle/responses/``:
+names the recorded fixture(s) in ``tests/data/moodle/responses/``:
 
 =========================  ==========================  ===================================
 errorcode / condition      raised                      recorded in

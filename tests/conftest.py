@@ -64,7 +64,7 @@ def postgres_schema_url() -> Iterator[str]:
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - turned into a clear failure
+    except Exception as exc:  # turned into a clear failure
         pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}")
     url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
     url = url.update_query_dict({"options": f"-csearch_path={schema}"})
@@ -114,7 +114,7 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path):  # noqa: ANN201
+def app(database_url: str, tmp_path: Path):
     application = create_app(
         {
             "ENV": "testing",
@@ -131,12 +131,12 @@ def app(database_url: str, tmp_path: Path):  # noqa: ANN201
 
 
 @pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     return app.test_client()
 
 
 @pytest.fixture
-def session(app):  # noqa: ANN001, ANN201
+def session(app):
     """A store session of the test's database; the test commits when it wants to.
 
     No app context is held open: requests made by the test client must get their own
@@ -159,7 +159,7 @@ class CliResult:
 
 
 @pytest.fixture
-def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):  # noqa: ANN201
+def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
     """Run ``lipassess ARGS`` in-process against the test database; returns exit code and output."""
     from lipassess.cli import main
     from lipassess.cli.context import cli_app

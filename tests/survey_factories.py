@@ -107,7 +107,7 @@ def sample_definition(*, instrument_id: str = "lip-practice", n_likert: int = 12
     }
 
 
-def register(session: Session, definition: dict[str, Any] | None = None):  # noqa: ANN201
+def register(session: Session, definition: dict[str, Any] | None = None):
     """Validate a definition and store it as an instrument version."""
     from lipassess.instruments import Instrument
     from lipassess.services.instruments import ensure_registered

@@ -57,7 +57,7 @@ def dispatch_command(dry_run: bool, as_of: str | None, as_json: bool) -> None:
         raise click.exceptions.Exit(EXIT_STOPPED)
 
 
-def _send_scores(app, now):  # noqa: ANN001, ANN202 - Flask app, ScoreReport
+def _send_scores(app, now):  # Flask app, ScoreReport
     """Send completions queued by LTI submissions; their own transaction, never blocking messages."""
     with transaction(app) as session:
         return send_pending_scores(session, now)

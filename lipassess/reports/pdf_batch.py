@@ -26,7 +26,7 @@ def run(jobs: list[dict[str, Any]]) -> list[str]:
         try:
             figures = ImpactFigures.from_dict(job["figures"])
             Path(job["path"]).write_bytes(render_pdf(figures, job["lang"]))
-        except Exception as exc:  # noqa: BLE001 - reported to the parent, which renders the job itself
+        except Exception as exc:  # reported to the parent, which renders the job itself
             failures.append(f"{job.get('path')}: {type(exc).__name__}: {exc}")
     return failures
 

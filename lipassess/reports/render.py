@@ -200,7 +200,7 @@ def render_pdf(figures: ImpactFigures, lang: str = "en", *, generated_on: dt.dat
 
     fonts = FontConfiguration()
 
-    def layout(fit: int):  # noqa: ANN202 - weasyprint.Document
+    def layout(fit: int):  # weasyprint.Document
         html = render_html(figures, lang, for_pdf=True, generated_on=generated_on, thresholds=thresholds,
                            khmer_digits=khmer_digits, fit=fit)
         return weasyprint.HTML(string=html).render(font_config=fonts)

@@ -66,7 +66,7 @@ def wave_progress(session: Session, cohort: Cohort) -> list[WaveProgress]:
     ids = [w.id for w in waves]
     students = active_students(session, cohort)
 
-    def counts(query) -> dict[int, int]:  # noqa: ANN001
+    def counts(query) -> dict[int, int]:
         return dict(session.execute(query).all()) if ids else {}
 
     invited = counts(select(Invitation.wave_id, func.count()).where(Invitation.wave_id.in_(ids))

@@ -16,7 +16,7 @@ def index() -> str:
 
 
 @bp.get("/healthz")
-def healthz():  # noqa: ANN201
+def healthz():
     """Liveness and database reachability for a load balancer."""
     get_session().execute(text("SELECT 1"))
     return jsonify({"status": "ok"})

@@ -161,7 +161,7 @@ def _known_language() -> str | None:
     if isinstance(participant_id, int):
         try:
             participant = get_session().get(Participant, participant_id)
-        except Exception:  # noqa: BLE001 - an error page must render even when the store fails
+        except Exception:  # an error page must render even when the store fails
             participant = None
         if participant is not None and participant.language in LANGUAGES:
             return participant.language

@@ -14,7 +14,7 @@ from tests.bridge.fixtures import BASE_URL, TOKEN, MoodleStub, moodle_dir
 
 @pytest.fixture(scope="session")
 def moodle_fixtures() -> Path:
-    """The directory of recorded Moodle answers (``../shared/moodle``)."""
+    """The directory of recorded Moodle answers (``tests/data/moodle``)."""
     return moodle_dir()
 
 

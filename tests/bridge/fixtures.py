@@ -1,6 +1,6 @@
 """Recorded Moodle answers as ``responses`` stubs, reusable by any test directory or bench.
 
-Every body served comes from ``../shared/moodle/responses/`` (real answers of a
+Every body served comes from ``tests/data/moodle/responses/`` (real answers of a
 Moodle 4.5 site, see its README). Two kinds of stub exist:
 
 * :meth:`MoodleStub.add_fixture` serves one recorded file, by default only for
@@ -51,19 +51,13 @@ Params = list[tuple[str, str]]
 Answer = tuple[int, dict[str, str], bytes]
 
 
+MOODLE_DATA = Path(__file__).resolve().parents[1] / "data" / "moodle"
+"""``tests/data/moodle``: the recorded answers, copied into the repository (see its README)."""
+
+
 def moodle_dir() -> Path:
-    """``../shared/moodle`` beside the repository, else ``/work/shared/moodle``."""
-    candidates = (
-        Path(__file__).resolve().parents[2].parent / "shared" / "moodle",
-        Path("/work/shared/moodle"),
-    )
-    for candidate in candidates:
-        if (candidate / "index.json").is_file():
-            return candidate
-    raise FileNotFoundError(
-        "the recorded Moodle fixtures are missing: expected ../shared/moodle beside the "
-        "repository (with index.json and responses/)"
-    )
+    """The folder of recorded Moodle answers inside the repository (``tests/data/moodle``)."""
+    return MOODLE_DATA
 
 
 @cache

@@ -156,16 +156,8 @@ def test_missing_required_option_exits_2(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 2 and "--post" in err
 
 
-requires_reliability = pytest.mark.skipif(
-    not hasattr(analysis, "reliability"), reason="lipassess.analysis.reliability not merged yet"
-)
-requires_change = pytest.mark.skipif(
-    not hasattr(analysis, "reliable_change"),
-    reason="lipassess.analysis.reliable_change not merged yet",
-)
 
 
-@requires_reliability
 def test_reliability_json_equals_the_python_api(items_csv: Path, runner: CliRunner) -> None:
     result = runner.invoke(cli, ["analyze", "reliability", str(items_csv), "--items", "A1,A2,A3,A4",
                                  "--reverse", "A2", "--scale", "1", "5", "--json"])  # fmt: skip
@@ -175,7 +167,6 @@ def test_reliability_json_equals_the_python_api(items_csv: Path, runner: CliRunn
     assert json.loads(result.output) == expected.to_dict()
 
 
-@requires_reliability
 def test_reliability_summary_and_errors(
     items_csv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -194,7 +185,6 @@ def test_reliability_rejects_reverse_item_outside_items(
     assert code == 2 and "not in --items" in err
 
 
-@requires_change
 def test_change_json_equals_the_python_api(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["analyze", "change", str(WAVES), "--pre", "pre", "--post", "post",
                                  "--reliability", "0.8", "--json"])  # fmt: skip
@@ -204,7 +194,6 @@ def test_change_json_equals_the_python_api(runner: CliRunner) -> None:
     assert json.loads(result.output) == expected.to_dict()
 
 
-@requires_change
 def test_change_errors(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_main(["analyze", "change", str(WAVES), "--pre", "pre", "--post", "nope",
                              "--reliability", "0.8"], capsys)  # fmt: skip

@@ -14,7 +14,7 @@ from tests.services.moodle_site import SiteState, serve
 pytestmark = pytest.mark.postgres
 
 
-def one_line_error(result) -> str:  # noqa: ANN001
+def one_line_error(result) -> str:
     assert result.exit_code == 2, result
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.err, result

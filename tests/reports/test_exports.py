@@ -199,7 +199,7 @@ def test_long_khmer_labels_are_cut_at_a_word_to_what_spss_keeps() -> None:
         (lambda f: f.assign(wave=f["wave"].where(f.index != 0, None)), "no wave"),
     ],
 )
-def test_bad_answer_tables_are_refused_with_a_reason(answers: pd.DataFrame, change, message: str,  # noqa: ANN001
+def test_bad_answer_tables_are_refused_with_a_reason(answers: pd.DataFrame, change, message: str,
                                                       tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=message):
         write_wide_csv(change(answers), tmp_path / "x.csv")

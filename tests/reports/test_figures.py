@@ -81,7 +81,7 @@ def test_a_number_and_a_missing_reason_cannot_coexist() -> None:
         (lambda: make_figures(n_followup=None), "n_followup is required"),
     ],
 )
-def test_invalid_figures_are_refused_with_a_reason(build, message: str) -> None:  # noqa: ANN001
+def test_invalid_figures_are_refused_with_a_reason(build, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         build()
 

@@ -28,11 +28,11 @@ from lipassess.reports.narrative import (
 from tests.reports.factories import effect, make_figures, program_figures, with_total
 
 
-def both(figures, **kwargs):  # noqa: ANN001, ANN201
+def both(figures, **kwargs):
     return {lang: build_narrative(figures, lang, **kwargs) for lang in ("en", "km")}
 
 
-def sentence(narrative, key: str) -> str:  # noqa: ANN001
+def sentence(narrative, key: str) -> str:
     found = [s.text for s in narrative.sentences() if s.key == key]
     assert found, f"no sentence {key!r} in {sorted(narrative.keys())}"
     return " ".join(found)

@@ -126,7 +126,7 @@ def test_a_warning_when_no_khmer_font_is_installed(monkeypatch: pytest.MonkeyPat
     assert "No Khmer font" not in render_html(make_figures(), "en", generated_on=TODAY)
 
 
-def troubled_cohort():  # noqa: ANN201
+def troubled_cohort():
     """Everything goes wrong at once: the longest page the rules can write."""
     missing = Missing(reason="too_few", n=3, needed=5, wave="followup")
     base = make_figures(synthetic=True)

@@ -17,7 +17,7 @@ from lipassess.reports import dashboard, tables
 from lipassess.reports.tables import Column, Table, format_value, suppress_small_groups
 
 
-def analysis_of(n: int = 40, *, seed: int = 3, followup: bool = True):  # noqa: ANN201
+def analysis_of(n: int = 40, *, seed: int = 3, followup: bool = True):
     """A cohort of ``n`` with a subscale and the total, items per wave, and an application answer."""
     rng = np.random.default_rng(seed)
     ids = [f"P{i:03d}" for i in range(n)]
@@ -112,7 +112,7 @@ def test_undefined_numbers_carry_the_analysis_notes() -> None:
     assert math.isnan(row["d_z"]) and "sd of differences is 0" in row["missing"]
 
 
-def _groups(sizes: dict[str, int]):  # noqa: ANN202
+def _groups(sizes: dict[str, int]):
     rng = np.random.default_rng(1)
     frames = [pd.DataFrame({"g": name, "pre": rng.normal(3, .5, n), "post": rng.normal(3.4, .5, n)})
               for name, n in sizes.items()]

@@ -1,6 +1,6 @@
 """The recorded Moodle site (three LIP courses) as one stub, for sync and dispatch tests.
 
-Every body comes from ``../shared/moodle/responses/``; where a test needs a
+Every body comes from ``tests/data/moodle/responses/``; where a test needs a
 course that changed since the recording (a student left, a grade changed),
 it passes modified copies of the recorded bodies, and the change is written
 in the test. What each course serves:

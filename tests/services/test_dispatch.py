@@ -34,8 +34,6 @@ from tests.bridge.fixtures import BASE_URL, TOKEN, Call, MoodleStub
 from tests.services.moodle_site import STUDENTS, MessageSink, recorded_site
 from tests.services.test_sync import snapshot
 
-pytest.importorskip("lipassess.services.links", reason="the personal-link service arrives with the survey pages")
-
 pytestmark = pytest.mark.postgres
 
 PP = timezone(timedelta(hours=7))
@@ -46,7 +44,7 @@ PRE_OPEN = datetime(2024, 2, 20, 12, tzinfo=PP)  # the pre wave opens 2024-02-19
 
 
 @pytest.fixture
-def cohort(app) -> int:  # noqa: ANN001
+def cohort(app) -> int:
     """Cohort 6 synced from the recorded site, its waves planned; returns the cohort id."""
     with recorded_site() as (_, client):
         assert sync_courses(db.session_factory(app), client, course_ids=[3],
@@ -63,7 +61,7 @@ def cohort(app) -> int:  # noqa: ANN001
         session.close()
 
 
-def run(app, now: datetime, sink: MessageSink | None = None, *, before=None, dry_run: bool = False,  # noqa: ANN001
+def run(app, now: datetime, sink: MessageSink | None = None, *, before=None, dry_run: bool = False,
         reminders: int = 2) -> tuple[Any, MessageSink, MoodleStub]:
     sink = sink or MessageSink()
     with recorded_site(before=before) as (stub, client):
@@ -73,7 +71,7 @@ def run(app, now: datetime, sink: MessageSink | None = None, *, before=None, dry
     return report, sink, stub
 
 
-def messages(session, kind: str | None = None) -> list[Message]:  # noqa: ANN001
+def messages(session, kind: str | None = None) -> list[Message]:
     session.expire_all()
     query = select(Message).order_by(Message.id)
     if kind:
@@ -81,12 +79,12 @@ def messages(session, kind: str | None = None) -> list[Message]:  # noqa: ANN001
     return list(session.scalars(query))
 
 
-def by_user(session, message: Message) -> int:  # noqa: ANN001
+def by_user(session, message: Message) -> int:
     return session.scalar(select(Participant.moodle_user_id).join(Invitation).where(
         Invitation.id == message.invitation_id))
 
 
-def token_hash(session, user_id: int, kind: WaveKind = WaveKind.PRE) -> str:  # noqa: ANN001
+def token_hash(session, user_id: int, kind: WaveKind = WaveKind.PRE) -> str:
     session.expire_all()
     return session.scalar(select(Invitation.token_hash).join(Participant).join(Wave).where(
         Participant.moodle_user_id == user_id, Wave.kind == kind))
@@ -319,7 +317,7 @@ def test_two_dispatchers_at_once_send_each_message_once(app, session, cohort) ->
                     start.wait()
                     reports.append(dispatch(db.session_factory(app), client, now=PRE_OPEN, base_url=SERVICE,
                                             ttl_days=60, reminders=2, spacing_days=7, batch_size=5))
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:  # reported below
                 errors.append(exc)
 
         threads = [threading.Thread(target=host) for _ in range(2)]

@@ -370,7 +370,7 @@ def _race(n: int, work) -> list:
         barrier.wait()
         try:
             results[i] = work()
-        except Exception as exc:  # noqa: BLE001 - collected and checked by the test
+        except Exception as exc:  # collected and checked by the test
             results[i] = exc
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]

@@ -52,14 +52,14 @@ NOW = datetime(2025, 1, 15, 3, 0, tzinfo=UTC)
 PHNOM_PENH = timezone(timedelta(hours=7))
 
 
-def run_sync(app, state: SiteState | None = None, courses=(2, 3, 4), *, before=None, **kw):  # noqa: ANN001, ANN201
+def run_sync(app, state: SiteState | None = None, courses=(2, 3, 4), *, before=None, **kw):
     with recorded_site(state, before=before) as (stub, client):
         report = sync_courses(db.session_factory(app), client, course_ids=courses, field_map=kw.pop(
             "field_map", FIELD_MAP), now=kw.pop("now", NOW), **kw)
         return report, stub
 
 
-def snapshot(app) -> dict[str, list[tuple[Any, ...]]]:  # noqa: ANN001
+def snapshot(app) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, read through a fresh connection."""
     engine = create_engine(app.config["DATABASE_URL"])
     try:
@@ -72,19 +72,19 @@ def snapshot(app) -> dict[str, list[tuple[Any, ...]]]:  # noqa: ANN001
         engine.dispose()
 
 
-def participants(session) -> dict[int, Participant]:  # noqa: ANN001
+def participants(session) -> dict[int, Participant]:
     session.expire_all()
     return {p.moodle_user_id: p for p in session.scalars(select(Participant))}
 
 
-def enrolment(session, course_id: int, user_id: int) -> Enrolment:  # noqa: ANN001
+def enrolment(session, course_id: int, user_id: int) -> Enrolment:
     return session.scalars(
         select(Enrolment).join(Cohort).join(Participant)
         .where(Cohort.moodle_course_id == course_id, Participant.moodle_user_id == user_id)
     ).one()
 
 
-def grade(session, user_id: int, item_name: str, course_id: int = 3) -> Grade:  # noqa: ANN001
+def grade(session, user_id: int, item_name: str, course_id: int = 3) -> Grade:
     return session.scalars(
         select(Grade).join(GradeItem).join(Participant).join(Cohort, Cohort.id == GradeItem.cohort_id)
         .where(Participant.moodle_user_id == user_id, GradeItem.name == item_name,
@@ -311,7 +311,7 @@ def test_a_withdrawn_participant_is_not_refreshed(app, session) -> None:
 # ---------------------------------------------------------------- faults, one course at a time
 
 
-def _connection_refused(course_id: int, user_id: int):  # noqa: ANN202
+def _connection_refused(course_id: int, user_id: int):
     def before(stub: MoodleStub) -> None:
         def refuse(call: Call) -> Any:
             raise requests.ConnectionError("[Errno 111] Connection refused")
@@ -320,7 +320,7 @@ def _connection_refused(course_id: int, user_id: int):  # noqa: ANN202
     return before
 
 
-def _truncated_grades(course_id: int):  # noqa: ANN202
+def _truncated_grades(course_id: int):
     def before(stub: MoodleStub) -> None:
         body = json.dumps(load_fixture("gradereport_user_get_grade_items__c6_all_users.json")).encode()
         stub.add_json("gradereport_user_get_grade_items", body[: len(body) // 2],
@@ -354,7 +354,7 @@ def test_a_fault_mid_course_leaves_that_course_as_before(app, monkeypatch, fault
     if fault == "store":
         real = sync_module._upsert_completions
 
-        def failing(session, cohort, completion, by_user):  # noqa: ANN001, ANN202
+        def failing(session, cohort, completion, by_user):
             if cohort.moodle_course_id == 3:  # participants, enrolments and grades are written by now
                 session.flush()
                 raise IntegrityError("INSERT INTO completions ...", {}, Exception("simulated constraint failure"))
@@ -518,7 +518,7 @@ def test_two_syncs_at_once_both_succeed_and_write_once(app) -> None:
                     start.wait()
                     reports.append(sync_courses(db.session_factory(app), client, course_ids=(2, 3),
                                                 field_map=FIELD_MAP, now=NOW))
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:  # reported below
                 errors.append(exc)
 
         threads = [threading.Thread(target=host) for _ in range(2)]

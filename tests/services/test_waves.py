@@ -20,7 +20,7 @@ PP = timezone(timedelta(hours=7))
 INSTRUMENTS = bundled_instruments_dir()
 
 
-def make_cohort(session, **dates) -> Cohort:  # noqa: ANN001
+def make_cohort(session, **dates) -> Cohort:
     # Cohort 6 of the recorded site: 2024-03-04 .. 2024-10-31, midnight in Phnom Penh.
     values = {"start_at": datetime(2024, 3, 4, tzinfo=PP), "end_at": datetime(2024, 10, 31, tzinfo=PP)} | dates
     cohort = Cohort(moodle_course_id=3, shortname="LIP-C6-2024", fullname="LIP Cohort 6 (2024)", **values)
@@ -29,7 +29,7 @@ def make_cohort(session, **dates) -> Cohort:  # noqa: ANN001
     return cohort
 
 
-def plan(session, cohort, offset: int = 182, window: int = 42, directory: Path = INSTRUMENTS):  # noqa: ANN001, ANN201
+def plan(session, cohort, offset: int = 182, window: int = 42, directory: Path = INSTRUMENTS):
     return plan_waves(session, cohort, instruments_directory=directory, followup_offset_days=offset,
                       followup_window_days=window)
 

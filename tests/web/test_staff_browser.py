@@ -84,7 +84,7 @@ def browser(server: str) -> Iterator[object]:
         chromium.close()
 
 
-def _sign_in(browser, server: str, username: str, *, width: int = 1280):  # noqa: ANN001, ANN202
+def _sign_in(browser, server: str, username: str, *, width: int = 1280):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -96,7 +96,7 @@ def _sign_in(browser, server: str, username: str, *, width: int = 1280):  # noqa
     return context, page
 
 
-def _shot(page, name: str, *, full_page: bool = True) -> Path:  # noqa: ANN001
+def _shot(page, name: str, *, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     if full_page:
@@ -143,7 +143,6 @@ def test_narrow_screen_keeps_tables_scrollable(browser, server: str) -> None:
 
 
 def test_manager_summaries_in_english_and_khmer(browser, server: str) -> None:
-    pytest.importorskip("lipassess.services.impact", reason="impact_figures is not merged into this branch yet")
     context, page = _sign_in(browser, server, "max")
     assert "/staff/program/summary" in page.url
     assert page.locator("html").get_attribute("lang") == "en"

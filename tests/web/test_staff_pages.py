@@ -8,7 +8,6 @@ that every missing number says why, and that thin data never gives a 500.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 from html.parser import HTMLParser
 
@@ -20,25 +19,23 @@ from lipassess.store.models import AuditEvent, Cohort
 from tests.factories import bundled_versions, make_cohort, make_participant, make_wave, submit
 from tests.web.staff_world import ITEMS, REVERSED, answers, build_world, sign_in
 
-IMPACT_MERGED = importlib.util.find_spec("lipassess.services.impact") is not None
-
 
 @pytest.fixture
 def world(app, session):
     return build_world(session)
 
 
-def read_csv(response) -> list[dict[str, str]]:  # noqa: ANN001
+def read_csv(response) -> list[dict[str, str]]:
     text = response.data.decode("utf-8")
     assert text.startswith("\ufeff"), "CSV starts with a BOM so spreadsheets read Khmer as UTF-8"
     return list(csv.DictReader(io.StringIO(text[1:])))
 
 
-def table(client, cohort_id: int, name: str) -> list[dict[str, str]]:  # noqa: ANN001
+def table(client, cohort_id: int, name: str) -> list[dict[str, str]]:
     return read_csv(client.get(f"/staff/cohorts/{cohort_id}/tables/{name}.csv"))
 
 
-def signed_in(client, name: str = "eva"):  # noqa: ANN001, ANN201
+def signed_in(client, name: str = "eva"):
     assert sign_in(client, name).status_code == 302
     return client
 
@@ -210,13 +207,13 @@ def test_program_pages_without_cohorts_explain(client, session) -> None:
     assert page.status_code == 404 and "There are no cohorts yet" in page.text
 
 
-def _missing_reasons(session, cohort_id: int) -> list[str]:  # noqa: ANN001
+def _missing_reasons(session, cohort_id: int) -> list[str]:
     analysis = evaluate_cohorts(session, [session.get(Cohort, cohort_id)])
     reasons = [why for o in analysis.outcomes.values() for why in o.missing.values()]
     return reasons + list(analysis.missing.values())
 
 
-def _thin_cohort(session, *, respondents: int, same_answers: bool = False):  # noqa: ANN001, ANN202
+def _thin_cohort(session, *, respondents: int, same_answers: bool = False):
     """A cohort of 8 students with pre and post waves; ``respondents`` of them answered both."""
     behaviour = bundled_versions(session)["lip-leadership-behaviour"]
     cohort = make_cohort(session, 77, "LIP-THIN")
@@ -278,7 +275,6 @@ def test_zero_variance_gives_reasons_not_a_500(client, session) -> None:
 # --- summaries (need impact_figures from the impact branch) ------------------------------------
 
 
-@pytest.mark.skipif(not IMPACT_MERGED, reason="impact_figures is not merged into this branch yet")
 def test_summaries_in_both_languages_and_as_pdf(client, world) -> None:
     signed_in(client, "max")
     english = client.get(f"/staff/cohorts/{world['a']}/summary")

@@ -1,9 +1,9 @@
 """A test platform: its own RSA key and JWKS, signing launches shaped like the recorded Moodle 4.5 launch.
 
-Every launch starts from ``recorded/launch_id_token.decoded.json`` (a real
+Every launch starts from ``tests/data/moodle/lti/launch_id_token.decoded.json`` (a real
 learner launch of user 36 in course 4) and changes only what the case needs;
 each change is written next to it. The JWKS has the shape of
-``recorded/platform_jwks.json`` and is served at the recorded certs URL
+``tests/data/moodle/lti/platform_jwks.json`` and is served at the recorded certs URL
 through ``responses``.
 """
 
@@ -34,7 +34,7 @@ from moodle_plugin_bridge.lti.claims import (
 )
 
 HERE = Path(__file__).resolve().parent
-RECORDED = HERE / "recorded"
+RECORDED = HERE.parents[1] / "data" / "moodle" / "lti"
 DERIVED = HERE / "derived"
 
 
@@ -70,7 +70,7 @@ def rsa_key(name: str) -> rsa.RSAPrivateKey:
 
 def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
     jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
-    # Same members and order as recorded/platform_jwks.json.
+    # Same members and order as tests/data/moodle/lti/platform_jwks.json.
     return {"kty": "RSA", "alg": "RS256", "kid": kid, "e": jwk["e"], "n": jwk["n"], "use": "sig"}
 
 
