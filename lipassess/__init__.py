@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Nothing connects to the database or to Moodle here; the first request does.
     """
     from lipassess import config, db
+    from lipassess.logs import configure_logging
     from lipassess.web import register_web
 
     app = Flask(__name__, instance_relative_config=True)
@@ -29,7 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if settings["ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
-    logging.getLogger("lipassess").setLevel(settings["LOG_LEVEL"])
+    configure_logging(settings["LOG_LEVEL"].upper())
 
     db.init_app(app)
     register_web(app)

@@ -56,8 +56,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REMINDERS", 2, "How many reminders dispatch sends at most per participant and wave.", "int"),
     Setting("REMINDER_SPACING_DAYS", 7, "Days between an invitation and each reminder.", "int"),
     Setting("MIN_GROUP_SIZE", 5, "Subgroups smaller than this are suppressed in manager outputs.", "int"),
-    Setting("LOG_LEVEL", "INFO", "Python logging level."),
+    Setting("LOG_LEVEL", "INFO", "Level of the `lipassess` and `moodle_plugin_bridge` log lines: "
+            "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."),
 )
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
 _BOOL_FALSE = {"0", "false", "no", "off", ""}
@@ -150,6 +153,11 @@ def check(config: Mapping[str, Any]) -> None:
                 f"{ENV_PREFIX}SECRET_KEY must be set to at least 32 random characters in "
                 "production; generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
+    level = config.get("LOG_LEVEL")
+    if not isinstance(level, str) or level.upper() not in LOG_LEVELS:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}LOG_LEVEL={level!r} is not a logging level; use one of {', '.join(LOG_LEVELS)}"
+        )
     url = str(config.get("DATABASE_URL") or "")
     scheme = url.split(":", 1)[0].split("+", 1)[0]
     if scheme not in ("sqlite", "postgresql"):
