@@ -9,10 +9,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def source_packages() -> set[str]:
+    """Every folder of Python modules, and every folder of templates and static files."""
     found = set()
     for top in ("lipassess", "moodle_plugin_bridge"):
         for path in (ROOT / top).rglob("*.py"):
             if "__pycache__" not in path.parts:
+                found.add(".".join(path.parent.relative_to(ROOT).parts))
+    for data in ("lipassess/templates", "lipassess/static"):
+        for path in (ROOT / data).rglob("*"):
+            if path.is_file():
                 found.add(".".join(path.parent.relative_to(ROOT).parts))
     return found
 
@@ -29,8 +34,10 @@ def test_wheel_ships_templates_static_migrations_and_instruments(tmp_path: Path)
     import sys
     import zipfile
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                            "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True, text=True)
+    warnings = [line for line in (build.stdout + build.stderr).splitlines() if "Warning" in line]
+    assert warnings == [], "building the wheel warns; fix pyproject.toml:\n" + "\n".join(warnings)
     (wheel,) = tmp_path.glob("lipassess-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {str(p.relative_to(ROOT)) for d in ("lipassess/templates", "lipassess/static")
@@ -39,4 +46,5 @@ def test_wheel_ships_templates_static_migrations_and_instruments(tmp_path: Path)
     expected |= {f"lipassess/store/migrations/versions/{p.name}"
                  for p in (ROOT / "lipassess/store/migrations/versions").glob("*.py")}
     expected |= {f"lipassess/bundled_instruments/{p.name}" for p in (ROOT / "instruments").glob("*.yaml")}
+    expected |= {"lipassess-0.1.0.dist-info/licenses/LICENSE"}
     assert expected - names == set()

@@ -169,7 +169,22 @@ def _need(series: pd.Series | None, wave: str) -> pd.Series:
 
 
 def analyze_outcome(data: OutcomeData, *, ci: float = 0.95) -> OutcomeAnalysis:
-    """Reliability per wave, pre/post, pre/follow-up, reliable change, three waves, then-test."""
+    """Reliability per wave, pre/post, pre/follow-up, reliable change, three waves, then-test.
+
+    Each statistic is the one of its own module (see there for formulas and
+    references); one that cannot run is ``None`` and ``missing`` says why.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"pre": [3.0, 3.2, 2.8, 3.5, 3.1, 2.9],
+    ...                        "post": [3.6, 3.5, 3.4, 3.9, 3.3, 3.6]})
+    >>> result = analyze_outcome(OutcomeData(name="total", scores=scores))
+    >>> round(result.pre_post.t, 2)  # R: t.test(post, pre, paired = TRUE)$statistic
+    5.81
+    >>> result.missing["repeated"]
+    'the three-wave comparison needs pre, post and follow-up scores'
+    """
     missing: dict[str, str] = {}
     scores = data.scores
     pre, post = _column(scores, "pre"), _column(scores, "post")
