@@ -12,19 +12,22 @@ runs can share one server; the schema is dropped at the end.
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from lipassess import create_app
 from lipassess.store import migrate
-from lipassess.store.database import make_engine
+from lipassess.store.database import make_engine, make_session_factory
 from lipassess.store.models import Base
 
 POSTGRES_URL = os.environ.get("LIPASSESS_TEST_POSTGRES_URL", "")
@@ -90,6 +93,23 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _demo_program(factory: sessionmaker[Session]) -> Any:
+    from lipassess.services.demo_data import build_demo_program
+    from lipassess.services.instruments import bundled_instruments_dir
+
+    with factory() as session:
+        summary = build_demo_program(session, bundled_instruments_dir())
+        session.commit()
+        return summary
+
+
+@pytest.fixture(scope="session")
+def demo_database(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """A SQLite file holding the synthetic demo program, built once per test session, and the builder's
+    :class:`~lipassess.services.demo_data.DemoSummary`; copy the file before writing to it."""
+    return _build_sqlite_world(_demo_program, sqlite_template, tmp_path_factory.mktemp("demo-program"))
+
+
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "sqlite")
@@ -128,6 +148,52 @@ def app(database_url: str, tmp_path: Path):
     from lipassess import db
 
     db.engine_for(application).dispose()
+
+
+WorldBuilder = Callable[[sessionmaker[Session]], Any]
+_prebuilt_worlds: dict[WorldBuilder, tuple[Path, Any]] = {}
+
+
+def _build_sqlite_world(builder: WorldBuilder, template: Path, folder: Path) -> tuple[Path, Any]:
+    path = folder / "world.sqlite3"
+    shutil.copyfile(template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        world = builder(make_session_factory(engine))
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return path, world
+
+
+@pytest.fixture
+def prebuilt(app, backend: str, database_url: str, request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> Callable[[WorldBuilder], Any]:
+    """``prebuilt(builder)``: the test's database filled by ``builder(session_factory)``; returns its result.
+
+    On SQLite the builder runs once per test session, into a copy of the migrated
+    template, and each test gets a fresh copy of that file (an expensive world costs
+    one file copy); on PostgreSQL it runs in the test's own schema. Call it before
+    the test touches the database. The builder commits what it creates.
+    """
+    from lipassess import db
+
+    def load(builder: WorldBuilder) -> Any:
+        if backend != "sqlite":
+            return builder(db.session_factory(app))
+        if builder not in _prebuilt_worlds:
+            template = request.getfixturevalue("sqlite_template")
+            _prebuilt_worlds[builder] = _build_sqlite_world(builder, template, tmp_path_factory.mktemp("world"))
+        path, world = _prebuilt_worlds[builder]
+        db.engine_for(app).dispose()
+        target = Path(make_url(database_url).database or "")
+        for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(path, target)
+        return copy.deepcopy(world)
+
+    return load
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from lipassess.store.models import AuditEvent, StaffRole
 from tests.reports.factories import make_figures
 
 
+@pytest.mark.slow
 def test_pdfs_render_in_worker_processes(tmp_path: Path) -> None:
     workers = PdfWorkers(2, tmp_path)
     figures = make_figures(synthetic=True)
@@ -25,6 +26,7 @@ def test_pdfs_render_in_worker_processes(tmp_path: Path) -> None:
     assert workers.running == [] and workers.batches == 2
 
 
+@pytest.mark.slow
 def test_a_failed_batch_is_rendered_here_so_its_error_surfaces(tmp_path: Path) -> None:
     workers = PdfWorkers(1, tmp_path)
     workers.submit([(make_figures(), "en", tmp_path / "missing-folder" / "x.pdf")])

@@ -11,16 +11,17 @@ from lipassess.services.instruments import instruments_dir
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from lipassess.store import migrate
+def demo(demo_database, tmp_path_factory):
+    import shutil
+
     from lipassess.store.database import make_engine, make_session_factory
 
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}")
-    migrate.upgrade(engine)
+    source, summary = demo_database
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(source, path)
+    engine = make_engine(f"sqlite:///{path}")
     factory = make_session_factory(engine)
     with factory() as session:
-        summary = build_demo_program(session, instruments_dir({}))
-        session.commit()
         analysis = evaluate_cohorts(session)
     yield factory, summary, analysis
     engine.dispose()
@@ -62,6 +63,7 @@ def test_refuses_to_run_twice(demo) -> None:
         build_demo_program(session, instruments_dir({}))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_program_summary_of_the_demo_is_one_a4_page(demo, lang, tmp_path) -> None:
     import re

@@ -43,22 +43,23 @@ LINK = re.compile(re.escape(SERVICE) + r"/s/([A-Za-z0-9_-]{43})")
 PRE_OPEN = datetime(2024, 2, 20, 12, tzinfo=PP)  # the pre wave opens 2024-02-19, closes 2024-03-11
 
 
-@pytest.fixture
-def cohort(app) -> int:
+def _synced_cohort(factory) -> int:
     """Cohort 6 synced from the recorded site, its waves planned; returns the cohort id."""
     with recorded_site() as (_, client):
-        assert sync_courses(db.session_factory(app), client, course_ids=[3],
+        assert sync_courses(factory, client, course_ids=[3],
                             field_map={"ministry": "ministry", "province": "province"},
                             now=datetime(2024, 2, 1, tzinfo=UTC)).ok
-    session = db.session_factory(app)()
-    try:
+    with factory() as session:
         row = session.scalars(select(Cohort)).one()
         plan_waves(session, row, instruments_directory=bundled_instruments_dir(), followup_offset_days=182,
                    followup_window_days=42)
         session.commit()
         return row.id
-    finally:
-        session.close()
+
+
+@pytest.fixture
+def cohort(prebuilt) -> int:
+    return prebuilt(_synced_cohort)
 
 
 def run(app, now: datetime, sink: MessageSink | None = None, *, before=None, dry_run: bool = False,

@@ -18,9 +18,7 @@ from pathlib import Path
 import pytest
 
 from lipassess import create_app, db
-from lipassess.instruments import bundled_instruments_dir
 from lipassess.services import staff as staff_service
-from lipassess.services.demo_data import build_demo_program
 
 pytestmark = pytest.mark.browser
 
@@ -51,16 +49,15 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a copy of the migrated template with the demo program, served on a free port."""
+def server(demo_database: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a copy of the demo program's database, served on a free port."""
     from werkzeug.serving import make_server
 
     target = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
-    shutil.copyfile(sqlite_template, target)
+    shutil.copyfile(demo_database[0], target)
     app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{target}",
                       "SECRET_KEY": "browser-test-secret-" + "y" * 32})
     with db.session_factory(app)() as session:
-        build_demo_program(session, bundled_instruments_dir())
         staff_service.add_staff_user(session, username="eva", role="evaluator", password="eva-password-123")
         staff_service.add_staff_user(session, username="max", role="manager", password="max-password-123")
         session.commit()

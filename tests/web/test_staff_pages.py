@@ -20,9 +20,14 @@ from tests.factories import bundled_versions, make_cohort, make_participant, mak
 from tests.web.staff_world import ITEMS, REVERSED, answers, build_world, sign_in
 
 
+def _staff_world(factory) -> dict:
+    with factory() as session:
+        return build_world(session)
+
+
 @pytest.fixture
-def world(app, session):
-    return build_world(session)
+def world(prebuilt) -> dict:
+    return prebuilt(_staff_world)
 
 
 def read_csv(response) -> list[dict[str, str]]:
