@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipassess.services.sync.profile_fields import participant_values
 from lipassess.services.sync.pull import CoursePull
 from lipassess.services.sync.report import Counts, CourseSyncReport
-from lipassess.services.sync.rows import RowChanges, bulk_update, chunks
+from lipassess.services.sync.rows import RowChanges, chunks
 from lipassess.store import locks
 from lipassess.store.models import (
     Cohort,
@@ -76,18 +76,20 @@ def _upsert_cohort(session: Session, course: Course, pulled: CoursePull, now: da
     }
     if idnumber:
         wanted["idnumber"] = idnumber
-    cohort = session.scalar(select(Cohort).where(Cohort.moodle_course_id == course.id))
-    if cohort is None:
-        cohort = Cohort(moodle_course_id=course.id, synced_at=now, **wanted)
+    found = session.scalar(select(Cohort).where(Cohort.moodle_course_id == course.id))
+    changes: RowChanges[int] = RowChanges({} if found is None else {course.id: found})
+    changes.compare(course.id, wanted, {"moodle_course_id": course.id})
+    # One ORM object rather than a bulk write: the caller needs the cohort itself.
+    cohort = found if found is not None else Cohort(**changes.inserts[0])
+    for changed in changes.updates:
+        for key, value in changed.items():
+            if key != "id":
+                setattr(cohort, key, value)
+    cohort.synced_at = now  # also when nothing changed: when the course was last synced
+    if found is None:
         session.add(cohort)
-        session.flush()
-        return Counts(created=1), cohort
-    changed = {k: v for k, v in wanted.items() if getattr(cohort, k) != v}
-    for key, value in changed.items():
-        setattr(cohort, key, value)
-    cohort.synced_at = now
     session.flush()
-    return (Counts(updated=1) if changed else Counts(unchanged=1)), cohort
+    return changes.counts(), cohort
 
 
 def _program(session: Session, course: Course) -> Program | None:
@@ -135,29 +137,13 @@ def _upsert_participants(
         )
         existing.update({row.moodle_user_id: row for row in rows})
     by_user = {muid: row.id for muid, row in existing.items()}
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    unchanged = 0
+    # A withdrawn participant keeps what the store holds (see the package docstring).
+    changes = RowChanges(existing, stamp={"synced_at": now}, frozen=lambda row: row.withdrawn_at is not None)
     for user in students:
-        values = participant_values(user, field_map)
-        row = existing.get(user.id)
-        if row is None:
-            inserts.append({"moodle_user_id": user.id, "synced_at": now, **values})
-        elif row.withdrawn_at is not None:
-            unchanged += 1
-        else:
-            changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-            if changed:
-                updates.append({"id": row.id, "synced_at": now, **changed})
-            else:
-                unchanged += 1
-    if inserts:
-        created = session.execute(
-            insert(Participant).returning(Participant.id, Participant.moodle_user_id), inserts
-        )
-        by_user.update({muid: pid for pid, muid in created})
-    bulk_update(session, Participant, updates)
-    return Counts(created=len(inserts), updated=len(updates), unchanged=unchanged), by_user
+        changes.compare(user.id, participant_values(user, field_map), {"moodle_user_id": user.id})
+    created = changes.write(session, Participant, Participant.id, Participant.moodle_user_id)
+    by_user.update({muid: pid for pid, muid in created})
+    return changes.counts(), by_user
 
 
 def _groups(user: EnrolledUser) -> list[dict[str, Any]]:
@@ -175,40 +161,19 @@ def _upsert_enrolments(
             )
         )
     }
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    unchanged = 0
-    listed: set[int] = set()
+    changes = RowChanges(existing)
     for user in students:
         participant_id = by_user[user.id]
-        listed.add(participant_id)
         wanted = {
             "role": "student",
             "status": EnrolmentStatus.SUSPENDED if user.suspended else EnrolmentStatus.ACTIVE,
             "groups": _groups(user),
         }
-        row = existing.get(participant_id)
-        if row is None:
-            inserts.append({"participant_id": participant_id, "cohort_id": cohort.id, **wanted})
-            continue
-        changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
-        if changed:
-            updates.append({"id": row.id, **changed})
-        else:
-            unchanged += 1
-    unenrolled = 0
-    for participant_id, row in existing.items():
-        if participant_id in listed:
-            continue
-        if row.status == EnrolmentStatus.UNENROLLED:
-            unchanged += 1
-        else:
-            updates.append({"id": row.id, "status": EnrolmentStatus.UNENROLLED})
-            unenrolled += 1
-    if inserts:
-        session.execute(insert(Enrolment), inserts)
-    bulk_update(session, Enrolment, updates)
-    return Counts(created=len(inserts), updated=len(updates), unchanged=unchanged), unenrolled
+        changes.compare(participant_id, wanted, {"participant_id": participant_id, "cohort_id": cohort.id})
+    # Students Moodle no longer lists left the course: marked, never deleted.
+    unenrolled = changes.update_missing({"status": EnrolmentStatus.UNENROLLED})
+    changes.write(session, Enrolment)
+    return changes.counts(), unenrolled
 
 
 def _upsert_grade_items(
@@ -246,14 +211,11 @@ def _upsert_grade_items(
         )
     }
     ids = {moodle_id: row.id for moodle_id, row in existing.items()}
-    changes = RowChanges()
+    changes = RowChanges(existing)
     for moodle_id, values in wanted.items():
-        changes.compare(existing.get(moodle_id), values, {"cohort_id": cohort.id, "moodle_item_id": moodle_id})
-    if changes.inserts:
-        created = session.execute(insert(GradeItem).returning(GradeItem.id, GradeItem.moodle_item_id),
-                                  changes.inserts)
-        ids.update({moodle_id: item_id for item_id, moodle_id in created})
-    bulk_update(session, GradeItem, changes.updates)
+        changes.compare(moodle_id, values, {"cohort_id": cohort.id, "moodle_item_id": moodle_id})
+    created = changes.write(session, GradeItem, GradeItem.id, GradeItem.moodle_item_id)
+    ids.update({moodle_id: item_id for item_id, moodle_id in created})
     return changes.counts(), ids
 
 
@@ -272,7 +234,7 @@ def _upsert_grades(
                 ).where(Grade.grade_item_id.in_(chunk))
             )
             existing.update({(row.grade_item_id, row.participant_id): row for row in rows})
-    changes = RowChanges()
+    changes = RowChanges(existing)
     for user_grades in grades:
         participant_id = by_user.get(user_grades.user_id)
         if participant_id is None:  # not a student of the course (Moodle lists graded users)
@@ -281,11 +243,9 @@ def _upsert_grades(
         for item in items:
             item_id = item_ids[item.id]
             wanted = {"raw": item.graderaw, "percentage": item.percentage, "graded_at": item.graded_at}
-            changes.compare(existing.get((item_id, participant_id)), wanted,
+            changes.compare((item_id, participant_id), wanted,
                             {"grade_item_id": item_id, "participant_id": participant_id})
-    if changes.inserts:
-        session.execute(insert(Grade), changes.inserts)
-    bulk_update(session, Grade, changes.updates)
+    changes.write(session, Grade)
     return changes.counts()
 
 
@@ -300,16 +260,13 @@ def _upsert_completions(
             )
         )
     }
-    changes = RowChanges()
+    changes = RowChanges(existing)
     for user_id, result in completion.by_user.items():
         participant_id = by_user.get(user_id)
         if result is None or participant_id is None:
             continue
         wanted = {"completed": result.completed, "completed_at": result.time_completed}
-        changes.compare(existing.get(participant_id), wanted,
-                        {"cohort_id": cohort.id, "participant_id": participant_id})
-    if changes.inserts:
-        session.execute(insert(Completion), changes.inserts)
-    bulk_update(session, Completion, changes.updates)
+        changes.compare(participant_id, wanted, {"cohort_id": cohort.id, "participant_id": participant_id})
+    changes.write(session, Completion)
     return changes.counts()
 
