@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import lipassess.services.sync as sync_module
+import lipassess.services.sync.run as sync_run
 from lipassess.store import migrate
 from lipassess.store.database import make_engine, make_session_factory
 from moodle_plugin_bridge import Backoff, MoodleClient
@@ -96,7 +96,7 @@ def serve(stub: MoodleStub, site: dict[str, Any]) -> None:
 
 def timed_apply() -> tuple[Callable[..., Any], list[float]]:
     spent: list[float] = []
-    real = sync_module.apply_course
+    real = sync_run.apply_course
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
@@ -113,9 +113,9 @@ def run(database_url: str, n: int, workers: int) -> None:
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     site = build_site(n)
-    real_apply = sync_module.apply_course
+    real_apply = sync_run.apply_course
     apply, spent = timed_apply()
-    sync_module.apply_course = apply
+    sync_run.apply_course = apply
     try:
         for label in ("full sync", "no-change sync"):
             with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
@@ -123,7 +123,7 @@ def run(database_url: str, n: int, workers: int) -> None:
                 serve(stub, site)
                 with MoodleClient(BASE_URL, TOKEN, backoff=Backoff(base=0, cap=0)) as client:
                     start = time.perf_counter()
-                    report = sync_module.sync_courses(
+                    report = sync_run.sync_courses(
                         factory, client, course_ids=[COURSE_ID], field_map=FIELD_MAP,
                         now=datetime.now(UTC), completion_workers=workers,
                     )
@@ -140,7 +140,7 @@ def run(database_url: str, n: int, workers: int) -> None:
                   f"enrolments {course.enrolments.summary()}, grades {course.grades.summary()}, "
                   f"completions {course.completions.summary()}")
     finally:
-        sync_module.apply_course = real_apply
+        sync_run.apply_course = real_apply
         engine.dispose()
 
 

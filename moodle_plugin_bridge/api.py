@@ -37,27 +37,19 @@ from moodle_plugin_bridge.errors import (
     MoodleProtocolError,
 )
 from moodle_plugin_bridge.params import split_batches
-from moodle_plugin_bridge.records import (
+from moodle_plugin_bridge.records.base import MoodleWarning, RecordList, RecordMixin
+from moodle_plugin_bridge.records.completion import CourseCompletion, load_course_completion
+from moodle_plugin_bridge.records.courses import Course, SiteInfo, load_courses, load_site_info
+from moodle_plugin_bridge.records.grades import UserGrades, load_grade_report
+from moodle_plugin_bridge.records.messages import MessageResult, load_message_results
+from moodle_plugin_bridge.records.users import (
     Cohort,
     CohortMembers,
-    Course,
-    CourseCompletion,
     EnrolledUser,
-    MessageResult,
-    MoodleWarning,
-    RecordList,
-    RecordMixin,
-    SiteInfo,
     User,
-    UserGrades,
     load_cohort_members,
     load_cohorts,
-    load_course_completion,
-    load_courses,
     load_enrolled_users,
-    load_grade_report,
-    load_message_results,
-    load_site_info,
     load_user_langs,
     load_users,
 )

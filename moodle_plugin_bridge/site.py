@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable
 
 from moodle_plugin_bridge.errors import SERVICE_SHORTNAME
-from moodle_plugin_bridge.records import RecordMixin, SiteInfo
+from moodle_plugin_bridge.records.base import RecordMixin
+from moodle_plugin_bridge.records.courses import SiteInfo
 
 MIN_RELEASE: tuple[int, int] = (4, 1)
 """Oldest supported Moodle release (4.1 LTS); ``core_grades_get_grades`` is gone since 4.0."""

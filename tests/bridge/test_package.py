@@ -14,7 +14,7 @@ import moodle_plugin_bridge
 
 PACKAGE_DIR = Path(moodle_plugin_bridge.__file__).parent
 MODULES = sorted(
-    f"moodle_plugin_bridge.{info.name}" for info in pkgutil.iter_modules([str(PACKAGE_DIR)])
+    info.name for info in pkgutil.walk_packages([str(PACKAGE_DIR)], prefix="moodle_plugin_bridge.")
 )
 
 

@@ -11,7 +11,7 @@ import requests
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 
-import lipassess.services.sync as sync_module
+import lipassess.services.sync.apply as apply_module
 from lipassess import db
 from lipassess.errors import ConfigurationError, InvalidInput, NotFound
 from lipassess.services.sync import (
@@ -352,7 +352,7 @@ def test_a_fault_mid_course_leaves_that_course_as_before(app, monkeypatch, fault
     state.listings[3] = [row for row in state.listings[3] if row["id"] != 30]
 
     if fault == "store":
-        real = sync_module._upsert_completions
+        real = apply_module._upsert_completions
 
         def failing(session, cohort, completion, by_user):
             if cohort.moodle_course_id == 3:  # participants, enrolments and grades are written by now
@@ -360,7 +360,7 @@ def test_a_fault_mid_course_leaves_that_course_as_before(app, monkeypatch, fault
                 raise IntegrityError("INSERT INTO completions ...", {}, Exception("simulated constraint failure"))
             return real(session, cohort, completion, by_user)
 
-        monkeypatch.setattr(sync_module, "_upsert_completions", failing)
+        monkeypatch.setattr(apply_module, "_upsert_completions", failing)
         report, _ = run_sync(app, state, courses=(3, 4))
     else:
         report, _ = run_sync(app, state, courses=(3, 4), before=fault)
