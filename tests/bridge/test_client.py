@@ -324,7 +324,7 @@ def test_token_never_in_real_connection_errors_or_logs(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="moodle_plugin_bridge")
     with MoodleClient(f"http://127.0.0.1:{port}", TOKEN, sleep=lambda s: None) as moodle:
         with pytest.raises(MoodleError) as caught:
             moodle.site_info()
@@ -337,7 +337,7 @@ def test_token_never_in_real_connection_errors_or_logs(
 def test_token_never_in_logs_of_successes_warnings_and_errors(
     client: MoodleClient, stub: MoodleStub, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="moodle_plugin_bridge")
     stub.add_json("core_webservice_get_site_info", b"", status=503, times=1)
     stub.add_fixture("core_webservice_get_site_info__default.json")
     stub.add_fixture("core_user_get_users__invalid_criteria_key_returns_all.json")

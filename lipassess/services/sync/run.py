@@ -204,6 +204,7 @@ def _sync_one(
             "store",
             shortname=course.shortname,
         )
-    log.info("synced course %d (%s): %d row(s) written", course_id, course.shortname, report.changed)
+    # DEBUG: the CLI prints the same per-course summary on stdout.
+    log.debug("synced course %d (%s): %d row(s) written", course_id, course.shortname, report.changed)
     return report
 
