@@ -24,20 +24,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from lipassess.errors import InvalidInput
+from lipassess.vocabulary import OUTCOMES, SUBSCALE_OUTCOMES, WAVE_KINDS
 
-OUTCOMES = (
-    "leadership_total",
-    "adaptive_leadership",
-    "communication",
-    "conflict_management",
-    "problem_solving_pdia",
-    "cross_sector_collaboration",
-    "self_awareness_wellbeing",
-)
-"""Outcome keys, in display order: the behaviour total, then its six subscales."""
-
-SUBSCALES = OUTCOMES[1:]
-WAVES = ("pre", "post", "retro_pre", "followup")
+SUBSCALES = SUBSCALE_OUTCOMES
+WAVES = WAVE_KINDS
 SUBGROUP_DIMENSIONS = ("ministry", "province")
 DEFAULT_MIN_SUBGROUP_SIZE = 5
 

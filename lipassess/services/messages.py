@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from lipassess.services.waves import LOCAL_TZ
-
-LANGUAGES = ("km", "en")
+from lipassess.vocabulary import DEFAULT_LANGUAGE, format_date, normalise_language
 
 WAVE_NAMES = {
     "en": {
@@ -32,15 +31,6 @@ WAVE_NAMES = {
     },
 }
 
-KHMER_MONTHS = (
-    "មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា",
-    "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ",
-)
-KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
-ENGLISH_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 SIGNATURE = {
     "en": "Leadership and Innovation Program · Royal School of Administration",
@@ -54,16 +44,16 @@ def last_day(closes_at: datetime) -> datetime:
 
 
 def format_day(moment: datetime, language: str) -> str:
-    """``20 November 2024`` / ``២០ វិច្ឆិកា ២០២៤`` for a moment's day in Cambodia."""
-    local = moment.astimezone(LOCAL_TZ)
-    if language == "km":
-        return f"{local.day} {KHMER_MONTHS[local.month - 1]} {local.year}".translate(KHMER_DIGITS)
-    return f"{local.day} {ENGLISH_MONTHS[local.month - 1]} {local.year}"
+    """``20 November 2024`` / ``ថ្ងៃទី ២០ ខែវិច្ឆិកា ឆ្នាំ ២០២៤`` for a moment's day in Cambodia.
+
+    The same text as the impact summary's dates (:func:`lipassess.vocabulary.format_date`).
+    """
+    return format_date(moment.astimezone(LOCAL_TZ).date(), normalise_language(language, "en"))
 
 
 def message_language(language: str | None) -> str:
     """The language a participant gets messages in (``km`` unless they use English)."""
-    return language if language in LANGUAGES else "km"
+    return normalise_language(language, DEFAULT_LANGUAGE)
 
 
 def render(
@@ -105,7 +95,7 @@ def render(
         if reminder:
             notes += " តំណភ្ជាប់នេះជំនួសតំណភ្ជាប់ក្នុងសារមុនៗ។"
         if closes_at is not None:
-            notes += f" សូមបំពេញឲ្យបានត្រឹមថ្ងៃទី {format_day(last_day(closes_at), 'km')}។"
+            notes += f" សូមបំពេញឲ្យបានត្រឹម{format_day(last_day(closes_at), 'km')}។"
         parts.append(f"<p>{notes}</p>")
     else:
         parts = [f"<p>Dear {who},</p>"]

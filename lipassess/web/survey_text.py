@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-LANGUAGES = ("en", "km")
-LANGUAGE_NAMES = {"en": "English", "km": "ខ្មែរ"}
 KM_STATUS = "pending_review"
 
 UI: dict[str, dict[str, str]] = {
