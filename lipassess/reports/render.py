@@ -27,13 +27,13 @@ from lipassess.reports.fonts import css_font_stack, installed_khmer_fonts
 from lipassess.reports.khmer import add_break_opportunities
 from lipassess.reports.narrative import (
     LACERENZA_TRANSFER,
-    SIZE_WORDS,
     Thresholds,
     build_narrative,
     cohen_size,
     direction,
     outcome_label,
     text,
+    word,
 )
 from lipassess.reports.numbers import check_lang, fmt_date, fmt_decimal, fmt_int, fmt_interval, fmt_percent
 
@@ -106,7 +106,7 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
     change_value = DASH if total.g_av is None else fmt_decimal(total.g_av, lang, khmer_digits=khmer_digits)
     change_word = None
     if total.available:
-        size = SIZE_WORDS[cohen_size(total.g_av)][lang]
+        size = word("size", cohen_size(total.g_av), lang)
         change_word = text(f"page.key.{direction(total.ci_low, total.ci_high)}", lang, size=size)
     key_figures = [
         {"value": fmt_int(figures.n_pre, lang, khmer_digits=khmer_digits), "caption": text("page.key.took_part", lang)},
