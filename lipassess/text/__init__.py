@@ -3,21 +3,15 @@
 The words live as data, one mapping per domain (each key holds its English
 and Khmer text side by side, so a translator reviews a pair at a time):
 
-=====================  ==============================================  =========================
-key prefix             what                                            data
-=====================  ==============================================  =========================
-``survey.``            the survey pages' own words                     :mod:`.survey` ``UI``
-``survey.item.``       per-item validation messages                    :mod:`.survey` ``ITEM_ERRORS``
-``survey.error.``      error pages (``<code>.title`` / ``<code>.body``)  :mod:`.survey` ``ERROR_PAGES``
-``report.``            impact summary templates                        :mod:`.report` ``TEXT``
-``report.outcome.``    outcome names in the summary                    :mod:`.report` ``OUTCOME_LABELS``
-``report.wave.``       waves as phrases (before the training)          :mod:`.report` ``WAVE_LABELS``
-``report.wave_survey.``  waves as adjectives (the pre-training survey)   :mod:`.report` ``WAVE_SURVEY_NAMES``
-``report.size.``       effect size words                               :mod:`.report` ``SIZE_WORDS``
-``message.``           invitation and reminder messages                :mod:`.messages` ``MESSAGES``
-``message.wave.``      the survey each wave asks for                   :mod:`.messages` ``WAVE_NAMES``
-``wave.``              short wave labels (tables, exports)             :data:`lipassess.vocabulary.WAVE_LABELS`
-=====================  ==============================================  =========================
+- ``survey.<key>``: the survey pages' own words (:mod:`.survey` ``UI``)
+- ``survey.item.<code>``: per-item validation messages (:mod:`.survey` ``ITEM_ERRORS``)
+- ``survey.error.<code>.title`` / ``.body``: error pages (:mod:`.survey` ``ERROR_PAGES``)
+- ``report.<key>``: impact summary templates (:mod:`.report` ``TEXT``)
+- ``report.outcome.<name>``, ``report.wave.<kind>``, ``report.wave_survey.<kind>``,
+  ``report.size.<size>``: the summary's outcome, wave and effect-size words (:mod:`.report`)
+- ``message.<key>``, ``message.wave.<kind>``: invitations and reminders (:mod:`.messages`)
+- ``lti.<key>``: LTI landing pages after a launch from Moodle (:mod:`.lti` ``LANDING``)
+- ``wave.<kind>``: short wave labels for tables and exports (:data:`lipassess.vocabulary.WAVE_LABELS`)
 
 Every key has a text in every language of :data:`lipassess.vocabulary.LANGUAGES`
 with the same ``{placeholders}`` (``tests/test_text.py``). An unknown key or
@@ -33,6 +27,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterator, Mapping
 
+from lipassess.text import lti as _lti
 from lipassess.text import messages as _messages
 from lipassess.text import report as _report
 from lipassess.text import survey as _survey
@@ -62,6 +57,7 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("report.size", _report.SIZE_WORDS),
         ("message", _messages.MESSAGES),
         ("message.wave", _messages.WAVE_NAMES),
+        ("lti", _lti.LANDING),
         ("wave", WAVE_LABELS),
     )
     for prefix, mapping in domains:
