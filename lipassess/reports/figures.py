@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lipassess.errors import InvalidInput
-from lipassess.vocabulary import OUTCOMES, SUBSCALE_OUTCOMES, WAVE_KINDS
+from lipassess.vocabulary import OUTCOMES, SUBSCALE_OUTCOMES, TOTAL_OUTCOME, WAVE_KINDS
 
 SUBSCALES = SUBSCALE_OUTCOMES
 WAVES = WAVE_KINDS
@@ -483,7 +483,7 @@ class ImpactFigures:
         keys = [o.outcome for o in outcomes]
         if len(keys) != len(set(keys)):
             raise InvalidInput("ImpactFigures.outcomes lists an outcome twice.")
-        if "leadership_total" not in keys:
+        if TOTAL_OUTCOME not in keys:
             raise InvalidInput("ImpactFigures.outcomes must include 'leadership_total'.")
         object.__setattr__(self, "outcomes", outcomes)
         object.__setattr__(self, "subgroups", tuple(self.subgroups))

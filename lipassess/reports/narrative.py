@@ -44,6 +44,7 @@ from lipassess.reports.figures import Effect, ImpactFigures, Missing, MissingRea
 from lipassess.reports.numbers import check_lang, fmt_decimal, fmt_int, fmt_percent
 from lipassess.text import text as catalogue_text
 from lipassess.text.report import OUTCOME_LABELS, SIZE_WORDS, TEXT, WAVE_LABELS, WAVE_SURVEY_NAMES
+from lipassess.vocabulary import TOTAL_OUTCOME
 
 KHMER_REVIEW_STATUS = "pending review by the program's translators"
 
@@ -303,7 +304,7 @@ class _Writer:
         e = total.pre_post
         if e.missing is not None:
             out.append(self.missing_sentence(
-                [self.what("pre_post", outcome=outcome_label("leadership_total", self.lang))],
+                [self.what("pre_post", outcome=outcome_label(TOTAL_OUTCOME, self.lang))],
                 e.missing, "change.missing"))
         else:
             out.append(self.say(f"change.{direction(e.ci_low, e.ci_high)}", **self._effect_values(e)))
@@ -354,7 +355,7 @@ class _Writer:
         out: list[Sentence] = []
         if e.missing is not None:
             out.append(self.missing_sentence(
-                [self.what("pre_followup", outcome=outcome_label("leadership_total", self.lang))],
+                [self.what("pre_followup", outcome=outcome_label(TOTAL_OUTCOME, self.lang))],
                 e.missing, "lasting.missing"))
         else:
             out.append(self.say(f"lasting.{direction(e.ci_low, e.ci_high)}", months=months,

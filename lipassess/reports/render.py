@@ -36,6 +36,7 @@ from lipassess.reports.narrative import (
     word,
 )
 from lipassess.reports.numbers import check_lang, fmt_date, fmt_decimal, fmt_int, fmt_interval, fmt_percent
+from lipassess.vocabulary import TOTAL_OUTCOME
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def summary_charts(figures: ImpactFigures, lang: str = "en", *, width: float = C
         e = o.pre_post
         rows.append(charts.ForestRow(label=outcome_label(o.outcome, lang), estimate=e.g_av, ci_low=e.ci_low,
                                      ci_high=e.ci_high, note=None if e.available else missing,
-                                     group=outcomes_group, emphasis=o.outcome == "leadership_total"))
+                                     group=outcomes_group, emphasis=o.outcome == TOTAL_OUTCOME))
     for cohort in figures.cohorts:
         e = cohort.pre_post
         rows.append(charts.ForestRow(label=cohort.label, estimate=e.g_av, ci_low=e.ci_low, ci_high=e.ci_high,
