@@ -28,8 +28,9 @@ from lipassess.analysis.reliability import ReliabilityResult, reliability
 from lipassess.analysis.repeated import RepeatedResult, repeated
 from lipassess.analysis.then_test import ThenTestResult, then_test
 from lipassess.errors import LipassessError
+from lipassess.vocabulary import MEASUREMENT_WAVES
 
-WAVE_ORDER = ("pre", "post", "followup")
+WAVE_ORDER = MEASUREMENT_WAVES
 R = TypeVar("R")
 
 

@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lipassess.reports.fonts import svg_font_stack
 from lipassess.reports.numbers import check_lang, fmt_decimal, fmt_int, fmt_interval, fmt_percent
+from lipassess.vocabulary import MEASUREMENT_WAVES
 
 INK = "#222222"
 MUTED = "#6b6b6b"
@@ -420,7 +421,7 @@ def paired_means_chart(rows: Sequence[MeansRow], *, lang: str, title: str, legen
     labels: list[Label] = []
     # legend
     lx = x0
-    for caption, marker in zip(legend, ("pre", "post", "followup"), strict=True):
+    for caption, marker in zip(legend, MEASUREMENT_WAVES, strict=True):
         shapes.append(_marker(marker, lx + 4, size))
         labels.append(Label(x=lx + 11, y=size, text=caption, size=size * 0.85))
         lx += 24 + text_width(caption, size * 0.85)

@@ -24,20 +24,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from lipassess.errors import InvalidInput
+from lipassess.vocabulary import OUTCOMES, SUBSCALE_OUTCOMES, TOTAL_OUTCOME, WAVE_KINDS
 
-OUTCOMES = (
-    "leadership_total",
-    "adaptive_leadership",
-    "communication",
-    "conflict_management",
-    "problem_solving_pdia",
-    "cross_sector_collaboration",
-    "self_awareness_wellbeing",
-)
-"""Outcome keys, in display order: the behaviour total, then its six subscales."""
-
-SUBSCALES = OUTCOMES[1:]
-WAVES = ("pre", "post", "retro_pre", "followup")
+SUBSCALES = SUBSCALE_OUTCOMES
+WAVES = WAVE_KINDS
 SUBGROUP_DIMENSIONS = ("ministry", "province")
 DEFAULT_MIN_SUBGROUP_SIZE = 5
 
@@ -493,7 +483,7 @@ class ImpactFigures:
         keys = [o.outcome for o in outcomes]
         if len(keys) != len(set(keys)):
             raise InvalidInput("ImpactFigures.outcomes lists an outcome twice.")
-        if "leadership_total" not in keys:
+        if TOTAL_OUTCOME not in keys:
             raise InvalidInput("ImpactFigures.outcomes must include 'leadership_total'.")
         object.__setattr__(self, "outcomes", outcomes)
         object.__setattr__(self, "subgroups", tuple(self.subgroups))

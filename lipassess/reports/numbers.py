@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
-LANGUAGES = ("en", "km")
-KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+from lipassess.vocabulary import KHMER_DIGITS, LANGUAGES, format_date
+
 MINUS = "\u2212"
 
 
@@ -83,17 +83,6 @@ def fmt_interval(low: float, high: float, lang: str = "en", *, digits: int = 2, 
     return f"[{lo}{sep}{hi}]"
 
 
-KHMER_MONTHS = ("មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា", "កញ្ញា", "តុលា",
-                "វិច្ឆិកា", "ធ្នូ")
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                  "October", "November", "December")
-
-
 def fmt_date(day: date, lang: str = "en", *, khmer_digits: bool = True) -> str:
-    """``1 March 2025`` / ``ថ្ងៃទី ១ ខែមីនា ឆ្នាំ ២០២៥``."""
-    check_lang(lang)
-    if lang == "km":
-        d = str(day.day).translate(KHMER_DIGITS) if khmer_digits else str(day.day)
-        y = str(day.year).translate(KHMER_DIGITS) if khmer_digits else str(day.year)
-        return f"ថ្ងៃទី {d} ខែ{KHMER_MONTHS[day.month - 1]} ឆ្នាំ {y}"
-    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    """``1 March 2025`` / ``ថ្ងៃទី ១ ខែមីនា ឆ្នាំ ២០២៥`` (:func:`lipassess.vocabulary.format_date`)."""
+    return format_date(day, check_lang(lang), use_khmer_digits=khmer_digits)

@@ -27,15 +27,16 @@ from lipassess.reports.fonts import css_font_stack, installed_khmer_fonts
 from lipassess.reports.khmer import add_break_opportunities
 from lipassess.reports.narrative import (
     LACERENZA_TRANSFER,
-    SIZE_WORDS,
     Thresholds,
     build_narrative,
     cohen_size,
     direction,
     outcome_label,
     text,
+    word,
 )
 from lipassess.reports.numbers import check_lang, fmt_date, fmt_decimal, fmt_int, fmt_interval, fmt_percent
+from lipassess.vocabulary import TOTAL_OUTCOME
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def summary_charts(figures: ImpactFigures, lang: str = "en", *, width: float = C
         e = o.pre_post
         rows.append(charts.ForestRow(label=outcome_label(o.outcome, lang), estimate=e.g_av, ci_low=e.ci_low,
                                      ci_high=e.ci_high, note=None if e.available else missing,
-                                     group=outcomes_group, emphasis=o.outcome == "leadership_total"))
+                                     group=outcomes_group, emphasis=o.outcome == TOTAL_OUTCOME))
     for cohort in figures.cohorts:
         e = cohort.pre_post
         rows.append(charts.ForestRow(label=cohort.label, estimate=e.g_av, ci_low=e.ci_low, ci_high=e.ci_high,
@@ -106,7 +107,7 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
     change_value = DASH if total.g_av is None else fmt_decimal(total.g_av, lang, khmer_digits=khmer_digits)
     change_word = None
     if total.available:
-        size = SIZE_WORDS[cohen_size(total.g_av)][lang]
+        size = word("size", cohen_size(total.g_av), lang)
         change_word = text(f"page.key.{direction(total.ci_low, total.ci_high)}", lang, size=size)
     key_figures = [
         {"value": fmt_int(figures.n_pre, lang, khmer_digits=khmer_digits), "caption": text("page.key.took_part", lang)},

@@ -55,7 +55,6 @@ from lipassess.analysis.paired import PairedResult
 from lipassess.analysis.proportion import ProportionResult, proportion
 from lipassess.analysis.reliability import ReliabilityResult
 from lipassess.errors import LipassessError
-from lipassess.instruments import TOTAL
 from lipassess.reports.figures import (
     OUTCOMES,
     SUBGROUP_DIMENSIONS,
@@ -77,9 +76,9 @@ from lipassess.services.evaluation import evaluate
 from lipassess.services.progress import wave_progress
 from lipassess.store.models import Cohort, InstrumentVersion, Response, ResponseStatus, Wave, WaveInstrument
 from lipassess.store.types import utcnow
+from lipassess.vocabulary import MEASUREMENT_WAVES, TOTAL, TOTAL_OUTCOME, outcome_key
 
-TOTAL_OUTCOME = "leadership_total"
-FIGURE_WAVES = ("pre", "post", "followup")
+FIGURE_WAVES = MEASUREMENT_WAVES
 PAIRS_NEEDED = 2  # paired statistics need two complete pairs
 
 _TOO_FEW = re.compile(r"needs at least (\d+) participants? with complete data(?:, got (\d+)|; (\d+) remain)")
@@ -268,7 +267,7 @@ def outcome_figures(key: str, outcome: OutcomeAnalysis, states: WaveStates) -> O
     """One :class:`OutcomeFigures` from one :class:`OutcomeAnalysis` (``key`` is the figure's outcome id)."""
     pp, pf = outcome.pre_post, outcome.pre_followup
     reliability = []
-    for wave in ("pre", "post", "followup"):
+    for wave in MEASUREMENT_WAVES:
         if wave in outcome.reliability:
             reliability.append(reliability_of(wave, outcome.reliability[wave]))
         elif f"reliability_{wave}" in outcome.missing:
@@ -461,7 +460,7 @@ def impact_report(session: Session, cohorts: Sequence[Cohort] | None, *, min_gro
 
     outcomes = []
     for name, outcome in analysis.outcomes.items():
-        key = TOTAL_OUTCOME if name == TOTAL else name
+        key = outcome_key(name)
         if key in OUTCOMES:
             outcomes.append(outcome_figures(key, outcome, states))
     total = analysis.outcomes.get(TOTAL)

@@ -72,6 +72,7 @@ from lipassess.store.models import (
     WaveKind,
 )
 from lipassess.store.types import utcnow
+from lipassess.vocabulary import normalise_language
 from moodle_plugin_bridge.lti import (
     DeepLinkingError,
     DeepLinkingSettings,
@@ -196,7 +197,7 @@ def moodle_user_id(claims: LaunchClaims) -> int:
 def language_from_locale(locale: str | None) -> str | None:
     """``km``/``km_KH`` -> ``km``, ``en``/``en_us`` -> ``en``, anything else -> None (keep the default)."""
     prefix = (locale or "").replace("-", "_").split("_", 1)[0].lower()
-    return prefix if prefix in ("km", "en") else None
+    return normalise_language(prefix, None)
 
 
 def _cohort_by_idnumber(session: Session, idnumber: str | None) -> Cohort | None:

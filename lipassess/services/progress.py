@@ -18,8 +18,7 @@ from lipassess.store.models import (
     ResponseStatus,
     Wave,
 )
-
-WAVE_ORDER = {"pre": 0, "post": 1, "retro_pre": 2, "followup": 3}
+from lipassess.vocabulary import WAVE_ORDER
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from lipassess import vocabulary
 from lipassess.store.types import UTCDateTime, utcnow
 
 NAMING_CONVENTION = {
@@ -61,10 +62,12 @@ class Base(DeclarativeBase):
 
 
 class WaveKind(enum.StrEnum):
-    PRE = "pre"
-    POST = "post"
-    RETRO_PRE = "retro_pre"
-    FOLLOWUP = "followup"
+    """The kinds of survey wave; the stored values are :data:`lipassess.vocabulary.WAVE_KINDS`."""
+
+    PRE = vocabulary.PRE
+    POST = vocabulary.POST
+    RETRO_PRE = vocabulary.RETRO_PRE
+    FOLLOWUP = vocabulary.FOLLOWUP
 
 
 class EnrolmentStatus(enum.StrEnum):

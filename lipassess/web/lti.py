@@ -37,6 +37,7 @@ from lipassess.services.lti import (
 )
 from lipassess.store.models import WaveKind
 from lipassess.store.types import utcnow
+from lipassess.text import text as catalogue_text
 from lipassess.web import csrf
 from lipassess.web.auth import SESSION_LTI_STAFF, login_lti_staff
 from lipassess.web.cookies import cookie_attributes
@@ -61,6 +62,7 @@ def init_app(app: Flask) -> None:
     http = requests.Session()
     app.extensions[EXTENSION] = {"http": http, "jwks": JwksCache(http)}
     app.add_template_filter(phnom_penh_date, "phnom_penh_date")
+    app.add_template_global(catalogue_text, "catalogue_text")
     app.register_blueprint(bp)
 
 

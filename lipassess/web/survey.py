@@ -44,9 +44,10 @@ from lipassess.services import links
 from lipassess.services import surveys as service
 from lipassess.store.models import Invitation, Participant
 from lipassess.store.types import utcnow
+from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf
 from lipassess.web.errors import status_for
-from lipassess.web.survey_text import LANGUAGE_NAMES, LANGUAGES, error_page, item_error, ui
+from lipassess.web.survey_text import error_page, item_error, ui
 
 bp = Blueprint("survey", __name__)
 # CSRF is checked in this blueprint's own before_request, after the content-type check,

@@ -131,7 +131,7 @@ def test_messages_are_in_each_participants_language(app, session, cohort) -> Non
     _, sink, _ = run(app, PRE_OPEN)
     (khmer,) = sink.to(22)
     assert khmer["text"].startswith("<p>សូមជម្រាបសួរ សុធា ផាន</p>")
-    assert "សូមបំពេញឲ្យបានត្រឹមថ្ងៃទី ១០ មីនា ២០២៤។" in khmer["text"]  # closes 2024-03-11 00:00
+    assert "សូមបំពេញឲ្យបានត្រឹមថ្ងៃទី ១០ ខែមីនា ឆ្នាំ ២០២៤។" in khmer["text"]  # closes 2024-03-11 00:00
     (english,) = sink.to(29)
     assert english["text"].startswith("<p>Dear Patrick O&#x27;Neil,</p>")
     assert "Please answer by 10 March 2024." in english["text"]

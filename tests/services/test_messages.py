@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from lipassess.reports.numbers import fmt_date
 from lipassess.services.messages import format_day, last_day, message_language, render
 
 PP = timezone(timedelta(hours=7))
@@ -15,8 +16,14 @@ URL = "https://survey.example.gov.kh/s/" + "A" * 43
 def test_days_in_khmer_and_english() -> None:
     moment = datetime(2024, 3, 10, 20, 30, tzinfo=UTC)  # already 11 March in Phnom Penh
     assert format_day(moment, "en") == "11 March 2024"
-    assert format_day(moment, "km") == "១១ មីនា ២០២៤"
-    assert format_day(datetime(2025, 12, 1, tzinfo=PP), "km") == "១ ធ្នូ ២០២៥"
+    assert format_day(moment, "km") == "ថ្ងៃទី ១១ ខែមីនា ឆ្នាំ ២០២៤"
+    assert format_day(datetime(2025, 12, 1, tzinfo=PP), "km") == "ថ្ងៃទី ១ ខែធ្នូ ឆ្នាំ ២០២៥"
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+def test_messages_and_the_impact_summary_write_a_day_the_same_way(language: str) -> None:
+    moment = datetime(2025, 6, 11, 9, tzinfo=PP)
+    assert format_day(moment, language) == fmt_date(moment.date(), language)
 
 
 def test_a_wave_closing_at_midnight_ends_the_day_before() -> None:
@@ -44,7 +51,7 @@ def test_khmer_reminder() -> None:
     assert text.startswith("<p>សូមជម្រាបសួរ រតនា ពេជ្រ</p><p>នេះជាការរំលឹក៖")
     assert "ការស្ទង់មតិតាមដានក្រោយវគ្គសិក្សា" in text
     assert "តំណភ្ជាប់នេះជំនួសតំណភ្ជាប់ក្នុងសារមុនៗ។" in text
-    assert "សូមបំពេញឲ្យបានត្រឹមថ្ងៃទី ១១ មិថុនា ២០២៥។" in text
+    assert "សូមបំពេញឲ្យបានត្រឹមថ្ងៃទី ១១ ខែមិថុនា ឆ្នាំ ២០២៥។" in text
     assert text.endswith("<p>កម្មវិធីភាពជាអ្នកដឹកនាំ និងនវានុវត្តន៍ · សាលាភូមិន្ទរដ្ឋបាល</p>")
 
 

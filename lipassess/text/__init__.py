@@ -1,0 +1,126 @@
+"""Every bilingual text of lipassess behind one function: ``text(key, lang, **values)``.
+
+The words live as data, one mapping per domain (each key holds its English
+and Khmer text side by side, so a translator reviews a pair at a time):
+
+- ``survey.<key>``: the survey pages' own words (:mod:`.survey` ``UI``)
+- ``survey.item.<code>``: per-item validation messages (:mod:`.survey` ``ITEM_ERRORS``)
+- ``survey.error.<code>.title`` / ``.body``: error pages (:mod:`.survey` ``ERROR_PAGES``)
+- ``report.<key>``: impact summary templates (:mod:`.report` ``TEXT``)
+- ``report.outcome.<name>``, ``report.wave.<kind>``, ``report.wave_survey.<kind>``,
+  ``report.size.<size>``: the summary's outcome, wave and effect-size words (:mod:`.report`)
+- ``message.<key>``, ``message.wave.<kind>``: invitations and reminders (:mod:`.messages`)
+- ``lti.<key>``: LTI landing pages after a launch from Moodle (:mod:`.lti` ``LANDING``)
+- ``wave.<kind>``: short wave labels for tables and exports (:data:`lipassess.vocabulary.WAVE_LABELS`)
+
+Every key has a text in every language of :data:`lipassess.vocabulary.LANGUAGES`
+with the same ``{placeholders}`` (``tests/test_text.py``). An unknown key or
+language, or a placeholder without a value, raises :class:`TextError` (a
+``KeyError``): a missing text fails loudly instead of showing a blank.
+
+All Khmer texts were written for this service and are pending review by the
+program's translators (:data:`KM_STATUS`); the English texts are the reference.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator, Mapping
+
+from lipassess.text import lti as _lti
+from lipassess.text import messages as _messages
+from lipassess.text import report as _report
+from lipassess.text import survey as _survey
+from lipassess.vocabulary import LANGUAGES, WAVE_LABELS
+
+KM_STATUS = "pending_review"
+"""Review state of every Khmer text: written for this service, waiting for the program's translators."""
+
+Texts = Mapping[str, str]
+
+
+class TextError(KeyError):
+    """An unknown text key or language, or a placeholder without a value."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _flatten() -> Iterator[tuple[str, Texts]]:
+    domains: tuple[tuple[str, Mapping[str, Texts]], ...] = (
+        ("survey", _survey.UI),
+        ("survey.item", _survey.ITEM_ERRORS),
+        ("report", _report.TEXT),
+        ("report.outcome", _report.OUTCOME_LABELS),
+        ("report.wave", _report.WAVE_LABELS),
+        ("report.wave_survey", _report.WAVE_SURVEY_NAMES),
+        ("report.size", _report.SIZE_WORDS),
+        ("message", _messages.MESSAGES),
+        ("message.wave", _messages.WAVE_NAMES),
+        ("lti", _lti.LANDING),
+        ("wave", WAVE_LABELS),
+    )
+    for prefix, mapping in domains:
+        for key, texts in mapping.items():
+            yield f"{prefix}.{key}", texts
+    for code, page in _survey.ERROR_PAGES.items():
+        for part, texts in page.items():
+            yield f"survey.error.{code}.{part}", texts
+
+
+def _build() -> dict[str, Texts]:
+    catalogue: dict[str, Texts] = {}
+    for key, texts in _flatten():
+        if key in catalogue:
+            raise RuntimeError(f"text key {key!r} is defined twice")
+        catalogue[key] = texts
+    return catalogue
+
+
+CATALOGUE: Mapping[str, Texts] = _build()
+"""Every text by its full key (``survey.start``, ``report.change.up`` ...): ``{"en": ..., "km": ...}``."""
+
+
+def template(key: str, lang: str) -> str:
+    """The unformatted text of ``key`` in ``lang``; :class:`TextError` when either is unknown."""
+    try:
+        texts = CATALOGUE[key]
+    except KeyError:
+        raise TextError(f"no text {key!r} in the catalogue") from None
+    try:
+        return texts[lang]
+    except KeyError:
+        raise TextError(f"no {lang!r} text for {key!r}; languages are {', '.join(LANGUAGES)}") from None
+
+
+def text(key: str, lang: str, /, **values: object) -> str:
+    """The text of ``key`` in ``lang`` with its ``{placeholders}`` filled from ``values``.
+
+    Raises
+    ------
+    TextError
+        For an unknown key or language, or a placeholder ``values`` does not fill.
+
+    Examples
+    --------
+    >>> text("survey.page_of", "en", n=2, total=7)
+    'Page 2 of 7'
+    """
+    found = template(key, lang)
+    try:
+        return found.format(**values)
+    except (KeyError, IndexError) as exc:
+        raise TextError(f"text {key!r} ({lang}) needs a value for {{{exc.args[0]}}}") from None
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue holds ``key``."""
+    return key in CATALOGUE
+
+
+def placeholders(template_text: str) -> set[str]:
+    """The names of the ``{placeholders}`` of one template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template_text) if name}
+
+
+__all__ = ["CATALOGUE", "KM_STATUS", "TextError", "has", "placeholders", "template", "text"]
