@@ -198,8 +198,8 @@ def test_bundled_dir_is_the_checkout_instruments_folder():
 
 def test_bundled_dir_falls_back_to_package_data(tmp_path, monkeypatch):
     # As in an installed wheel: no checkout `instruments/FORMAT.md` next to the package.
-    import lipassess.instruments as module
+    import lipassess.instruments.files as module
 
-    monkeypatch.setattr(module, "__file__", str(tmp_path / "site" / "lipassess" / "x.py"))
+    monkeypatch.setattr(module, "__file__", str(tmp_path / "site" / "lipassess" / "instruments" / "files.py"))
     expected = Path(str(resources.files("lipassess") / "bundled_instruments"))
     assert bundled_instruments_dir() == expected
