@@ -49,7 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Moodle custom profile field shortname = participant field, comma separated; "
             "unmapped fields are kept as extra fields."),
     Setting("INSTRUMENTS_DIR", None, "Folder of instrument YAML files. Default: the bundled `instruments/`."),
-    Setting("MIN_SHARE_ANSWERED", 0.8, "Default share of items that must be answered for a scale score.", "float"),
+    Setting("MIN_SHARE_ANSWERED", 0.8,
+            "Share of a scale's items that must be answered for a score, for instruments that declare "
+            "no `scoring.min_share_answered` of their own (greater than 0, at most 1).", "float"),
     Setting("FOLLOWUP_OFFSET_DAYS", 182, "Days after course end when the follow-up wave opens.", "int"),
     Setting("FOLLOWUP_WINDOW_DAYS", 42, "Days the follow-up wave stays open.", "int"),
     Setting("LINK_TTL_DAYS", 60, "Days a personal survey link stays valid.", "int"),
@@ -150,6 +152,11 @@ def check(config: Mapping[str, Any]) -> None:
                 f"{ENV_PREFIX}SECRET_KEY must be set to at least 32 random characters in "
                 "production; generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
+    share = config.get("MIN_SHARE_ANSWERED", 0.8)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}MIN_SHARE_ANSWERED={share!r} must be greater than 0 and at most 1 (e.g. 0.8 for 80%)"
+        )
     url = str(config.get("DATABASE_URL") or "")
     scheme = url.split(":", 1)[0].split("+", 1)[0]
     if scheme not in ("sqlite", "postgresql"):

@@ -10,8 +10,10 @@ Scoring rule (``instruments/FORMAT.md``, "Scoring"):
   1<->5, 2<->4, 3 stays);
 * a score is the mean of the answered items of the subscale (or of all likert
   items for ``total``), which is the same as the prorated sum divided by the
-  number of items, when at least ``min_share_answered`` of them are answered,
-  that is at least ``ceil(share x expected)`` items; otherwise it is missing.
+  number of items, when at least a minimum share of them are answered, that
+  is at least ``ceil(share x expected)`` items; otherwise it is missing. The
+  share is the instrument's ``min_share_answered`` when it declares one, else
+  ``default_min_share`` (the services pass ``LIPASSESS_MIN_SHARE_ANSWERED``).
 
 :func:`score_response` scores one response (a mapping item id -> value);
 :func:`score_frame` scores a wide frame (one row per participant, one column
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from lipassess.errors import InvalidInput
-from lipassess.instruments import TOTAL, Instrument, Item
+from lipassess.instruments import DEFAULT_MIN_SHARE, TOTAL, Instrument, Item
 from lipassess.instruments.answers import allowed_values, answer_problem
 
 __all__ = [
@@ -205,7 +207,9 @@ def _score(
     )
 
 
-def score_response(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
+def score_response(
+    instrument: Instrument, answers: Mapping[str, Any], *, default_min_share: float = DEFAULT_MIN_SHARE
+) -> ScoreResult:
     """Score one response: subscale and total means after reverse keying.
 
     Parameters
@@ -218,6 +222,10 @@ def score_response(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreR
         missing codes; ``None`` or NaN, or leaving the item out, means unanswered.
         yes/no answers are 1/0 or True/False, choice answers an option value,
         text answers strings.
+    default_min_share
+        The minimum share of answered items when the instrument declares none
+        (the services pass ``LIPASSESS_MIN_SHARE_ANSWERED``); an instrument's
+        own ``min_share_answered`` always wins.
 
     Returns
     -------
@@ -248,7 +256,7 @@ def score_response(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreR
             scale = instrument.scale_of(item)
             number = scale.min + scale.max - number
         keyed[item_id] = number
-    share = instrument.scoring.min_share_answered
+    share = instrument.scoring.share(default_min_share)
     subscales = tuple(_score(sub.id, sub.items, keyed, share) for sub in instrument.subscales)
     total = (
         _score(TOTAL, (i.id for i in instrument.scored_items), keyed, share)
@@ -475,7 +483,11 @@ def reverse_keyed_frame(
 
 
 def score_frame(
-    instrument: Instrument, answers_wide: pd.DataFrame, *, counts: bool = False
+    instrument: Instrument,
+    answers_wide: pd.DataFrame,
+    *,
+    counts: bool = False,
+    default_min_share: float = DEFAULT_MIN_SHARE,
 ) -> pd.DataFrame:
     """Score many responses at once: one row per participant, one column per score.
 
@@ -490,13 +502,16 @@ def score_frame(
         are absent count as unanswered.
     counts
         Also return ``<score>_answered`` columns (items answered per row).
+    default_min_share
+        The minimum share of answered items when the instrument declares none,
+        as for :func:`score_response`.
 
     Returns
     -------
     pandas.DataFrame
         Same index; float columns named by :attr:`Instrument.score_names`
         (subscale ids, then ``total`` when the rule asks for it). A score is
-        NaN when fewer than ``ceil(min_share_answered x items)`` of its items
+        NaN when fewer than ``ceil(share x items)`` of its items
         are answered. The same numbers as :func:`score_response` row by row.
 
     Raises
@@ -509,7 +524,7 @@ def score_frame(
     keyed = _keyed_matrix(instrument, answers_wide, likert)
     _check_unscored(instrument, answers_wide)
     position = {item_id: j for j, item_id in enumerate(likert)}
-    share = instrument.scoring.min_share_answered
+    share = instrument.scoring.share(default_min_share)
     groups: list[tuple[str, list[str]]] = [(s.id, list(s.items)) for s in instrument.subscales]
     if instrument.scoring.total:
         groups.append((TOTAL, likert))

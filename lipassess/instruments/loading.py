@@ -170,7 +170,8 @@ def build_instrument(data: Any, source: str) -> tuple[Instrument | None, list[Pr
         subscales=subscales,
         scoring=ScoringRule(
             method=scoring["method"],
-            min_share_answered=float(scoring["min_share_answered"]),
+            min_share_answered=(None if scoring["min_share_answered"] is None
+                                else float(scoring["min_share_answered"])),
             total=scoring["total"],
         ),
     )

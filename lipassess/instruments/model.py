@@ -23,6 +23,8 @@ ITEM_TYPES: tuple[str, ...] = ("likert", "yes_no", "text", "choice")
 RESPONDENTS: tuple[str, ...] = ("self", "supervisor")
 LANGUAGES: tuple[str, ...] = ("en", "km")
 TRANSLATION_STATES: tuple[str, ...] = ("source", "reviewed", "pending_review")
+#: The share of a scale's items that must be answered for a score, when neither the
+#: instrument nor ``LIPASSESS_MIN_SHARE_ANSWERED`` says otherwise.
 DEFAULT_MIN_SHARE = 0.8
 #: Name of the score over all likert items; reserved, so no subscale may use it.
 TOTAL = "total"
@@ -202,21 +204,32 @@ class ScoringRule:
     """How scores are formed.
 
     ``method`` is ``mean`` (the mean of the answered items after reverse
-    keying); a score is missing when fewer than ``min_share_answered`` of its
-    items are answered. ``total`` asks for a score over all likert items.
+    keying); a score is missing when fewer than the minimum share of its items
+    are answered. ``min_share_answered`` is that share as the instrument
+    declares it, or None when the file leaves it out: then the service's
+    setting (``LIPASSESS_MIN_SHARE_ANSWERED``, default :data:`DEFAULT_MIN_SHARE`)
+    applies; see :meth:`share`. ``total`` asks for a score over all likert items.
     """
 
     method: Literal["mean"] = "mean"
-    min_share_answered: float = DEFAULT_MIN_SHARE
+    min_share_answered: float | None = None
     total: bool = True
 
+    def share(self, default: float = DEFAULT_MIN_SHARE) -> float:
+        """The minimum share in force: the instrument's own, else ``default`` (the setting).
+
+        >>> ScoringRule(min_share_answered=0.75).share(0.5), ScoringRule().share(0.5), ScoringRule().share()
+        (0.75, 0.5, 0.8)
+        """
+        return default if self.min_share_answered is None else self.min_share_answered
+
     def to_dict(self) -> dict[str, Any]:
-        """``{"method", "min_share_answered", "total"}``."""
-        return {
-            "method": self.method,
-            "min_share_answered": self.min_share_answered,
-            "total": self.total,
-        }
+        """``{"method", "min_share_answered", "total"}``; ``min_share_answered`` only when declared."""
+        out: dict[str, Any] = {"method": self.method}
+        if self.min_share_answered is not None:
+            out["min_share_answered"] = self.min_share_answered
+        out["total"] = self.total
+        return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -291,6 +304,9 @@ class Instrument:
     # -- serialisation ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The definition as plain JSON-safe data, in the file format, every default explicit.
+
+        The one exception is an undeclared ``scoring.min_share_answered``: it
+        stays out, so the version's identity does not depend on the setting.
 
         ``Instrument.from_dict(i.to_dict()) == i`` holds for every valid instrument.
         """

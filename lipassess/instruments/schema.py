@@ -15,7 +15,6 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from lipassess.instruments.model import (
-    DEFAULT_MIN_SHARE,
     ITEM_TYPES,
     RESPONDENTS,
     TOTAL,
@@ -260,8 +259,10 @@ class _ScoringSchema(_Base):
         load_default="mean",
         validate=validate.OneOf(["mean"], error="unknown scoring method {input!r}; use mean"),
     )
+    # Left out: None, and the service's LIPASSESS_MIN_SHARE_ANSWERED applies when scoring.
     min_share_answered = fields.Float(
-        load_default=DEFAULT_MIN_SHARE,
+        load_default=None,
+        allow_none=False,
         validate=validate.Range(
             min=0,
             max=1,
