@@ -47,6 +47,7 @@ def cohort_id(app, session) -> int:
     return cohort.id
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("settings", "present"),
     [({}, False), ({"MIN_SHARE_ANSWERED": 0.8}, False), ({"MIN_SHARE_ANSWERED": 0.5}, True),
