@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lipassess.instruments import Instrument, Item
-from lipassess.instruments.answers import TEXT_MAX_LENGTH, allowed_values, answer_problem, normalise_text
+from lipassess.instruments.answers import allowed_values, answer_problem, normalise_text
 from lipassess.services.surveys.errors import AnswersRejected
 from lipassess.services.surveys.form import ANSWER_KEY, Layout, field_problem
 from lipassess.store.models import Answer, Response
 
-__all__ = ["TEXT_MAX_LENGTH", "apply_answers", "parse_answer", "validate_answers"]
+__all__ = ["apply_answers", "parse_answer", "validate_answers"]
 
 _INTEGER = re.compile(r"^\s*[+-]?[0-9]{1,9}\s*$")
 
