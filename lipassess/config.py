@@ -49,7 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Moodle custom profile field shortname = participant field, comma separated; "
             "unmapped fields are kept as extra fields."),
     Setting("INSTRUMENTS_DIR", None, "Folder of instrument YAML files. Default: the bundled `instruments/`."),
-    Setting("MIN_SHARE_ANSWERED", 0.8, "Default share of items that must be answered for a scale score.", "float"),
+    Setting("MIN_SHARE_ANSWERED", 0.8,
+            "Share of a scale's items that must be answered for a score, for instruments that declare "
+            "no `scoring.min_share_answered` of their own (greater than 0, at most 1).", "float"),
     Setting("FOLLOWUP_OFFSET_DAYS", 182, "Days after course end when the follow-up wave opens.", "int"),
     Setting("FOLLOWUP_WINDOW_DAYS", 42, "Days the follow-up wave stays open.", "int"),
     Setting("LINK_TTL_DAYS", 60, "Days a personal survey link stays valid.", "int"),
@@ -157,6 +159,11 @@ def check(config: Mapping[str, Any]) -> None:
     if not isinstance(level, str) or level.upper() not in LOG_LEVELS:
         raise ConfigurationError(
             f"{ENV_PREFIX}LOG_LEVEL={level!r} is not a logging level; use one of {', '.join(LOG_LEVELS)}"
+        )
+    share = config.get("MIN_SHARE_ANSWERED", 0.8)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}MIN_SHARE_ANSWERED={share!r} must be greater than 0 and at most 1 (e.g. 0.8 for 80%)"
         )
     url = str(config.get("DATABASE_URL") or "")
     scheme = url.split(":", 1)[0].split("+", 1)[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, g
 from sqlalchemy.orm import Session
 
-from lipassess.store.database import make_engine, make_session_factory
+from lipassess.store.database import MIN_SHARE_INFO, make_engine, make_session_factory
 
 _EXTENSION = "lipassess.db"
 
@@ -19,7 +19,8 @@ _EXTENSION = "lipassess.db"
 def init_app(app: Flask) -> None:
     """Create the engine (lazily connecting) and register the session teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions[_EXTENSION] = {"engine": engine, "factory": make_session_factory(engine)}
+    info = {MIN_SHARE_INFO: float(app.config["MIN_SHARE_ANSWERED"])}
+    app.extensions[_EXTENSION] = {"engine": engine, "factory": make_session_factory(engine, info=info)}
     app.after_request(_commit_on_success)
     app.teardown_appcontext(_close_session)
 

@@ -10,8 +10,10 @@ Scoring rule (``instruments/FORMAT.md``, "Scoring"):
   1<->5, 2<->4, 3 stays);
 * a score is the mean of the answered items of the subscale (or of all likert
   items for ``total``), which is the same as the prorated sum divided by the
-  number of items, when at least ``min_share_answered`` of them are answered,
-  that is at least ``ceil(share x expected)`` items; otherwise it is missing.
+  number of items, when at least a minimum share of them are answered, that
+  is at least ``ceil(share x expected)`` items; otherwise it is missing. The
+  share is the instrument's ``min_share_answered`` when it declares one, else
+  ``default_min_share`` (the services pass ``LIPASSESS_MIN_SHARE_ANSWERED``).
 
 :func:`score_response` scores one response (a mapping item id -> value);
 :func:`score_frame` scores a wide frame (one row per participant, one column
@@ -30,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from lipassess.errors import InvalidInput
-from lipassess.instruments import TOTAL, Instrument, Item
+from lipassess.instruments import DEFAULT_MIN_SHARE, TOTAL, Instrument, Item
+from lipassess.instruments.answers import allowed_values, answer_problem
 
 __all__ = [
     "ScaleScore",
@@ -150,41 +153,46 @@ def _as_int(value: Any) -> int | None:
 
 
 def _check_answer(instrument: Instrument, item: Item, value: Any) -> int | None:
-    """Validate one answer; return the scored value (likert, not missing) or None."""
+    """Validate one answer; return the scored value (likert, not missing) or None.
+
+    Validity is :func:`lipassess.instruments.answers.answer_problem`, the rule the
+    survey applies before storing; only the conversions (integral floats as stored,
+    booleans for yes/no) and the messages are scoring's own.
+    """
     if _is_missing(value):
         return None
     where = f"item {item.id!r} of {instrument.id!r}"
+    if item.type == "text":
+        found = answer_problem(instrument, item, value)
+        if found is None:
+            return None
+        if found.code == "too_long":
+            raise InvalidInput(
+                f"{where}: answer has {found.length} characters; at most {found.max_length} allowed"
+            )
+        if found.code == "bad_characters":
+            raise InvalidInput(f"{where}: answer contains control characters; remove them")
+        raise InvalidInput(f"{where}: answer {value!r} must be text")
+    if item.type == "yes_no" and isinstance(value, bool | np.bool_):
+        return None
+    number = _as_int(value)
+    if number is not None and answer_problem(instrument, item, number) is None:
+        if item.type != "likert" or number in instrument.scale_of(item).missing_values:
+            return None
+        return number
     if item.type == "likert":
         scale = instrument.scale_of(item)
-        number = _as_int(value)
-        if number is not None and number in scale.missing_values:
-            return None
-        if number is None or not scale.min <= number <= scale.max:
-            codes = sorted(scale.missing_values)
-            allowed = f"an integer from {scale.min} to {scale.max}"
-            if codes:
-                allowed += f" or a missing code ({', '.join(map(str, codes))})"
-            raise InvalidInput(f"{where}: answer {value!r} is not on the scale; give {allowed}")
-        return number
+        codes = sorted(scale.missing_values)
+        allowed = f"an integer from {scale.min} to {scale.max}"
+        if codes:
+            allowed += f" or a missing code ({', '.join(map(str, codes))})"
+        raise InvalidInput(f"{where}: answer {value!r} is not on the scale; give {allowed}")
     if item.type == "yes_no":
-        if isinstance(value, bool | np.bool_) or _as_int(value) in (0, 1):
-            return None
         raise InvalidInput(f"{where}: answer {value!r} is not yes/no; give 1 (yes) or 0 (no)")
-    if item.type == "choice":
-        codes = [o.value for o in item.options]
-        if _as_int(value) in codes:
-            return None
-        raise InvalidInput(
-            f"{where}: answer {value!r} is not one of the options "
-            f"({', '.join(map(str, codes))})"
-        )
-    if not isinstance(value, str):
-        raise InvalidInput(f"{where}: answer {value!r} must be text")
-    if item.max_length is not None and len(value) > item.max_length:
-        raise InvalidInput(
-            f"{where}: answer has {len(value)} characters; at most {item.max_length} allowed"
-        )
-    return None
+    codes = sorted(allowed_values(instrument, item))
+    raise InvalidInput(
+        f"{where}: answer {value!r} is not one of the options ({', '.join(map(str, codes))})"
+    )
 
 
 def _score(
@@ -199,7 +207,9 @@ def _score(
     )
 
 
-def score_response(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
+def score_response(
+    instrument: Instrument, answers: Mapping[str, Any], *, default_min_share: float = DEFAULT_MIN_SHARE
+) -> ScoreResult:
     """Score one response: subscale and total means after reverse keying.
 
     Parameters
@@ -212,6 +222,10 @@ def score_response(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreR
         missing codes; ``None`` or NaN, or leaving the item out, means unanswered.
         yes/no answers are 1/0 or True/False, choice answers an option value,
         text answers strings.
+    default_min_share
+        The minimum share of answered items when the instrument declares none
+        (the services pass ``LIPASSESS_MIN_SHARE_ANSWERED``); an instrument's
+        own ``min_share_answered`` always wins.
 
     Returns
     -------
@@ -242,7 +256,7 @@ def score_response(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreR
             scale = instrument.scale_of(item)
             number = scale.min + scale.max - number
         keyed[item_id] = number
-    share = instrument.scoring.min_share_answered
+    share = instrument.scoring.share(default_min_share)
     subscales = tuple(_score(sub.id, sub.items, keyed, share) for sub in instrument.subscales)
     total = (
         _score(TOTAL, (i.id for i in instrument.scored_items), keyed, share)
@@ -305,7 +319,7 @@ def _check_columns(instrument: Instrument, frame: pd.DataFrame) -> None:
 
 
 def _check_unscored(instrument: Instrument, frame: pd.DataFrame) -> None:
-    """Validate yes/no, choice and text columns with column operations."""
+    """Validate yes/no, choice and text columns by :mod:`lipassess.instruments.answers`."""
     for item in instrument.items:
         if item.scored or item.id not in frame.columns:
             continue
@@ -313,21 +327,10 @@ def _check_unscored(instrument: Instrument, frame: pd.DataFrame) -> None:
         present = column.notna()
         where = f"item {item.id!r} of {instrument.id!r}"
         if item.type == "text":
-            bad = present & ~column.map(lambda v: isinstance(v, str)).astype(bool)
-            if bad.any():
-                raise InvalidInput(f"{where}: answers must be text; {_first_bad(column, bad)}")
-            if item.max_length is not None:
-                lengths = column.where(present, "").astype(str).str.len()
-                too_long = lengths > item.max_length
-                if too_long.any():
-                    row = too_long.idxmax()
-                    raise InvalidInput(
-                        f"{where}: at most {item.max_length} characters allowed; "
-                        f"row {row!r} has {lengths.loc[row]}"
-                    )
+            _check_text_column(instrument, item, column[present], where)
             continue
+        allowed = sorted(allowed_values(instrument, item))
         if item.type == "yes_no":
-            allowed = [0, 1]
             what = "1 (yes) or 0 (no)"
             if pd.api.types.is_bool_dtype(column.dtype):
                 continue
@@ -336,12 +339,29 @@ def _check_unscored(instrument: Instrument, frame: pd.DataFrame) -> None:
                     lambda v: int(v) if isinstance(v, bool | np.bool_) else v
                 )
         else:
-            allowed = [o.value for o in item.options]
             what = "one of the options (" + ", ".join(map(str, allowed)) + ")"
         values, not_number = _numeric(column)
         bad = not_number | (present & ~values.isin(allowed))
         if bad.any():
             raise InvalidInput(f"{where}: answers must be {what}; {_first_bad(column, bad)}")
+
+
+def _check_text_column(instrument: Instrument, item: Item, present: pd.Series, where: str) -> None:
+    """The first problem of a text column (non-text first, then characters, then length)."""
+    found = present.map(lambda v: answer_problem(instrument, item, v))
+    for code in ("wrong_type", "bad_characters", "too_long"):
+        rows = [index for index, problem in found.items() if problem is not None and problem.code == code]
+        if not rows:
+            continue
+        row, problem = rows[0], found.loc[rows[0]]
+        if code == "wrong_type":
+            raise InvalidInput(f"{where}: answers must be text; row {row!r} has {present.loc[row]!r}")
+        if code == "bad_characters":
+            raise InvalidInput(f"{where}: answers must not contain control characters; row {row!r} has "
+                               f"{present.loc[row]!r}")
+        raise InvalidInput(
+            f"{where}: at most {problem.max_length} characters allowed; row {row!r} has {problem.length}"
+        )
 
 
 _NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "empty"})
@@ -385,16 +405,19 @@ def _keyed_matrix(
     scales = [instrument.scale_of(item_id) for item_id in item_ids]
     lo = np.array([s.min for s in scales], dtype="float64")
     hi = np.array([s.max for s in scales], dtype="float64")
+    # Valid values come from the one answer rule; missing codes among them become NaN below.
+    valid = np.zeros((n, k), dtype=bool)
     is_code = np.zeros((n, k), dtype=bool)
-    by_codes: dict[frozenset[int], list[int]] = {}
-    for j, scale in enumerate(scales):
-        if scale.missing_values:
-            by_codes.setdefault(scale.missing_values, []).append(j)
-    for codes, idx in by_codes.items():
-        is_code[:, idx] = np.isin(values[:, idx], sorted(codes))
-    with np.errstate(invalid="ignore"):
-        on_scale = (values >= lo) & (values <= hi) & (values == np.floor(values))
-    bad = not_number | (~np.isnan(values) & ~(on_scale | is_code))
+    groups: dict[tuple[frozenset[int], frozenset[int]], list[int]] = {}
+    for j, item_id in enumerate(item_ids):
+        accepted = allowed_values(instrument, instrument.item(item_id))
+        groups.setdefault((accepted, scales[j].missing_values), []).append(j)
+    for (accepted, missing), idx in groups.items():
+        valid[:, idx] = np.isin(values[:, idx], sorted(accepted))
+        if missing:
+            is_code[:, idx] = np.isin(values[:, idx], sorted(missing))
+    on_scale = valid & ~is_code
+    bad = not_number | (~np.isnan(values) & ~valid)
     if bad.any():
         j = int(np.flatnonzero(bad.any(axis=0))[0])
         i = int(np.flatnonzero(bad[:, j])[0])
@@ -460,7 +483,11 @@ def reverse_keyed_frame(
 
 
 def score_frame(
-    instrument: Instrument, answers_wide: pd.DataFrame, *, counts: bool = False
+    instrument: Instrument,
+    answers_wide: pd.DataFrame,
+    *,
+    counts: bool = False,
+    default_min_share: float = DEFAULT_MIN_SHARE,
 ) -> pd.DataFrame:
     """Score many responses at once: one row per participant, one column per score.
 
@@ -475,13 +502,16 @@ def score_frame(
         are absent count as unanswered.
     counts
         Also return ``<score>_answered`` columns (items answered per row).
+    default_min_share
+        The minimum share of answered items when the instrument declares none,
+        as for :func:`score_response`.
 
     Returns
     -------
     pandas.DataFrame
         Same index; float columns named by :attr:`Instrument.score_names`
         (subscale ids, then ``total`` when the rule asks for it). A score is
-        NaN when fewer than ``ceil(min_share_answered x items)`` of its items
+        NaN when fewer than ``ceil(share x items)`` of its items
         are answered. The same numbers as :func:`score_response` row by row.
 
     Raises
@@ -494,7 +524,7 @@ def score_frame(
     keyed = _keyed_matrix(instrument, answers_wide, likert)
     _check_unscored(instrument, answers_wide)
     position = {item_id: j for j, item_id in enumerate(likert)}
-    share = instrument.scoring.min_share_answered
+    share = instrument.scoring.share(default_min_share)
     groups: list[tuple[str, list[str]]] = [(s.id, list(s.items)) for s in instrument.subscales]
     if instrument.scoring.total:
         groups.append((TOTAL, likert))

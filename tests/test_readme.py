@@ -27,3 +27,23 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_configuration_table_lists_every_setting() -> None:
     documented = set(re.findall(r"^\| `(LIPASSESS_[A-Z_]+)` \|", README, re.M))
     assert documented == {ENV_PREFIX + s.name for s in SETTINGS}
+
+
+def _string_constants_read_by_the_code() -> set[str]:
+    """Every string literal in lipassess/, except the names that merely declare a setting."""
+    import ast
+
+    found: set[str] = set()
+    for path in (ROOT / "lipassess").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        declared = {id(call.args[0]) for call in ast.walk(tree)
+                    if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Setting" and call.args}
+        found |= {node.value for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in declared}
+    return found
+
+
+def test_every_documented_setting_is_read_somewhere() -> None:
+    read = _string_constants_read_by_the_code()
+    unread = sorted(ENV_PREFIX + s.name for s in SETTINGS if s.name not in read)
+    assert unread == [], f"documented but read by nothing: {unread}; make them work or remove them"

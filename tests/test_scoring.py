@@ -86,6 +86,26 @@ def test_a_lower_share_lets_three_of_four_score(tmp_path):
     assert score_response(inst, answers).scores["b"] == pytest.approx(2.0)
 
 
+def test_the_default_share_applies_when_the_instrument_declares_none(inst):
+    # The fixture leaves min_share_answered out. b: 3 of 4 answered, 75%.
+    answers = dict(FULL)
+    del answers["B4"]
+    frame = pd.DataFrame([answers], index=["p1"])
+    assert score_response(inst, answers).scores["b"] is None  # 0.8 needs 4 of 4
+    assert score_response(inst, answers, default_min_share=0.75).scores["b"] == pytest.approx(2.0)
+    assert np.isnan(score_frame(inst, frame).loc["p1", "b"])
+    assert score_frame(inst, frame, default_min_share=0.75).loc["p1", "b"] == pytest.approx(2.0)
+
+
+def test_the_instrument_share_wins_over_the_default(tmp_path):
+    inst = scoring_instrument(tmp_path, SCORING_YAML + "scoring: {min_share_answered: 0.8}\n")
+    answers = dict(FULL)
+    del answers["B4"]
+    frame = pd.DataFrame([answers], index=["p1"])
+    assert score_response(inst, answers, default_min_share=0.5).scores["b"] is None
+    assert np.isnan(score_frame(inst, frame, default_min_share=0.5).loc["p1", "b"])
+
+
 def test_all_missing_gives_no_scores(inst):
     result = score_response(inst, {})
     assert result.scores == {"a": None, "b": None, "total": None}

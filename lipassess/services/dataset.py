@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from lipassess.analysis.cohort import OutcomeData
 from lipassess.errors import NotFound
-from lipassess.instruments import TOTAL, Instrument
+from lipassess.instruments import DEFAULT_MIN_SHARE, TOTAL, Instrument
 from lipassess.scoring import reverse_keyed_frame, score_frame
-from lipassess.services.instruments import instrument_of
+from lipassess.services.instruments import default_min_share, instrument_of
 from lipassess.store.models import (
     Answer,
     Cohort,
@@ -60,11 +60,14 @@ class Dataset:
         Index pseudonym; columns :data:`PROFILE_COLUMNS` for every student enrolled.
     sheets : dict
         ``(instrument_id, wave)`` -> :class:`Sheet`.
+    min_share_answered : float
+        Share of a scale's items answered for a score when an instrument declares none (the setting).
     """
 
     scope: str
     profile: pd.DataFrame
     sheets: dict[tuple[str, str], Sheet]
+    min_share_answered: float = DEFAULT_MIN_SHARE
 
     def sheet(self, instrument_id: str, wave: str) -> Sheet | None:
         return self.sheets.get((instrument_id, wave))
@@ -139,7 +142,8 @@ def load_dataset(session: Session, cohorts: Iterable[Cohort], *, scope: str | No
     cohort_list = list(cohorts)
     ids = [c.id for c in cohort_list]
     label = scope or (cohort_list[0].shortname if len(cohort_list) == 1 else "program")
-    return Dataset(scope=label, profile=_profile(session, ids), sheets=_sheets(session, ids))
+    return Dataset(scope=label, profile=_profile(session, ids), sheets=_sheets(session, ids),
+                   min_share_answered=default_min_share(session))
 
 
 def _numeric(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -166,7 +170,7 @@ def behaviour_outcomes(dataset: Dataset, instrument_id: str = BEHAVIOUR) -> list
         else:
             continue
         numeric = _numeric(sheet.answers, sheet.instrument)
-        columns[target_wave] = score_frame(sheet.instrument, numeric)
+        columns[target_wave] = score_frame(sheet.instrument, numeric, default_min_share=dataset.min_share_answered)
         if inst_id == instrument_id:
             reference = sheet.instrument
             keyed = reverse_keyed_frame(sheet.instrument, numeric)

@@ -53,7 +53,7 @@ from lipassess.reports.exports import (
 from lipassess.scoring import score_frame
 from lipassess.services import audit
 from lipassess.services.demo_data import scope_is_synthetic
-from lipassess.services.instruments import instrument_of
+from lipassess.services.instruments import default_min_share, instrument_of
 from lipassess.store.models import (
     Answer,
     Cohort,
@@ -255,7 +255,7 @@ def export_tables(session: Session, cohorts: Sequence[Cohort] | None, *, include
         wave=[export_wave(instruments[int(v)], w) for v, w in zip(raw["version_id"], raw["wave"], strict=True)],
         value=raw["value"].astype(float),
     )
-    scores = _scores(raw, instruments)
+    scores = _scores(raw, instruments, default_min_share(session))
     people = _people(session, ids, include_identities)
     answers = raw.drop(columns=["version_id"]).merge(people, on=["pseudonym", "cohort"], how="left")
     answers = answers.sort_values(["cohort", "pseudonym", "wave", "instrument"], kind="stable")
@@ -267,14 +267,14 @@ def export_tables(session: Session, cohorts: Sequence[Cohort] | None, *, include
     )
 
 
-def _scores(raw: pd.DataFrame, instruments: dict[int, Instrument]) -> pd.DataFrame:
+def _scores(raw: pd.DataFrame, instruments: dict[int, Instrument], min_share: float) -> pd.DataFrame:
     parts = []
     for (cohort, wave, version_id), group in raw.groupby(["cohort", "wave", "version_id"], sort=True):
         instrument = instruments[int(version_id)]
         if not instrument.subscales and not instrument.scoring.total:
             continue
         wide = group.pivot(index="pseudonym", columns="item", values="value")
-        scored = score_frame(instrument, wide)
+        scored = score_frame(instrument, wide, default_min_share=min_share)
         scored.columns = [score_name(instrument, c) for c in scored.columns]
         long = scored.rename_axis("pseudonym").reset_index().melt(id_vars="pseudonym", var_name="scale",
                                                                   value_name="score")

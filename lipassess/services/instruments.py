@@ -17,8 +17,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from lipassess.errors import Conflict
-from lipassess.instruments import Instrument, bundled_instruments_dir, load_instruments
+from lipassess.instruments import DEFAULT_MIN_SHARE, Instrument, bundled_instruments_dir, load_instruments
 from lipassess.services import audit
+from lipassess.store.database import MIN_SHARE_INFO
 from lipassess.store.models import Answer, InstrumentVersion
 
 
@@ -26,6 +27,17 @@ def instruments_dir(config: Mapping[str, Any]) -> Path:
     """The configured instrument folder, or the bundled one."""
     configured = config.get("INSTRUMENTS_DIR")
     return Path(configured) if configured else bundled_instruments_dir()
+
+
+def default_min_share(session: Session) -> float:
+    """The share of a scale's items that must be answered for a score when the instrument declares none.
+
+    ``LIPASSESS_MIN_SHARE_ANSWERED``, which the app puts into every session it
+    creates (:data:`~lipassess.store.database.MIN_SHARE_INFO`); a session made
+    without it (a notebook, a bare test) gets :data:`~lipassess.instruments.DEFAULT_MIN_SHARE`.
+    Pass it to :mod:`lipassess.scoring` as ``default_min_share``.
+    """
+    return float(session.info.get(MIN_SHARE_INFO, DEFAULT_MIN_SHARE))
 
 
 def has_answers(session: Session, version: InstrumentVersion) -> bool:

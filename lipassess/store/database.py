@@ -7,7 +7,7 @@ commit: the edge (a web request, a CLI command) owns the transaction through
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -77,8 +77,15 @@ def check_connection(engine: Engine) -> None:
         ) from None
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+#: Key in ``Session.info`` of the share of a scale's items that must be answered for a score
+#: when the instrument declares none (``LIPASSESS_MIN_SHARE_ANSWERED``); the app puts it there.
+MIN_SHARE_INFO = "min_share_answered"
+
+
+def make_session_factory(engine: Engine, *, info: Mapping[str, Any] | None = None) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``info`` (settings the services read, e.g. :data:`MIN_SHARE_INFO`) goes
+    into every session's ``Session.info``."""
+    return sessionmaker(bind=engine, expire_on_commit=False, future=True, info=dict(info or {}))
 
 
 @contextmanager

@@ -28,7 +28,10 @@ REPO = Path(__file__).resolve().parents[2]
 def test_defaults_and_resolved_subscales(tmp_path):
     inst = scoring_instrument(tmp_path)
     assert inst.respondent == "self"
-    assert inst.scoring.min_share_answered == 0.8
+    # Left out of the file: not declared, so the service setting applies; its default is 0.8.
+    assert inst.scoring.min_share_answered is None
+    assert inst.scoring.share() == 0.8
+    assert "min_share_answered" not in inst.to_dict()["scoring"]
     assert inst.scoring.total is True
     assert inst.item("A1").type == "likert" and inst.item("A1").required is True
     # b's items are listed under the subscale; the items learn their subscale
@@ -198,8 +201,17 @@ def test_bundled_dir_is_the_checkout_instruments_folder():
 
 def test_bundled_dir_falls_back_to_package_data(tmp_path, monkeypatch):
     # As in an installed wheel: no checkout `instruments/FORMAT.md` next to the package.
-    import lipassess.instruments as module
+    import lipassess.instruments.files as module
 
-    monkeypatch.setattr(module, "__file__", str(tmp_path / "site" / "lipassess" / "x.py"))
+    monkeypatch.setattr(module, "__file__", str(tmp_path / "site" / "lipassess" / "instruments" / "files.py"))
     expected = Path(str(resources.files("lipassess") / "bundled_instruments"))
     assert bundled_instruments_dir() == expected
+
+
+def test_a_declared_min_share_is_kept_and_round_trips(tmp_path):
+    inst = scoring_instrument(tmp_path, SCORING_YAML + "scoring: {min_share_answered: 0.8}\n")
+    assert inst.scoring.min_share_answered == 0.8
+    assert inst.to_dict()["scoring"] == {"method": "mean", "min_share_answered": 0.8, "total": True}
+    assert Instrument.from_dict(inst.to_dict()) == inst
+    # Declaring the default is a different version from leaving it out: the scores may differ.
+    assert inst.content_hash != scoring_instrument(tmp_path, SCORING_YAML).content_hash

@@ -118,6 +118,11 @@ CASES = [
         r"and at most 1",
     ),
     (
+        "min-share-null",
+        SCORING_YAML + "scoring: {min_share_answered: null}\n",
+        r"field 'scoring\.min_share_answered': Field may not be null",
+    ),
+    (
         "unknown-field",
         edit(A2, A2.replace("reverse: true", "revers: true")),
         r"item 'A2': field 'revers': Unknown field; check its spelling",

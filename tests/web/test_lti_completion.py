@@ -7,7 +7,7 @@ import time
 from sqlalchemy import select
 
 from lipassess.services import surveys
-from lipassess.store.models import LtiScoreOutbox, Participant, ResponseStatus, WaveInstrument
+from lipassess.store.models import LtiScoreOutbox, Participant, Response, ResponseStatus, WaveInstrument
 from lipassess.store.types import utcnow
 from tests.survey_factories import all_answers, register
 from tests.web.test_lti import PLATFORM, launch, moodle, start_login, world  # noqa: F401 - fixtures
@@ -38,5 +38,5 @@ def test_submission_after_launch_queues_one_completion(client, session, world, m
     except surveys.AlreadySubmitted:
         session.rollback()
     assert len(session.scalars(select(LtiScoreOutbox)).all()) == 1
-    assert session.scalar(select(surveys.Response.status).where(surveys.Response.wave_id == pre.id)) \
+    assert session.scalar(select(Response.status).where(Response.wave_id == pre.id)) \
         is ResponseStatus.SUBMITTED

@@ -1,0 +1,111 @@
+"""Answers from the form: parse and validate raw values, then write them over the stored ones.
+
+Values arrive as the form sends them (strings) or as Python numbers; ``None``
+or an empty string clears an answer in a draft. Whether a value is valid is
+decided by :mod:`lipassess.instruments.answers`, the rule scoring applies too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lipassess.instruments import Instrument, Item
+from lipassess.instruments.answers import allowed_values, answer_problem, normalise_text
+from lipassess.services.surveys.errors import AnswersRejected
+from lipassess.services.surveys.form import ANSWER_KEY, Layout, field_problem
+from lipassess.store.models import Answer, Response
+
+__all__ = ["apply_answers", "parse_answer", "validate_answers"]
+
+_INTEGER = re.compile(r"^\s*[+-]?[0-9]{1,9}\s*$")
+
+
+def _integer(raw: Any) -> int | None:
+    """An integer from what the form sends ("3", 3, 3.0); None for anything else."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and _INTEGER.match(raw):
+        return int(raw)
+    return None
+
+
+def parse_answer(item: Item, instrument: Instrument, raw: Any) -> tuple[float | None, str | None, dict | None]:
+    """(number, text, problem) for one raw value; (None, None, None) clears the answer.
+
+    The value is checked by :func:`lipassess.instruments.answers.answer_problem`;
+    the problem carries the participant's message.
+    """
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None, None, None
+    if item.type == "text":
+        found = answer_problem(instrument, item, raw)
+        if found is None:
+            return None, normalise_text(raw), None
+        if found.code == "wrong_type":
+            return None, None, field_problem("wrong_type", "Write your answer as text.")
+        if found.code == "bad_characters":
+            return None, None, field_problem("bad_characters",
+                                             "Your answer contains control characters; please retype it.")
+        return None, None, field_problem(
+            "too_long", f"Your answer is {found.length} characters long; please shorten it to "
+            f"{found.max_length} characters or fewer.", max_length=found.max_length, length=found.length)
+    number = _integer(raw)
+    if number is None or answer_problem(instrument, item, number) is not None:
+        return None, None, field_problem("not_an_option", "Choose one of the answers shown.",
+                                         allowed=sorted(allowed_values(instrument, item)))
+    return float(number), None, None
+
+
+def validate_answers(layout: Layout, answers: Mapping[str, Any]) -> dict[str, tuple[float | None, str | None]]:
+    """Parse every answer; raise :class:`AnswersRejected` listing each bad key, else the parsed values."""
+    parsed: dict[str, tuple[float | None, str | None]] = {}
+    errors: dict[str, dict[str, Any]] = {}
+    for key, raw in answers.items():
+        item = layout.items.get(key)
+        if item is None:
+            errors[str(key)[:120]] = field_problem("unknown_item", "This question is not part of this survey.")
+            continue
+        version_id = int(ANSWER_KEY.match(key).group(1))  # type: ignore[union-attr]
+        number, text, problem = parse_answer(item, layout.instruments[version_id], raw)
+        if problem is not None:
+            errors[key] = problem
+        else:
+            parsed[key] = (number, text)
+    if errors:
+        count = len(errors)
+        raise AnswersRejected(
+            f"{count} answer{'s' if count > 1 else ''} could not be saved; correct the marked "
+            "question" + ("s" if count > 1 else "") + " and send the page again. Nothing was changed.",
+            errors=errors,
+        )
+    return parsed
+
+
+def apply_answers(session: Session, response: Response, parsed: Mapping[str, tuple[float | None, str | None]],
+                  stored: dict[str, Answer]) -> None:
+    """Write ``parsed`` over the ``stored`` answers (updated in place)."""
+    for key, (number, text) in parsed.items():
+        existing = stored.get(key)
+        if number is None and text is None:
+            if existing is not None:
+                session.delete(existing)
+                del stored[key]
+            continue
+        if existing is None:
+            match = ANSWER_KEY.match(key)
+            assert match is not None
+            stored[key] = Answer(response_id=response.id, instrument_version_id=int(match.group(1)),
+                                 item_key=match.group(2), value_number=number, value_text=text)
+            session.add(stored[key])
+        else:
+            existing.value_number, existing.value_text = number, text
+    session.flush()
+

@@ -1,0 +1,217 @@
+"""A wave's form: its pages, the participant's view of it, and the submission receipt.
+
+Answers are addressed by *answer keys* ``a.<instrument_version_id>.<item_id>``
+(see :func:`answer_key`), which are also the form field names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lipassess.errors import NotFound
+from lipassess.instruments import Instrument, Item
+from lipassess.services.instruments import instrument_of
+from lipassess.store.models import (
+    Answer,
+    InstrumentVersion,
+    Participant,
+    Response,
+    ResponseStatus,
+    Wave,
+    WaveInstrument,
+)
+
+#: Items shown on one page at most; an instrument with more is split into balanced pages.
+ITEMS_PER_PAGE = 10
+
+ANSWER_KEY = re.compile(r"^a\.([1-9][0-9]{0,9})\.([A-Za-z][A-Za-z0-9_]{0,63})$")
+
+
+def answer_key(version_id: int, item_id: str) -> str:
+    """The key (and form field name) of one item of one instrument version."""
+    return f"a.{version_id}.{item_id}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FormPage:
+    """One page of the form: up to :data:`ITEMS_PER_PAGE` items of one instrument."""
+
+    number: int  # 1-based, across the whole wave
+    version_id: int
+    instrument: Instrument
+    items: tuple[Item, ...]
+    first_of_instrument: bool
+    part: int  # 1-based page within the instrument
+    parts: int  # pages of the instrument
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(answer_key(self.version_id, item.id) for item in self.items)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Receipt:
+    """Proof of submission shown to the participant: a short code and the time."""
+
+    response_id: int
+    wave_id: int
+    code: str
+    submitted_at: datetime
+    language: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"response_id": self.response_id, "wave_id": self.wave_id, "code": self.code,
+                "submitted_at": self.submitted_at.isoformat(), "language": self.language}
+
+    def summary(self) -> str:
+        return f"receipt {self.code} submitted {self.submitted_at:%Y-%m-%d %H:%M} UTC"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyForm:
+    """A participant's view of one wave: the pages, the response and its stored answers."""
+
+    participant: Participant
+    wave: Wave
+    response: Response
+    pages: tuple[FormPage, ...]
+    answers: Mapping[str, int | str]
+    _items: Mapping[str, Item] = field(repr=False)
+
+    @property
+    def submitted(self) -> bool:
+        return self.response.status is ResponseStatus.SUBMITTED
+
+    @property
+    def consented(self) -> bool:
+        return self.response.consent_at is not None
+
+    def page(self, number: int) -> FormPage:
+        """Page ``number`` (1-based); :class:`NotFound` outside the form."""
+        if not 1 <= number <= len(self.pages):
+            raise NotFound(f"This survey has pages 1 to {len(self.pages)}; go back to the first page.")
+        return self.pages[number - 1]
+
+    def item(self, key: str) -> Item | None:
+        return self._items.get(key)
+
+    def missing_required(self, keys: Iterable[str] | None = None) -> dict[str, dict[str, str]]:
+        """Required items (of ``keys``, default all) without a stored answer."""
+        keys = self._items.keys() if keys is None else keys
+        return {k: field_problem("required", "Please answer this question.")
+                for k in keys if self._items[k].required and k not in self.answers}
+
+    def first_incomplete_page(self) -> int:
+        """The first page with an unanswered required item, else the last page."""
+        for page in self.pages:
+            if self.missing_required(page.keys):
+                return page.number
+        return len(self.pages)
+
+    @property
+    def receipt(self) -> Receipt | None:
+        return receipt_of(self.response) if self.submitted else None
+
+
+def field_problem(code: str, message: str, **params: Any) -> dict[str, Any]:
+    return {"code": code, "message": message, **params}
+
+
+def receipt_of(response: Response) -> Receipt:
+    assert response.submitted_at is not None
+    submitted_at = response.submitted_at.astimezone(UTC)
+    digest = hashlib.sha256(
+        f"lipassess-receipt:{response.id}:{response.participant_id}:{response.wave_id}:"
+        f"{submitted_at.isoformat()}".encode()
+    ).hexdigest()[:12].upper()
+    code = "-".join(digest[i:i + 4] for i in range(0, 12, 4))
+    return Receipt(response_id=response.id, wave_id=response.wave_id, code=code,
+                   submitted_at=submitted_at, language=response.language)
+
+
+# --------------------------------------------------------------------------- instruments
+
+
+_INSTRUMENTS: dict[str, Instrument] = {}
+
+
+def _instrument(version: InstrumentVersion) -> Instrument:
+    """The parsed definition; versions never change, so the parse is kept per content hash."""
+    found = _INSTRUMENTS.get(version.content_hash)
+    if found is None:
+        found = instrument_of(version)
+        if len(_INSTRUMENTS) < 1024:
+            _INSTRUMENTS[version.content_hash] = found
+    return found
+
+
+def _split(items: tuple[Item, ...], per_page: int) -> list[tuple[Item, ...]]:
+    """Balanced chunks: 23 items at 10 per page give 8, 8, 7 rather than 10, 10, 3."""
+    parts = max(1, math.ceil(len(items) / per_page))
+    size, extra = divmod(len(items), parts)
+    chunks, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        chunks.append(items[start:end])
+        start = end
+    return chunks
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A wave's pages, its items by answer key and its instruments by version id."""
+
+    pages: tuple[FormPage, ...]
+    items: dict[str, Item]
+    instruments: dict[int, Instrument]
+
+
+def layout_of(session: Session, wave: Wave) -> Layout:
+    rows = session.execute(
+        select(WaveInstrument.instrument_version_id, InstrumentVersion)
+        .join(InstrumentVersion, InstrumentVersion.id == WaveInstrument.instrument_version_id)
+        .where(WaveInstrument.wave_id == wave.id)
+        .order_by(WaveInstrument.position, WaveInstrument.id)
+    ).all()
+    pages: list[FormPage] = []
+    items: dict[str, Item] = {}
+    instruments: dict[int, Instrument] = {}
+    for version_id, version in rows:
+        instrument = instruments[version_id] = _instrument(version)
+        chunks = _split(instrument.items, ITEMS_PER_PAGE)
+        for part, chunk in enumerate(chunks, start=1):
+            pages.append(FormPage(number=len(pages) + 1, version_id=version_id, instrument=instrument,
+                                  items=chunk, first_of_instrument=part == 1, part=part, parts=len(chunks)))
+        for item in instrument.items:
+            items[answer_key(version_id, item.id)] = item
+    return Layout(tuple(pages), items, instruments)
+
+
+def stored_answers(session: Session, response_id: int) -> dict[str, Answer]:
+    rows = session.scalars(
+        select(Answer).where(Answer.response_id == response_id).execution_options(populate_existing=True)
+    ).all()
+    return {answer_key(a.instrument_version_id, a.item_key): a for a in rows}
+
+
+def _value(answer: Answer) -> int | str:
+    if answer.value_text is not None:
+        return answer.value_text
+    assert answer.value_number is not None
+    return int(answer.value_number)
+
+
+def build_form(participant: Participant, wave: Wave, response: Response, layout: Layout,
+          stored: Mapping[str, Answer]) -> SurveyForm:
+    answers = {k: _value(a) for k, a in stored.items()}
+    return SurveyForm(participant=participant, wave=wave, response=response, pages=layout.pages,
+                      answers=answers, _items=layout.items)
