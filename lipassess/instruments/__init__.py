@@ -35,11 +35,8 @@ from lipassess.instruments.loading import load_instrument
 from lipassess.instruments.model import (
     DEFAULT_MIN_SHARE,
     ITEM_TYPES,
-    LANGUAGES,
     RESPONDENTS,
-    TOTAL,
     TRANSLATION_STATES,
-    WAVE_KINDS,
     YES_NO_LABELS,
     ChoiceOption,
     Instrument,
@@ -52,6 +49,7 @@ from lipassess.instruments.model import (
     TranslationStatus,
 )
 from lipassess.instruments.problems import Problem
+from lipassess.vocabulary import LANGUAGES, TOTAL, WAVE_KINDS
 
 __all__ = [
     "DEFAULT_MIN_SHARE",

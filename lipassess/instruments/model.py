@@ -17,17 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from lipassess.errors import InvalidInput, NotFound
+from lipassess.vocabulary import LANGUAGES, TOTAL
 
-WAVE_KINDS: tuple[str, ...] = ("pre", "post", "retro_pre", "followup")
 ITEM_TYPES: tuple[str, ...] = ("likert", "yes_no", "text", "choice")
 RESPONDENTS: tuple[str, ...] = ("self", "supervisor")
-LANGUAGES: tuple[str, ...] = ("en", "km")
 TRANSLATION_STATES: tuple[str, ...] = ("source", "reviewed", "pending_review")
 #: The share of a scale's items that must be answered for a score, when neither the
 #: instrument nor ``LIPASSESS_MIN_SHARE_ANSWERED`` says otherwise.
 DEFAULT_MIN_SHARE = 0.8
-#: Name of the score over all likert items; reserved, so no subscale may use it.
-TOTAL = "total"
 
 ItemType = Literal["likert", "yes_no", "text", "choice"]
 

@@ -17,10 +17,9 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 from lipassess.instruments.model import (
     ITEM_TYPES,
     RESPONDENTS,
-    TOTAL,
     TRANSLATION_STATES,
-    WAVE_KINDS,
 )
+from lipassess.vocabulary import TOTAL, WAVE_KINDS
 
 _INSTRUMENT_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 # Item ids become column names in R, SPSS and Stata exports: letter first, then letters,

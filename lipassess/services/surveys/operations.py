@@ -36,7 +36,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lipassess.errors import InvalidInput
-from lipassess.instruments import LANGUAGES
 from lipassess.services import audit
 from lipassess.services.lti_scores import queue_completion
 from lipassess.services.surveys.answers import apply_answers, validate_answers
@@ -68,6 +67,7 @@ from lipassess.store.models import (
     Wave,
     WaveInstrument,
 )
+from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 
 CHANNELS = ("link", "lti")
 
@@ -119,9 +119,8 @@ def _find_response(session: Session, participant_id: int, wave_id: int) -> Respo
 
 
 def _language(language: str | None, fallback: str) -> str:
-    if language in LANGUAGES:
-        return language  # type: ignore[return-value]
-    return fallback if fallback in LANGUAGES else "km"
+    """``language`` if it is one of ours, else ``fallback`` if it is, else the default language."""
+    return normalise_language(language, normalise_language(fallback)) or DEFAULT_LANGUAGE
 
 
 # --------------------------------------------------------------------------- use cases
