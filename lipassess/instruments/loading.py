@@ -31,13 +31,46 @@ from lipassess.instruments.model import (
 from lipassess.instruments.problems import Problem, problems_error, problems_from
 from lipassess.instruments.schema import InstrumentSchema, subscale_members
 
+MAX_FILE_BYTES = 1_000_000
+"""The largest instrument file read (the bundled ones are under 40 KB)."""
+
+MAX_NESTING = 32
+"""How deep collections may nest (an instrument needs about 6 levels)."""
+
 
 class _InstrumentLoader(yaml.SafeLoader):
     """SafeLoader that rejects duplicate keys and reads only true/false as booleans.
 
     YAML 1.1 (PyYAML's default) turns unquoted ``yes``, ``no``, ``on``, ``off``
     into booleans, which would silently change a label such as ``en: No``.
+
+    It also refuses anchors and aliases (``&a`` / ``*a``), which an instrument
+    never needs and which let a file of a few hundred bytes expand to millions
+    of nodes (the "billion laughs"), and collections nested deeper than
+    :data:`MAX_NESTING`, which would otherwise exhaust Python's recursion.
     """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None,
+                "anchors and aliases (&name, *name) are not allowed in instrument files; "
+                "write each value out in full", event.start_mark,
+            )
+        if isinstance(event, yaml.CollectionStartEvent) and self._depth >= MAX_NESTING:
+            raise yaml.constructor.ConstructorError(
+                None, None,
+                f"lists and mappings are nested more than {MAX_NESTING} levels deep; "
+                "an instrument needs far fewer: check the file's structure", event.start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
@@ -72,6 +105,10 @@ _InstrumentLoader.add_implicit_resolver(
 
 def _read_yaml(path: Path, source: str) -> tuple[Any, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(source=source, message=f"the file has {size:,} bytes, more than the "
+                                  f"{MAX_FILE_BYTES:,} an instrument may have; is it the right file?")]
         raw_text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(source=source, message=f"not UTF-8 text ({exc.reason}); "
