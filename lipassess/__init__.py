@@ -18,8 +18,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lipassess import config, db
     from lipassess.logs import configure_logging
     from lipassess.web import register_web
+    from lipassess.web.errors import LipassessFlask
 
-    app = Flask(__name__, instance_relative_config=True)
+    app = LipassessFlask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     settings = config.resolve(Path(app.instance_path), test_config)
     app.config.update(settings)

@@ -6,6 +6,7 @@ API errors always have the shape ``{"code", "status", "message", "errors"}``.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -54,6 +55,29 @@ def error_response(code: str, status: int, message: str, errors: dict | None = N
         return response
     html = render_template("error.html", status=status, message=message, errors=errors or {})
     return Response(html, status=status, mimetype="text/html")
+
+
+SECRET_VIEW_ARGS = frozenset({"token", "rest"})
+"""URL parts that may carry a live personal-link token (``/s/<token>``, ``/s/<path:rest>``)."""
+
+
+def route_for_log() -> str:
+    """The current request as a log may show it: the route pattern, the method, the non-secret URL values.
+
+    ``/s/AbC...`` becomes ``/s/<token> [GET]``: a log line must never hold a live
+    link, which would let anyone who reads the logs answer in a participant's name.
+    """
+    rule = request.url_rule.rule if request.url_rule is not None else "<no matching route>"
+    shown = {k: v for k, v in (request.view_args or {}).items() if k not in SECRET_VIEW_ARGS}
+    values = f" {shown}" if shown else ""
+    return f"{rule} [{request.method}]{values}"
+
+
+class LipassessFlask(Flask):
+    """Flask whose unhandled-exception log names the route, never the raw path (which may hold a token)."""
+
+    def log_exception(self, exc_info: Any) -> None:
+        self.logger.error("Exception on %s", route_for_log(), exc_info=exc_info)
 
 
 def init_app(app: Flask) -> None:
