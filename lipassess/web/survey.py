@@ -37,6 +37,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, Not
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
+from lipassess import db
 from lipassess.db import get_session
 from lipassess.errors import LipassessError, PermissionDenied
 from lipassess.instruments import YES_NO_LABELS, Instrument, Item
@@ -309,9 +310,11 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
                                    answers=posted, now=utcnow(), language=switch or lang)
     except service.ConsentRequired:
+        db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
     except service.AnswersRejected as exc:
         # Nothing is stored (the request rolls back); show the page again with what was sent.
+        db.rollback()
         form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
                                  channel=channel, language=lang)
         messages = {key: item_error(problem, lang) for key, problem in exc.errors.items()}
@@ -349,8 +352,10 @@ def review(wave_id: int) -> Response | tuple[str, int]:
                            language=lang)
         except service.AlreadySubmitted:
             # A double click or a second tab: the first submission stands; show its receipt.
+            db.rollback()
             return redirect(url_for(".receipt", wave_id=wave_id), 303)
         except service.AnswersIncomplete as exc:
+            db.rollback()
             return _review(form, lang, exc.errors, 400)
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     return _review(form, lang, form.missing_required(), 200)
