@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -75,6 +75,11 @@ def check_connection(engine: Engine) -> None:
             f"cannot reach the database at {safe_url(str(engine.url))} ({reason}); "
             "check LIPASSESS_DATABASE_URL and that the server is running"
         ) from None
+
+
+def ping(session: Session) -> None:
+    """Run ``SELECT 1`` in ``session``: raises when the database cannot be reached."""
+    session.execute(text("SELECT 1"))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
