@@ -43,7 +43,7 @@ from lipassess.errors import LipassessError, PermissionDenied
 from lipassess.instruments import YES_NO_LABELS, Instrument, Item
 from lipassess.services import links
 from lipassess.services import surveys as service
-from lipassess.store.models import Invitation, Participant
+from lipassess.store.models import Participant
 from lipassess.store.types import utcnow
 from lipassess.web import csrf
 from lipassess.web.errors import status_for
@@ -142,11 +142,8 @@ def _channel(participant_id: int, wave_id: int) -> str:
     if cookie.get(SESSION_VIA, "lti") != "link":
         return "lti"
     invitation_id = (cookie.get(SESSION_LINKS) or {}).get(str(wave_id))
-    invitation = get_session().get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
-    if invitation is None or invitation.participant_id != participant_id or invitation.wave_id != wave_id:
+    if links.live_invitation(get_session(), invitation_id, participant_id=participant_id, wave_id=wave_id) is None:
         raise service.SurveyUnavailable()
-    if invitation.revoked_at is not None:
-        raise links.LinkRevoked()
     return "link"
 
 
