@@ -1,9 +1,25 @@
-"""Flask glue for the store: one engine per app, one session per request.
+"""Flask glue for the store: one engine per app, one session per request, one transaction per request.
 
-The request's session commits in ``after_request``, before the response leaves
-the server, when the status is below 400, so a participant never sees "saved"
-for something that failed to commit; anything else rolls back in the teardown.
-Views and services only flush.
+The transaction boundary is the request. Services only flush; the edge decides:
+
+* The request commits in ``after_request``, before the response leaves the
+  server, only when its use case succeeded: the status is below 400 **and**
+  the view did not catch a failure. So a participant never sees "saved" for
+  something that failed to commit (a failed commit is a 500, not a receipt).
+* A view that catches a service error and answers anyway (a redirect, the
+  page again with the errors) calls :func:`rollback` in its ``except`` clause:
+  everything the request had flushed is discarded, and nothing more is
+  committed in that request. ``tests/web/test_transactions.py`` checks that
+  every such ``except`` in :mod:`lipassess.web` does.
+* An uncaught error (a 4xx/5xx page) rolls back; the teardown always rolls
+  back what is left and closes the session.
+
+The one deliberate exception is scheduled work: ``lipassess sync`` and
+``lipassess dispatch`` open their own sessions from :func:`session_factory` and
+commit per course (sync) and per message batch (dispatch), so that a failure
+in one course or batch keeps what the others already did, and a rerun
+continues where it stopped. Every other CLI command runs in one transaction
+(:func:`lipassess.cli.context.transaction`).
 """
 
 from __future__ import annotations
@@ -46,10 +62,22 @@ def commit() -> None:
         g.db_session.commit()
 
 
+def rollback() -> None:
+    """The request's use case failed: discard what it flushed, and commit nothing more in this request.
+
+    Call it in every ``except`` clause of a view that catches a service error
+    and then answers normally (for example with a redirect).
+    """
+    g.db_failed = True
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def _commit_on_success(response: Response) -> Response:
     session: Session | None = g.get("db_session")
     if session is not None:
-        if response.status_code < 400:
+        if response.status_code < 400 and not g.get("db_failed", False):
             session.commit()
         else:
             session.rollback()

@@ -2,7 +2,9 @@
 
 Domain code raises these; the web layer maps them to HTTP statuses in one
 table (``lipassess.web.errors``) and the CLI prints their message on one line
-with exit code 2. Messages say what to do next, never how the code failed.
+with exit code 1 for a :class:`JobFailed` (the job ran and failed) and 2 for
+everything else (the command cannot run as given). Messages say what to do
+next, never how the code failed.
 """
 
 from __future__ import annotations
@@ -59,6 +61,12 @@ class PermissionDenied(LipassessError):
     """The caller is known but not allowed to do this."""
 
     code = "permission_denied"
+
+
+class JobFailed(LipassessError):
+    """The job ran and failed for a reason outside the caller's input (Moodle down); a later run may succeed."""
+
+    code = "job_failed"
 
 
 class Gone(LipassessError):

@@ -46,6 +46,15 @@ def test_no_import_points_back(package: str, forbidden: tuple[str, ...]) -> None
     assert offenders(package, forbidden) == []
 
 
+@pytest.mark.parametrize("package", ["lipassess/web", "lipassess/cli"])
+def test_web_and_cli_write_no_sql(package: str) -> None:
+    """Queries live in services and the store; web and CLI only translate (a ``Session`` type is fine)."""
+    hits = [f"{path.relative_to(ROOT)} imports {module}" for path in sorted((ROOT / package).rglob("*.py"))
+            for module in imported_modules(path)
+            if (module == "sqlalchemy" or module.startswith("sqlalchemy.")) and module != "sqlalchemy.orm"]
+    assert hits == []
+
+
 def test_the_walker_sees_a_forbidden_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import os\nfrom lipassess.store import models\n")

@@ -7,13 +7,14 @@ import json
 import click
 
 from lipassess import db
+from lipassess.cli import EXIT_JOB_FAILED
 from lipassess.cli.context import cli_app, transaction
 from lipassess.services.dispatch import as_of_time, dispatch
 from lipassess.services.lti import send_pending_scores
 from lipassess.services.moodle import open_client
 from lipassess.store.database import check_connection
 
-EXIT_STOPPED = 1
+EXIT_STOPPED = EXIT_JOB_FAILED
 """Exit code when Moodle refused or failed a whole batch (the run stopped early)."""
 
 

@@ -103,21 +103,13 @@ def register_command(path: Path | None) -> None:
 @instruments_group.command("stored")
 def stored_command() -> None:
     """List the instrument versions stored in the database, with their answer counts."""
-    from sqlalchemy import func, select
-
     from lipassess.cli.context import transaction
-    from lipassess.store.models import Answer, InstrumentVersion
+    from lipassess.services.instruments import stored_versions
 
     with transaction() as session:
-        rows = session.execute(
-            select(InstrumentVersion.instrument_key, InstrumentVersion.version,
-                   InstrumentVersion.content_hash, func.count(Answer.id))
-            .outerjoin(Answer, Answer.instrument_version_id == InstrumentVersion.id)
-            .group_by(InstrumentVersion.id)
-            .order_by(InstrumentVersion.instrument_key, InstrumentVersion.version)
-        ).all()
-    if not rows:
+        versions = stored_versions(session)
+    if not versions:
         click.echo("no instruments stored yet; run 'lipassess instruments register'")
         return
-    for key, version, content_hash, answers in rows:
-        click.echo(f"{key}  {version}  {content_hash[:HASH_PREFIX]}  {answers} answers")
+    for v in versions:
+        click.echo(f"{v.instrument_key}  {v.version}  {v.content_hash[:HASH_PREFIX]}  {v.answers} answers")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from lipassess.cli import EXIT_JOB_FAILED
 from lipassess.cli.context import cli_app, transaction
 from lipassess.services import lti as lti_service
 from lipassess.store.types import utcnow
@@ -74,7 +75,8 @@ def rotate_key(keep: int) -> None:
     click.echo(f"new signing key {key.kid}" + (f"; retired {', '.join(retired)}" if retired else ""))
 
 
-@lti_group.command("send-scores", help="Send queued completions to the Moodle gradebook (also done by dispatch).")
+@lti_group.command("send-scores", help="Send queued completions to the Moodle gradebook (also done by dispatch). "
+                                      f"Exits {EXIT_JOB_FAILED} if any score could not be sent this run.")
 @click.option("--retry-failed", is_flag=True, help="First put scores that failed for good back in the queue.")
 def send_scores(retry_failed: bool) -> None:
     with transaction() as session:
@@ -83,3 +85,5 @@ def send_scores(retry_failed: bool) -> None:
     if retry_failed:
         click.echo(f"requeued {requeued} failed score(s)")
     click.echo(report.summary())
+    if report.retrying or report.failed or report.deferred:
+        raise click.exceptions.Exit(EXIT_JOB_FAILED)  # after the commit: what was sent stays recorded

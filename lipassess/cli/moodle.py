@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from lipassess import db
+from lipassess.cli import EXIT_JOB_FAILED, EXIT_USAGE
 from lipassess.cli.context import cli_app
 from lipassess.config import profile_field_map
 from lipassess.services.moodle import check_site, describe_site_check, open_client
@@ -16,7 +17,7 @@ from lipassess.services.sync import CourseSyncReport, sync_courses
 from lipassess.store.database import check_connection
 from lipassess.store.types import utcnow
 
-EXIT_COURSE_FAILED = 1
+EXIT_COURSE_FAILED = EXIT_JOB_FAILED
 """``lipassess sync`` exit code when at least one course failed (2 is kept for command errors)."""
 
 
@@ -28,7 +29,8 @@ def moodle_group() -> None:
 @moodle_group.command(
     "check",
     help="Check the Moodle release and that the web-service token's service has every function "
-    "lipassess calls; exits 2 listing every problem with its fix.",
+    f"lipassess calls; exits {EXIT_USAGE} listing every problem with its fix, {EXIT_JOB_FAILED} when "
+    "Moodle cannot be reached.",
 )
 def check() -> None:
     app = cli_app()
@@ -39,7 +41,7 @@ def check() -> None:
     if not result.ok:
         click.echo(f"error: the Moodle site is not ready for lipassess ({len(result.problems)} problem(s) above)",
                    err=True)
-        raise click.exceptions.Exit(2)
+        raise click.exceptions.Exit(EXIT_USAGE)  # the site's configuration: a Moodle admin fixes it
     click.echo("ok: lipassess can sync and send messages through this Moodle")
 
 

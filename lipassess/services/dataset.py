@@ -20,18 +20,9 @@ from lipassess.analysis.cohort import OutcomeData
 from lipassess.errors import NotFound
 from lipassess.instruments import DEFAULT_MIN_SHARE, TOTAL, Instrument
 from lipassess.scoring import reverse_keyed_frame, score_frame
+from lipassess.services.cohort_data import student_profiles, submitted_answers
 from lipassess.services.instruments import default_min_share, instrument_of
-from lipassess.store.models import (
-    Answer,
-    Cohort,
-    Completion,
-    Enrolment,
-    InstrumentVersion,
-    Participant,
-    Response,
-    ResponseStatus,
-    Wave,
-)
+from lipassess.store.models import Cohort, InstrumentVersion
 
 BEHAVIOUR = "lip-leadership-behaviour"
 APPLICATION = "lip-followup-application"
@@ -88,36 +79,15 @@ def resolve_cohort(session: Session, ref: str | int) -> Cohort:
 
 
 def _profile(session: Session, cohort_ids: list[int]) -> pd.DataFrame:
-    rows = session.execute(
-        select(Participant.pseudonym, Cohort.shortname, Participant.ministry, Participant.province,
-               Participant.language, Enrolment.status, Completion.completed)
-        .join(Enrolment, Enrolment.participant_id == Participant.id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .outerjoin(Completion, (Completion.participant_id == Participant.id)
-                   & (Completion.cohort_id == Enrolment.cohort_id))
-        .where(Enrolment.cohort_id.in_(cohort_ids), Enrolment.role == "student")
-    ).all()
-    frame = pd.DataFrame(
-        [(r[0], r[1], r[2], r[3], r[4], str(r[5].value if hasattr(r[5], "value") else r[5]), r[6])
-         for r in rows],
-        columns=["pseudonym", *PROFILE_COLUMNS],
-    )
+    frame = student_profiles(session, cohort_ids)
     return frame.drop_duplicates("pseudonym").set_index("pseudonym").sort_index()
 
 
 def _sheets(session: Session, cohort_ids: list[int]) -> dict[tuple[str, str], Sheet]:
-    rows = session.execute(
-        select(Participant.pseudonym, Wave.kind, Answer.instrument_version_id, Answer.item_key,
-               Answer.value_number, Answer.value_text)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Participant, Participant.id == Response.participant_id)
-        .join(Wave, Wave.id == Response.wave_id)
-        .where(Wave.cohort_id.in_(cohort_ids), Response.status == ResponseStatus.SUBMITTED)
-    ).all()
-    if not rows:
+    rows = submitted_answers(session, cohort_ids)
+    if not len(rows):
         return {}
-    frame = pd.DataFrame(rows, columns=["pseudonym", "wave", "version_id", "item", "number", "text"])
-    frame["wave"] = frame["wave"].map(lambda w: w.value if hasattr(w, "value") else str(w))
+    frame = rows.drop(columns=["cohort"])
     frame["value"] = frame["number"].astype(object).where(frame["number"].notna(), frame["text"])
     versions = {
         v.id: v for v in session.scalars(

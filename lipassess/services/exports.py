@@ -52,19 +52,10 @@ from lipassess.reports.exports import (
 )
 from lipassess.scoring import score_frame
 from lipassess.services import audit
+from lipassess.services.cohort_data import PROFILE_FIELDS, student_profiles, submitted_answers
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.instruments import default_min_share, instrument_of
-from lipassess.store.models import (
-    Answer,
-    Cohort,
-    Completion,
-    Enrolment,
-    InstrumentVersion,
-    Participant,
-    Response,
-    ResponseStatus,
-    Wave,
-)
+from lipassess.store.models import Cohort, InstrumentVersion
 
 EXPORT_FORMATS = ("long_csv", "wide_csv", "xlsx", "sav")
 MEDIA_TYPES = {
@@ -74,7 +65,6 @@ MEDIA_TYPES = {
     "sav": "application/x-spss-sav",
 }
 FILE_SUFFIXES = {"long_csv": "-long.csv", "wide_csv": "-wide.csv", "xlsx": ".xlsx", "sav": ".sav"}
-PROFILE_FIELDS = ("ministry", "province", "language", "enrolment_status", "completed")
 IDENTITY_FIELDS = ("firstname", "lastname", "email", "username", "idnumber", "moodle_user_id")
 LANGS = ("en", "km")
 
@@ -193,35 +183,14 @@ def build_codebook(instruments: Iterable[Instrument], *, include_identities: boo
 
 
 def _people(session: Session, cohort_ids: list[int], include_identities: bool) -> pd.DataFrame:
-    identity = [getattr(Participant, f) for f in IDENTITY_FIELDS] if include_identities else []
-    rows = session.execute(
-        select(Participant.pseudonym, Cohort.shortname, Participant.ministry, Participant.province,
-               Participant.language, Enrolment.status, Completion.completed, *identity)
-        .join(Enrolment, Enrolment.participant_id == Participant.id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .outerjoin(Completion, (Completion.participant_id == Participant.id)
-                   & (Completion.cohort_id == Enrolment.cohort_id))
-        .where(Enrolment.cohort_id.in_(cohort_ids))
-    ).all()
-    columns = ["pseudonym", "cohort", *PROFILE_FIELDS, *(IDENTITY_FIELDS if include_identities else ())]
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
-    frame["enrolment_status"] = frame["enrolment_status"].map(lambda s: getattr(s, "value", s))
+    frame = student_profiles(session, cohort_ids,
+                             identity_fields=IDENTITY_FIELDS if include_identities else ())
     frame["completed"] = frame["completed"].map(lambda c: float(c) if c is not None else float("nan"))
     return frame.drop_duplicates(["pseudonym", "cohort"])
 
 
 def _answers(session: Session, cohort_ids: list[int]) -> tuple[pd.DataFrame, dict[int, Instrument]]:
-    rows = session.execute(
-        select(Participant.pseudonym, Cohort.shortname, Wave.kind, Answer.instrument_version_id, Answer.item_key,
-               Answer.value_number)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Participant, Participant.id == Response.participant_id)
-        .join(Wave, Wave.id == Response.wave_id)
-        .join(Cohort, Cohort.id == Wave.cohort_id)
-        .where(Wave.cohort_id.in_(cohort_ids), Response.status == ResponseStatus.SUBMITTED)
-    ).all()
-    frame = pd.DataFrame([tuple(r) for r in rows],
-                         columns=["pseudonym", "cohort", "wave", "version_id", "item", "value"])
+    frame = submitted_answers(session, cohort_ids).drop(columns=["text"]).rename(columns={"number": "value"})
     ids = [int(v) for v in frame["version_id"].unique()]
     versions = session.scalars(select(InstrumentVersion).where(InstrumentVersion.id.in_(ids))).all()
     instruments = {v.id: instrument_of(v) for v in versions}
@@ -242,7 +211,6 @@ def export_tables(session: Session, cohorts: Sequence[Cohort] | None, *, include
     names = tuple(c.shortname for c in chosen)
     raw, instruments = _answers(session, ids)
     if len(raw):
-        raw["wave"] = raw["wave"].map(lambda w: getattr(w, "value", str(w)))
         kinds = {(vid, item.id): item.type for vid, inst in instruments.items() for item in inst.items}
         raw = raw[[kinds.get((int(v), i)) not in (None, "text") for v, i in zip(raw["version_id"], raw["item"],
                                                                                   strict=True)]]

@@ -10,10 +10,11 @@ of its label (typo fixes during piloting).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from lipassess.errors import Conflict
@@ -123,3 +124,26 @@ def latest_version(session: Session, instrument_key: str) -> InstrumentVersion |
         .order_by(InstrumentVersion.created_at.desc(), InstrumentVersion.id.desc())
         .limit(1)
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredVersion:
+    """One stored instrument version and how many answers refer to it."""
+
+    instrument_key: str
+    version: str
+    content_hash: str
+    answers: int
+
+
+def stored_versions(session: Session) -> list[StoredVersion]:
+    """Every stored instrument version with its answer count, by instrument id then version label."""
+    rows = session.execute(
+        select(InstrumentVersion.instrument_key, InstrumentVersion.version,
+               InstrumentVersion.content_hash, func.count(Answer.id))
+        .outerjoin(Answer, Answer.instrument_version_id == InstrumentVersion.id)
+        .group_by(InstrumentVersion.id)
+        .order_by(InstrumentVersion.instrument_key, InstrumentVersion.version)
+    ).all()
+    return [StoredVersion(instrument_key=key, version=version, content_hash=content_hash, answers=int(answers))
+            for key, version, content_hash, answers in rows]

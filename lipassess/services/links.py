@@ -214,3 +214,20 @@ def revoke_link(session: Session, *, participant_id: int, wave_id: int, now: dat
     invitation.revoked_at = now
     session.flush()
     return True
+
+
+def live_invitation(session: Session, invitation_id: object, *, participant_id: int,
+                    wave_id: int) -> Invitation | None:
+    """The invitation a link session holds for ``wave_id`` when it is ``participant_id``'s, else None.
+
+    Raises
+    ------
+    LinkRevoked
+        Staff revoked that invitation.
+    """
+    invitation = session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
+    if invitation is None or invitation.participant_id != participant_id or invitation.wave_id != wave_id:
+        return None
+    if invitation.revoked_at is not None:
+        raise LinkRevoked()
+    return invitation

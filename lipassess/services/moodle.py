@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from lipassess.config import ENV_PREFIX
-from lipassess.errors import ConfigurationError, LipassessError
+from lipassess.errors import ConfigurationError, JobFailed, LipassessError
 from moodle_plugin_bridge import (
     MESSAGING_FUNCTIONS,
     MIN_RELEASE,
@@ -30,7 +30,7 @@ CONNECT_TIMEOUT_CAP = 10.0
 """Seconds: a connection that takes longer than this is not going to work."""
 
 
-class MoodleFailure(LipassessError):
+class MoodleFailure(JobFailed):
     """Moodle could not be reached, or answered in a way lipassess cannot use."""
 
     code = "moodle_error"

@@ -63,6 +63,12 @@ def authenticate(session: Session, username: str, password: str) -> StaffUser | 
     return user if check_password_hash(user.password_hash, password) else None
 
 
+def active_user(session: Session, user_id: object) -> StaffUser | None:
+    """The staff user with id ``user_id`` while the account is active, else None."""
+    user = session.get(StaffUser, user_id) if isinstance(user_id, int) else None
+    return user if user is not None and user.active else None
+
+
 def issue_api_token(session: Session, user: StaffUser, *, actor: str = "cli") -> str:
     """Create a new API token for ``user`` (replacing any old one); only its hash is stored."""
     token = secrets.token_urlsafe(32)

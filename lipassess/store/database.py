@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -80,6 +80,11 @@ def check_connection(engine: Engine) -> None:
 #: Key in ``Session.info`` of the share of a scale's items that must be answered for a score
 #: when the instrument declares none (``LIPASSESS_MIN_SHARE_ANSWERED``); the app puts it there.
 MIN_SHARE_INFO = "min_share_answered"
+
+
+def ping(session: Session) -> None:
+    """Run ``SELECT 1`` in ``session``: raises when the database cannot be reached."""
+    session.execute(text("SELECT 1"))
 
 
 def make_session_factory(engine: Engine, *, info: Mapping[str, Any] | None = None) -> sessionmaker[Session]:

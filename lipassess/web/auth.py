@@ -90,10 +90,8 @@ def _principal_from_token() -> Principal | None:
 def _principal_from_session() -> Principal | None:
     user_id = session.get(SESSION_STAFF_ID)
     if user_id is not None:
-        from lipassess.store.models import StaffUser
-
-        user = get_session().get(StaffUser, user_id)
-        if user is None or not user.active:
+        user = staff_service.active_user(get_session(), user_id)
+        if user is None:
             session.pop(SESSION_STAFF_ID, None)
             return None
         return Principal(name=user.username, role=user.role, user_id=user.id)

@@ -24,7 +24,7 @@ from flask import Blueprint, Flask, current_app, jsonify, redirect, render_templ
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
-from lipassess.db import get_session
+from lipassess.db import get_session, rollback
 from lipassess.errors import PermissionDenied
 from lipassess.services import lti as lti_service
 from lipassess.services.lti import (
@@ -113,6 +113,7 @@ def login() -> Response | tuple[str, int]:
         auth_url, binding = lti_service.start_login(get_session(), {k: v for k, v in params.items() if v is not None},
                                                     tool_base_url=_base_url())
     except LoginRejected as exc:
+        rollback()
         return _rejected("login", exc)
     response = redirect(auth_url, code=302)
     response.set_cookie(STATE_COOKIE_PREFIX + binding.state, _serializer().dumps(binding.to_dict()),
@@ -170,6 +171,7 @@ def launch() -> Response | tuple[str, int]:
         session.clear()
         result = lti_service.resolve_launch(db, verified, now=now)
     except LaunchRejected as exc:
+        rollback()
         return _rejected("launch", exc)
     if result.role == "staff":
         response = _staff_landing(result, verified)

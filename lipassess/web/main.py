@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
-from sqlalchemy import text
 
 from lipassess.db import get_session
+from lipassess.store.database import ping
 
 bp = Blueprint("main", __name__)
 
@@ -18,5 +18,5 @@ def index() -> str:
 @bp.get("/healthz")
 def healthz():
     """Liveness and database reachability for a load balancer."""
-    get_session().execute(text("SELECT 1"))
+    ping(get_session())
     return jsonify({"status": "ok"})

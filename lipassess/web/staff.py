@@ -6,18 +6,16 @@ principal limited to some cohorts (an LTI instructor) sees only those and gets
 per-participant table, subgroups under ``MIN_GROUP_SIZE`` hidden; they land on
 the summaries.
 
-Analyses take about a second per cohort, so their results are cached per
-process, keyed by :func:`lipassess.services.dashboard.data_version` (any new
-answer, enrolment or profile change gives a new key). Views talk to services
-and reports only.
+Analyses take about a second per cohort, so their results come from the
+per-process cache of :mod:`lipassess.services.analyses` (shared with the API),
+keyed by :func:`lipassess.services.dashboard.data_version`. Views talk to
+services and reports only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,57 +29,29 @@ from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports import dashboard as dashboard_charts
 from lipassess.reports import tables as report_tables
 from lipassess.reports.numbers import LANGUAGES, fmt_percent
-from lipassess.services import audit
+from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.store.models import Cohort
+from lipassess.web import analysis_cache
 from lipassess.web.auth import Principal, current_principal, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 T = TypeVar("T")
-CACHE_EXTENSION = "lipassess.staff_cache"
-CACHE_SIZE = 48
 KHMER_FONT = "fonts/NotoSansKhmer-Regular.woff2"
 KHMER_FONT_BOLD = "fonts/NotoSansKhmer-Bold.woff2"
 
 
-# --- per-process cache of analyses and rendered summaries ------------------------------------
-
-
-class _Cache:
-    """A small thread-safe LRU map; values are immutable results, safe to share between requests."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = compute()  # outside the lock: two requests may compute the same key once each
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
-
-
-def _cache() -> _Cache:
-    return current_app.extensions.setdefault(CACHE_EXTENSION, _Cache(CACHE_SIZE))
+# --- the shared analysis cache (lipassess.services.analyses) ---------------------------------
 
 
 def _cached(kind: str, cohorts: Sequence[Cohort], compute: Callable[[], T], *extra: Any) -> T:
-    version = dashboard_service.data_version(get_session(), cohorts)
-    return _cache().get_or_compute((kind, version, *extra), compute)
+    return analyses.cached(get_session(), analysis_cache(), kind, cohorts, compute, *extra)
 
 
 def _evaluation(cohorts: Sequence[Cohort]) -> dashboard_service.Evaluation:
-    return _cached("evaluation", cohorts,
-                   lambda: dashboard_service.evaluate_for_dashboard(get_session(), cohorts))
+    return analyses.evaluation(get_session(), analysis_cache(), cohorts)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -297,11 +267,8 @@ def program_table(name: str) -> Response:
 
 
 def _figures(cohorts: list[Cohort] | None, scope: Sequence[Cohort]) -> Any:
-    from lipassess.services.impact import impact_figures
-
-    return _cached("figures", scope, lambda: impact_figures(get_session(), cohorts,
-                                                            min_group_size=_min_group_size()),
-                   _min_group_size())
+    return analyses.figures(get_session(), analysis_cache(), cohorts, scope=scope,
+                            min_group_size=_min_group_size())
 
 
 def _summary_nav(lang: str, *, back: str, back_label: str, pdf: str, other_lang: str) -> str:

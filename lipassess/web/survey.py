@@ -37,12 +37,13 @@ from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, Not
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
+from lipassess import db
 from lipassess.db import get_session
 from lipassess.errors import LipassessError, PermissionDenied
 from lipassess.instruments import YES_NO_LABELS, Instrument, Item
 from lipassess.services import links
 from lipassess.services import surveys as service
-from lipassess.store.models import Invitation, Participant
+from lipassess.store.models import Participant
 from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf
@@ -142,11 +143,8 @@ def _channel(participant_id: int, wave_id: int) -> str:
     if cookie.get(SESSION_VIA, "lti") != "link":
         return "lti"
     invitation_id = (cookie.get(SESSION_LINKS) or {}).get(str(wave_id))
-    invitation = get_session().get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
-    if invitation is None or invitation.participant_id != participant_id or invitation.wave_id != wave_id:
+    if links.live_invitation(get_session(), invitation_id, participant_id=participant_id, wave_id=wave_id) is None:
         raise service.SurveyUnavailable()
-    if invitation.revoked_at is not None:
-        raise links.LinkRevoked()
     return "link"
 
 
@@ -310,9 +308,11 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
                                    answers=posted, now=utcnow(), language=switch or lang)
     except service.ConsentRequired:
+        db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
     except service.AnswersRejected as exc:
         # Nothing is stored (the request rolls back); show the page again with what was sent.
+        db.rollback()
         form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
                                  channel=channel, language=lang)
         messages = {key: item_error(problem, lang) for key, problem in exc.errors.items()}
@@ -350,8 +350,10 @@ def review(wave_id: int) -> Response | tuple[str, int]:
                            language=lang)
         except service.AlreadySubmitted:
             # A double click or a second tab: the first submission stands; show its receipt.
+            db.rollback()
             return redirect(url_for(".receipt", wave_id=wave_id), 303)
         except service.AnswersIncomplete as exc:
+            db.rollback()
             return _review(form, lang, exc.errors, 400)
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     return _review(form, lang, form.missing_required(), 200)

@@ -18,9 +18,12 @@ pytestmark = pytest.mark.postgres
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (DEBUG|INFO|WARNING) [\w.]+: ")
 
 
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result
-    # Retries before the failure are log lines (timestamp, level, logger); the failure itself is one line.
+def one_line_error(result, code: int = 2) -> str:
+    """The one ``error:`` line of a failed command; exit code 2 for a usage or configuration error.
+
+    Retries before the failure are log lines (timestamp, level, logger); the failure itself is one line.
+    """
+    assert result.exit_code == code, result
     lines = [line for line in result.err.strip().splitlines() if not LOG_LINE.match(line)]
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.err, result
     assert TOKEN not in result.err + result.out
@@ -70,7 +73,7 @@ def test_moodle_check_with_a_bad_token(run_cli, stub: MoodleStub, monkeypatch: p
 
 def test_moodle_check_when_moodle_is_unreachable(run_cli, stub: MoodleStub) -> None:
     stub.add_raise("core_webservice_get_site_info", requests.ConnectionError("[Errno 111] Connection refused"))
-    line = one_line_error(run_cli("moodle", "check"))
+    line = one_line_error(run_cli("moodle", "check"), code=1)  # Moodle down: the job failed
     assert "could not be reached" in line and "gave up after 4 attempts" in line
 
 

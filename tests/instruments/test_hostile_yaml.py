@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # 262 bytes that expand to 10^7 nodes when aliases are followed ("billion laughs").
 ALIAS_BOMB = "\n".join(
     ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
-    + [f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]" for p, c in zip("abcdef", "bcdefg")]
+    + [f"{c}: &{c} [" + ",".join([f"*{p}"] * 10) + "]" for p, c in zip("abcdef", "bcdefg", strict=True)]
 ) + "\n"
 
 

@@ -10,17 +10,14 @@ from typing import Any
 from flask import current_app, jsonify, request, send_file
 from werkzeug.wrappers import Response
 
-from lipassess.analysis import by_group, paired
 from lipassess.db import get_session
 from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports.narrative import Narrative, build_narrative
-from lipassess.services import exports
+from lipassess.services import analyses, exports
 from lipassess.services.dashboard import get_cohort, visible_cohorts
-from lipassess.services.dataset import behaviour_outcomes, load_dataset
-from lipassess.services.evaluation import evaluate
-from lipassess.services.impact import impact_figures
 from lipassess.services.progress import wave_progress
 from lipassess.store.models import Cohort, StaffRole
+from lipassess.web import analysis_cache
 from lipassess.web.api import bp
 from lipassess.web.api.openapi import build_spec
 from lipassess.web.api.schemas import (
@@ -32,7 +29,6 @@ from lipassess.web.api.schemas import (
 )
 from lipassess.web.auth import Principal, current_principal, staff_required
 
-SUBGROUP_COLUMNS = ("ministry", "province", "language")
 LANGS = ("en", "km")
 _TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
 
@@ -55,7 +51,7 @@ def _cohort(cohort_id: int) -> Cohort:
 
 
 def _analysis_payload(cohorts: list[Cohort], principal: Principal) -> dict[str, Any]:
-    result = evaluate(load_dataset(get_session(), cohorts)).to_dict()
+    result = analyses.evaluation(get_session(), analysis_cache(), cohorts).analysis.to_dict()
     payload = result if principal.sees_individuals else aggregate_only(result)
     return AnalysisSchema().dump(payload)
 
@@ -100,22 +96,11 @@ def program_analysis() -> Response:
 @bp.get("/cohorts/<int:cohort_id>/subgroups")
 @staff_required(api=True)
 def cohort_subgroups(cohort_id: int) -> Response:
-    by = request.args.get("by", "ministry")
+    by = analyses.check_subgroup_column(request.args.get("by", "ministry"))
     outcome = request.args.get("outcome", "total")
-    if by not in SUBGROUP_COLUMNS:
-        raise InvalidInput(f"'by' must be one of {', '.join(SUBGROUP_COLUMNS)}", errors={"by": by})
-    dataset = load_dataset(get_session(), [_cohort(cohort_id)])
-    outcomes = {o.name: o for o in behaviour_outcomes(dataset)}
-    if outcome not in outcomes:
-        raise InvalidInput(f"unknown outcome {outcome!r}; choose one of {', '.join(outcomes) or 'none yet'}",
-                           errors={"outcome": outcome})
-    scores = outcomes[outcome].scores
-    if not {"pre", "post"} <= set(scores.columns):
-        raise InvalidInput("subgroups compare pre and post; this cohort has no post scores yet")
-    frame = scores[["pre", "post"]].join(dataset.profile[[by]], how="left").dropna(subset=["pre", "post"])
-    frame[by] = frame[by].fillna("(not given)")
     min_n = int(current_app.config["MIN_GROUP_SIZE"])
-    result = by_group(frame, by, paired, columns={"pre": "pre", "post": "post"}, min_n=min_n)
+    result = analyses.subgroup_comparison(get_session(), analysis_cache(), _cohort(cohort_id), by=by,
+                                          outcome=outcome, min_n=min_n)
     rows = [{"group": str(g.group), "n": g.n, "suppressed": g.suppressed,
              "result": None if g.result is None else g.result.to_dict()} for g in result.groups]
     return jsonify(SubgroupsSchema().dump({"by": by, "outcome": outcome, "min_n": min_n, "groups": rows}))
@@ -143,8 +128,9 @@ def narrative_payload(narrative: Narrative) -> dict[str, Any]:
     }
 
 
-def _summary_payload(cohorts: list[Cohort] | None, lang: str) -> dict[str, Any]:
-    figures = impact_figures(get_session(), cohorts, min_group_size=int(current_app.config["MIN_GROUP_SIZE"]))
+def _summary_payload(cohorts: list[Cohort] | None, scope: list[Cohort], lang: str) -> dict[str, Any]:
+    figures = analyses.figures(get_session(), analysis_cache(), cohorts, scope=scope,
+                               min_group_size=int(current_app.config["MIN_GROUP_SIZE"]))
     payload = {**figures.to_dict(), "lang": lang, "narrative": narrative_payload(build_narrative(figures, lang))}
     return SummarySchema().dump(payload)
 
@@ -153,7 +139,8 @@ def _summary_payload(cohorts: list[Cohort] | None, lang: str) -> dict[str, Any]:
 @staff_required(api=True)
 def cohort_summary(cohort_id: int) -> Response:
     lang = _lang()
-    return jsonify(_summary_payload([_cohort(cohort_id)], lang))
+    cohort = _cohort(cohort_id)
+    return jsonify(_summary_payload([cohort], [cohort], lang))
 
 
 @bp.get("/program/summary")
@@ -164,7 +151,7 @@ def program_summary() -> Response:
     cohorts = _visible_cohorts(principal)
     if not cohorts:
         raise NotFound("no cohorts yet; run 'lipassess sync' to pull them from Moodle")
-    return jsonify(_summary_payload(None if principal.cohort_ids is None else cohorts, lang))
+    return jsonify(_summary_payload(None if principal.cohort_ids is None else cohorts, cohorts, lang))
 
 
 def _flag(name: str) -> bool:
