@@ -59,6 +59,15 @@ LANGUAGE_NAMES: Final[dict[str, str]] = {"en": "English", "km": "ខ្មែរ
 """Each language's name in itself (for a language switch)."""
 
 
+def other_language(language: str) -> str:
+    """The language to offer as the switch on a page in ``language`` (the service has two).
+
+    >>> other_language("en"), other_language("km")
+    ('km', 'en')
+    """
+    return "km" if language == "en" else "en"
+
+
 def normalise_language(language: str | None, default: str | None = DEFAULT_LANGUAGE) -> str | None:
     """``language`` when it is one of :data:`LANGUAGES`, else ``default`` (``km`` unless given).
 
@@ -139,5 +148,5 @@ __all__ = [
     "DEFAULT_LANGUAGE", "ENGLISH_MONTHS", "FOLLOWUP", "KHMER_DIGITS", "KHMER_MONTHS", "LANGUAGES",
     "LANGUAGE_NAMES", "MEASUREMENT_WAVES", "OUTCOMES", "POST", "PRE", "RETRO_PRE", "SUBSCALE_OUTCOMES",
     "TOTAL", "TOTAL_OUTCOME", "WAVE_KINDS", "WAVE_LABELS", "WAVE_ORDER", "format_date", "khmer_digits",
-    "normalise_language", "outcome_key", "wave_sort_key",
+    "normalise_language", "other_language", "outcome_key", "wave_sort_key",
 ]

@@ -24,7 +24,7 @@ def test_every_key_has_every_language_with_the_same_placeholders(key: str) -> No
 
 def test_domains_are_all_there() -> None:
     prefixes = {key.split(".", 1)[0] for key in CATALOGUE}
-    assert prefixes == {"survey", "report", "message", "lti", "wave"}
+    assert prefixes == {"survey", "report", "message", "lti", "staff", "wave"}
     assert {f"wave.{kind}" for kind in WAVE_KINDS} <= set(CATALOGUE)
     assert KM_STATUS == "pending_review"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lipassess.services.exports import EXPORT_FORMATS
+from lipassess.vocabulary import LANGUAGES
 
 
 @click.command("export", help="Export the answers of a cohort (pseudonyms only unless --with-identities). "
@@ -17,7 +18,7 @@ from lipassess.services.exports import EXPORT_FORMATS
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="File to write.")
 @click.option("--with-identities", is_flag=True,
               help="Add names, e-mail and Moodle ids (admins only; logged in the audit log as actor 'cli').")
-@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "km"]),
+@click.option("--lang", default="en", show_default=True, type=click.Choice(LANGUAGES),
               help="Language of the SPSS labels (the XLSX codebook has both).")
 def export(cohort_ref: str, fmt: str, out: str, with_identities: bool, lang: str) -> None:
     from lipassess.cli.context import transaction

@@ -46,18 +46,12 @@ import numpy as np
 import pandas as pd
 
 from lipassess.errors import InvalidInput
+from lipassess.vocabulary import LANGUAGES, WAVE_LABELS, wave_sort_key
 
 KEY_COLUMNS = ("pseudonym", "cohort")
 ANSWER_COLUMNS = ("pseudonym", "cohort", "wave", "instrument", "item", "value")
 SCORE_COLUMNS = ("pseudonym", "cohort", "wave", "scale", "score")
 IDENTITY_COLUMNS = ("firstname", "lastname", "fullname", "name", "email", "username", "idnumber", "moodle_user_id")
-WAVE_ORDER = ("pre", "post", "retro_pre", "followup")
-WAVE_NAMES = {
-    "pre": {"en": "Pre", "km": "មុនវគ្គ"},
-    "post": {"en": "Post", "km": "ក្រោយវគ្គ"},
-    "retro_pre": {"en": "Retrospective pre", "km": "មុនវគ្គ (រំលឹកឡើងវិញ)"},
-    "followup": {"en": "Follow-up", "km": "តាមដាន"},
-}
 SPSS_RESERVED = frozenset({"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"})
 SPSS_NAME_BYTES = 64
 SPSS_LABEL_BYTES = 255  # what ReadStat keeps of a variable label
@@ -192,10 +186,6 @@ def prepare_long(data: pd.DataFrame, *, include_identities: bool = False, synthe
     return frame.reset_index(drop=True)
 
 
-def _wave_key(wave: str) -> tuple[int, str]:
-    return (WAVE_ORDER.index(wave), "") if wave in WAVE_ORDER else (len(WAVE_ORDER), wave)
-
-
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class WideColumn:
     """Where a wide column comes from: ``kind`` is ``key``, ``profile``, ``item``, ``scale`` or ``flag``."""
@@ -231,7 +221,7 @@ def wide_frame(data: pd.DataFrame, scores: pd.DataFrame | None = None, *, includ
         row = pairs.loc[shared].iloc[0]
         raise InvalidInput(f"Item id {row['item']!r} belongs to more than one instrument in wave {row['wave']}; "
                            "item ids must be unique within a wave for the wide layout.")
-    waves = sorted(long["wave"].unique(), key=_wave_key)
+    waves = sorted(long["wave"].unique(), key=wave_sort_key)
     columns: list[WideColumn] = [WideColumn(name=c, kind="key", source=c) for c in KEY_COLUMNS]
     columns += [WideColumn(name=c, kind="profile", source=c) for c in profile]
     wide = people.set_index(list(KEY_COLUMNS))
@@ -244,7 +234,7 @@ def wide_frame(data: pd.DataFrame, scores: pd.DataFrame | None = None, *, includ
             score_table[column] = score_table[column].astype(str)
         if score_table.duplicated(subset=["pseudonym", "cohort", "wave", "scale"]).any():
             raise InvalidInput("The score table has two scores for one participant, wave and scale.")
-        waves = sorted(set(waves) | set(score_table["wave"].unique()), key=_wave_key)
+        waves = sorted(set(waves) | set(score_table["wave"].unique()), key=wave_sort_key)
     item_order = {item: i for i, item in enumerate(dict.fromkeys(long["item"]))}
     pieces = [wide]
     for wave in waves:
@@ -301,7 +291,7 @@ def column_label(column: WideColumn, codebook: Codebook, lang: str) -> str:
     base = variable.label(lang) if variable is not None else column.source
     if column.wave is None:
         return base
-    wave = WAVE_NAMES.get(column.wave, {}).get(lang, column.wave)
+    wave = WAVE_LABELS.get(column.wave, {}).get(lang, column.wave)
     return f"{wave}\u17d6 {base}" if lang == "km" else f"{wave}: {base}"
 
 
@@ -475,8 +465,8 @@ def write_sav(data: pd.DataFrame, path: str | os.PathLike[str], codebook: Codebo
     """
     import pyreadstat
 
-    if lang not in ("en", "km"):
-        raise InvalidInput(f"Unknown language {lang!r}: use en or km.")
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"Unknown language {lang!r}: use {' or '.join(LANGUAGES)}.")
     frame, columns = wide_frame(data, scores, include_identities=include_identities, synthetic=synthetic)
     names = spss_names(c.name for c in columns)
     frame = frame.rename(columns=names)

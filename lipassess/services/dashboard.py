@@ -37,6 +37,7 @@ from lipassess.store.models import (
     Wave,
     WaveKind,
 )
+from lipassess.vocabulary import FOLLOWUP, PRE, wave_sort_key
 
 SUBGROUP_DIMENSIONS = ("ministry", "province")
 #: Smallest subgroup worth computing at all (a paired comparison of one person says nothing).
@@ -141,8 +142,8 @@ def _submitted_kinds(session: Session, cohort_ids: Sequence[int]) -> dict[int, d
 
 
 def _retention(kinds: dict[int, set[str]]) -> Retention:
-    pre = [k for k in kinds.values() if "pre" in k]
-    return Retention(n_pre=len(pre), n_retained=sum("followup" in k for k in pre))
+    pre = [k for k in kinds.values() if PRE in k]
+    return Retention(n_pre=len(pre), n_retained=sum(FOLLOWUP in k for k in pre))
 
 
 def retention(session: Session, cohort: Cohort) -> Retention:
@@ -179,9 +180,8 @@ def response_curves(session: Session, cohort: Cohort, *, students: int | None = 
     times: dict[int, list[datetime]] = defaultdict(list)
     for wave_id, at in submitted:
         times[wave_id].append(at)
-    order = {"pre": 0, "post": 1, "retro_pre": 2, "followup": 3}
     curves = []
-    for wave in sorted(waves, key=lambda w: order.get(w.kind.value, 9)):
+    for wave in sorted(waves, key=lambda w: wave_sort_key(w.kind.value)):
         start = wave.opened_at or wave.opens_at
         stamps = sorted(times.get(wave.id, []))
         points: list[tuple[float, float]] = []

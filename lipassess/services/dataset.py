@@ -23,6 +23,7 @@ from lipassess.scoring import reverse_keyed_frame, score_frame
 from lipassess.services.cohort_data import student_profiles, submitted_answers
 from lipassess.services.instruments import default_min_share, instrument_of
 from lipassess.store.models import Cohort, InstrumentVersion
+from lipassess.vocabulary import FOLLOWUP, RETRO_PRE
 
 BEHAVIOUR = "lip-leadership-behaviour"
 APPLICATION = "lip-followup-application"
@@ -124,7 +125,7 @@ def _numeric(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 def is_retro_form(instrument: Instrument, target_id: str) -> bool:
     """The participant's own retrospective pretest of ``target_id`` (not, e.g., a supervisor's rating)."""
     return (instrument.pairs_with == target_id and instrument.respondent == "self"
-            and "retro_pre" in instrument.waves)
+            and RETRO_PRE in instrument.waves)
 
 
 def behaviour_outcomes(dataset: Dataset, instrument_id: str = BEHAVIOUR) -> list[OutcomeData]:
@@ -136,7 +137,7 @@ def behaviour_outcomes(dataset: Dataset, instrument_id: str = BEHAVIOUR) -> list
         if inst_id == instrument_id:
             target_wave = wave
         elif is_retro_form(sheet.instrument, instrument_id):
-            target_wave = "retro_pre"
+            target_wave = RETRO_PRE
         else:
             continue
         numeric = _numeric(sheet.answers, sheet.instrument)
@@ -161,7 +162,7 @@ def behaviour_outcomes(dataset: Dataset, instrument_id: str = BEHAVIOUR) -> list
 
 def applied_answers(dataset: Dataset) -> pd.Series | None:
     """1/0 answers to "I have applied skills from the program in my work" at follow-up."""
-    sheet = dataset.sheet(APPLICATION, "followup")
+    sheet = dataset.sheet(APPLICATION, FOLLOWUP)
     if sheet is None or APPLIED_ITEM not in sheet.answers.columns:
         return None
     return pd.to_numeric(sheet.answers[APPLIED_ITEM], errors="coerce")

@@ -56,6 +56,7 @@ from lipassess.services.cohort_data import PROFILE_FIELDS, student_profiles, sub
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.instruments import default_min_share, instrument_of
 from lipassess.store.models import Cohort, InstrumentVersion
+from lipassess.vocabulary import LANGUAGES, RETRO_PRE
 
 EXPORT_FORMATS = ("long_csv", "wide_csv", "xlsx", "sav")
 MEDIA_TYPES = {
@@ -66,7 +67,6 @@ MEDIA_TYPES = {
 }
 FILE_SUFFIXES = {"long_csv": "-long.csv", "wide_csv": "-wide.csv", "xlsx": ".xlsx", "sav": ".sav"}
 IDENTITY_FIELDS = ("firstname", "lastname", "email", "username", "idnumber", "moodle_user_id")
-LANGS = ("en", "km")
 
 # Khmer labels are pending review by the program's translators, like the narrative's.
 FIELD_LABELS: dict[str, tuple[str, str, str]] = {
@@ -138,7 +138,7 @@ def export_wave(instrument: Instrument, wave: str) -> str:
     """The wave an instrument's answers are exported under (``retro_pre`` for the then-test form)."""
     if instrument.pairs_with is None:
         return wave
-    return "retro_pre" if instrument.respondent == "self" else f"{wave}_{instrument.respondent}"
+    return RETRO_PRE if instrument.respondent == "self" else f"{wave}_{instrument.respondent}"
 
 
 def score_name(instrument: Instrument, name: str) -> str:
@@ -276,8 +276,8 @@ def export_many(session: Session, cohorts: Sequence[Cohort] | None, targets: Map
     """Read once, write one file per ``format -> path`` in ``targets``, audit each; see :func:`export`."""
     for fmt in targets:
         check_format(fmt)
-    if lang not in LANGS:
-        raise InvalidInput(f"unknown language {lang!r}; use en or km", errors={"lang": lang})
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"unknown language {lang!r}; use {' or '.join(LANGUAGES)}", errors={"lang": lang})
     tables = export_tables(session, cohorts, include_identities=include_identities, synthetic=synthetic)
     participants = int(tables.answers["pseudonym"].nunique())
     results = []

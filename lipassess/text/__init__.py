@@ -11,6 +11,7 @@ and Khmer text side by side, so a translator reviews a pair at a time):
   ``report.size.<size>``: the summary's outcome, wave and effect-size words (:mod:`.report`)
 - ``message.<key>``, ``message.wave.<kind>``: invitations and reminders (:mod:`.messages`)
 - ``lti.<key>``: LTI landing pages after a launch from Moodle (:mod:`.lti` ``LANDING``)
+- ``staff.<key>``: the staff pages' navigation around the summaries (:mod:`.staff` ``NAV``)
 - ``wave.<kind>``: short wave labels for tables and exports (:data:`lipassess.vocabulary.WAVE_LABELS`)
 
 Every key has a text in every language of :data:`lipassess.vocabulary.LANGUAGES`
@@ -30,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from lipassess.text import lti as _lti
 from lipassess.text import messages as _messages
 from lipassess.text import report as _report
+from lipassess.text import staff as _staff
 from lipassess.text import survey as _survey
 from lipassess.vocabulary import LANGUAGES, WAVE_LABELS
 
@@ -58,6 +60,7 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("message", _messages.MESSAGES),
         ("message.wave", _messages.WAVE_NAMES),
         ("lti", _lti.LANDING),
+        ("staff", _staff.NAV),
         ("wave", WAVE_LABELS),
     )
     for prefix, mapping in domains:

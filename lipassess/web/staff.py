@@ -28,11 +28,13 @@ from lipassess.db import get_session
 from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports import dashboard as dashboard_charts
 from lipassess.reports import tables as report_tables
-from lipassess.reports.numbers import LANGUAGES, fmt_percent
+from lipassess.reports.numbers import fmt_percent
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.store.models import Cohort
+from lipassess.text import text
+from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES, TOTAL, other_language
 from lipassess.web import analysis_cache
 from lipassess.web.auth import Principal, current_principal, staff_required
 
@@ -229,7 +231,7 @@ def _program_view() -> tuple[list[Cohort], dashboard_service.Evaluation, report_
 
 
 def _total_pre_post(analysis: Any) -> Any:
-    total = analysis.outcomes.get(report_tables.TOTAL)
+    total = analysis.outcomes.get(TOTAL)
     return total.pre_post if total is not None else None
 
 
@@ -272,8 +274,8 @@ def _figures(cohorts: list[Cohort] | None, scope: Sequence[Cohort]) -> Any:
 
 
 def _summary_nav(lang: str, *, back: str, back_label: str, pdf: str, other_lang: str) -> str:
-    other = "ខ្មែរ" if lang == "en" else "English"
-    pdf_label = "PDF" if lang == "en" else "ឯកសារ PDF"
+    other = LANGUAGE_NAMES[other_language(lang)]
+    pdf_label = text("staff.pdf", lang)
     return render_template("staff/summary_nav.html", back=back, back_label=back_label, pdf=pdf,
                            other=other_lang, other_label=other, pdf_label=pdf_label, lang=lang)
 
@@ -307,10 +309,10 @@ def cohort_summary(cohort_id: int) -> Response:
     lang = _lang()
     cohort = _cohort(cohort_id)
     nav = _summary_nav(lang, back=url_for("staff.cohort", cohort_id=cohort.id),
-                       back_label="Dashboard" if lang == "en" else "ផ្ទាំងវិភាគ",
+                       back_label=text("staff.back.dashboard", lang),
                        pdf=url_for("staff.cohort_summary_pdf", cohort_id=cohort.id, lang=lang),
                        other_lang=url_for("staff.cohort_summary", cohort_id=cohort.id,
-                                          lang="km" if lang == "en" else "en"))
+                                          lang=other_language(lang)))
     return _summary_html([cohort], [cohort], lang, nav=nav)
 
 
@@ -330,9 +332,9 @@ def program_summary() -> Response:
     lang = _lang()
     cohorts = _program_cohorts()
     nav = _summary_nav(lang, back=url_for("staff.index"),
-                       back_label="All cohorts" if lang == "en" else "ជំនាន់ទាំងអស់",
+                       back_label=text("staff.back.all_cohorts", lang),
                        pdf=url_for("staff.program_summary_pdf", lang=lang),
-                       other_lang=url_for("staff.program_summary", lang="km" if lang == "en" else "en"))
+                       other_lang=url_for("staff.program_summary", lang=other_language(lang)))
     return _summary_html(None, cohorts, lang, nav=nav)
 
 

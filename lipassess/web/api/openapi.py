@@ -9,6 +9,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from lipassess.services.exports import EXPORT_FORMATS, MEDIA_TYPES
+from lipassess.vocabulary import LANGUAGES, TOTAL
 from lipassess.web.api.schemas import (
     AnalysisSchema,
     CohortDetailSchema,
@@ -27,7 +28,7 @@ ERRORS = {
 }
 
 
-LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["en", "km"], "default": "en"},
+LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "enum": list(LANGUAGES), "default": "en"},
         "description": "Language of the narrative (summaries) or of the SPSS labels (exports)."}
 FMT = {"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": list(EXPORT_FORMATS)},
        "description": "long_csv: one row per answer; wide_csv: one row per participant; xlsx: wide data with a "
@@ -69,7 +70,7 @@ ENDPOINTS: tuple[tuple[str, str, list[dict[str, Any]], dict[str, Any]], ...] = (
      [COHORT_ID,
       {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["ministry", "province", "language"],
                                                "default": "ministry"}},
-      {"name": "outcome", "in": "query", "schema": {"type": "string", "default": "total"}}],
+      {"name": "outcome", "in": "query", "schema": {"type": "string", "default": TOTAL}}],
      {"200": _ok("Subgroups", "One row per group."), "404": _not_found(),
       "400": {"description": "Unknown grouping or outcome.", "content": {"application/json": {"schema": "Error"}}}}),
     ("/cohorts/{cohort_id}/summary",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from lipassess.vocabulary import LANGUAGES, WAVE_KINDS
+
 
 class ErrorSchema(Schema):
     code = fields.String(required=True, metadata={"description": "Machine-readable error kind."})
@@ -14,7 +16,7 @@ class ErrorSchema(Schema):
 
 class WaveProgressSchema(Schema):
     wave_id = fields.Integer(required=True)
-    kind = fields.String(required=True, metadata={"enum": ["pre", "post", "retro_pre", "followup"]})
+    kind = fields.String(required=True, metadata={"enum": list(WAVE_KINDS)})
     opens_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     closes_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     active_students = fields.Integer(required=True)
@@ -72,7 +74,7 @@ class SubgroupsSchema(Schema):
 # --- impact summaries (ImpactFigures.to_dict() plus the narrative) -------------------------
 
 _MISSING_REASONS = ["not_yet", "too_few", "no_variance", "not_measured", "error"]
-_WAVES = ["pre", "post", "retro_pre", "followup"]
+_WAVES = list(WAVE_KINDS)
 
 
 class MissingSchema(Schema):
@@ -173,7 +175,7 @@ class NarrativeSectionSchema(Schema):
 class NarrativeSchema(Schema):
     """The summary's words in the requested language."""
 
-    lang = fields.String(required=True, metadata={"enum": ["en", "km"]})
+    lang = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
     title = fields.String(required=True)
     synthetic_notice = fields.String(allow_none=True)
     sections = fields.List(fields.Nested(NarrativeSectionSchema), required=True)
@@ -208,5 +210,5 @@ class SummarySchema(Schema):
     self_report = fields.Boolean(required=True)
     scale_min = fields.Float(required=True)
     scale_max = fields.Float(required=True)
-    lang = fields.String(required=True, metadata={"enum": ["en", "km"]})
+    lang = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
     narrative = fields.Nested(NarrativeSchema, required=True)

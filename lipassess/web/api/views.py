@@ -17,6 +17,7 @@ from lipassess.services import analyses, exports
 from lipassess.services.dashboard import get_cohort, visible_cohorts
 from lipassess.services.progress import wave_progress
 from lipassess.store.models import Cohort, StaffRole
+from lipassess.vocabulary import LANGUAGES, TOTAL
 from lipassess.web import analysis_cache
 from lipassess.web.api import bp
 from lipassess.web.api.openapi import build_spec
@@ -29,7 +30,6 @@ from lipassess.web.api.schemas import (
 )
 from lipassess.web.auth import Principal, current_principal, staff_required
 
-LANGS = ("en", "km")
 _TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no", ""}
 
 
@@ -97,7 +97,7 @@ def program_analysis() -> Response:
 @staff_required(api=True)
 def cohort_subgroups(cohort_id: int) -> Response:
     by = analyses.check_subgroup_column(request.args.get("by", "ministry"))
-    outcome = request.args.get("outcome", "total")
+    outcome = request.args.get("outcome", TOTAL)
     min_n = int(current_app.config["MIN_GROUP_SIZE"])
     result = analyses.subgroup_comparison(get_session(), analysis_cache(), _cohort(cohort_id), by=by,
                                           outcome=outcome, min_n=min_n)
@@ -108,7 +108,7 @@ def cohort_subgroups(cohort_id: int) -> Response:
 
 def _lang() -> str:
     lang = request.args.get("lang", "en")
-    if lang not in LANGS:
+    if lang not in LANGUAGES:
         raise InvalidInput(f"unknown language {lang!r}; use 'en' (English) or 'km' (Khmer)", errors={"lang": lang})
     return lang
 
