@@ -193,7 +193,7 @@ def _omega(
             "The one-factor model for omega did not fully converge; treat omega with care."
         )
     if fit.heywood:
-        at_bound = [names[i] for i in np.flatnonzero(fit.uniquenesses <= 0.005 * (1 + 1e-6))]
+        at_bound = [names[int(i)] for i in np.flatnonzero(fit.uniquenesses <= 0.005 * (1 + 1e-6))]
         notes.append(
             f"Heywood case: uniqueness of {', '.join(at_bound)} held at its lower bound "
             "(0.005) in the factor model for omega."
