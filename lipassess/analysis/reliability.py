@@ -377,8 +377,8 @@ def reliability(
 
     x = complete.to_numpy(dtype=np.float64, copy=True)
     flip = np.array([c in reverse for c in frame.columns])
-    if flip.any():
-        low, high = bounds  # type: ignore[misc]
+    if bounds is not None and flip.any():  # reversing without a scale was refused above
+        low, high = bounds
         x[:, flip] = low + high - x[:, flip]
 
     means = x.mean(axis=0)
