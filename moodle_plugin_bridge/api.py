@@ -26,7 +26,7 @@ import dataclasses
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -510,11 +510,13 @@ class MoodleAPI:
         return tuple(results)
 
 
-def _first_error(futures: Mapping[Any, int]) -> BaseException:
+def _first_error(futures: Mapping[Future[Any], int]) -> BaseException:
     """The exception of the earliest-submitted failed future."""
     for future in futures:
-        if future.done() and not future.cancelled() and future.exception() is not None:
-            return future.exception()  # type: ignore[return-value]
+        if future.done() and not future.cancelled():
+            error = future.exception()
+            if error is not None:
+                return error
     raise AssertionError("no failed future")  # pragma: no cover
 
 

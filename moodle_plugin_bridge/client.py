@@ -286,7 +286,7 @@ class MoodleClient(MoodleAPI):
     def _decode(self, function: str, response: requests.Response, *, read: bool) -> Any:
         status = response.status_code
         if status >= 500 or status == 429:
-            err = MoodleTransportError(
+            raise MoodleTransportError(
                 self._redact(
                     f"{function}: Moodle at {self._base_url} answered HTTP {status} "
                     f"{response.reason or ''}".rstrip()
@@ -302,7 +302,6 @@ class MoodleClient(MoodleAPI):
                 retryable=read,
                 retry_after=parse_retry_after(response.headers.get("Retry-After")),
             )
-            raise err
         if status == 403:
             raise MoodleAccessError(
                 self._redact(
@@ -339,13 +338,13 @@ class MoodleClient(MoodleAPI):
                 "dropping the moodlewsrestformat=json parameter",
                 function=function,
             )
+        # Built in the except block, raised after it: no __context__ holding the decode error.
+        error: MoodleProtocolError | None = None
         try:
             text = raw.decode("utf-8")
             data = json.loads(text)
         except (UnicodeDecodeError, ValueError) as exc:
             error = self._not_json(function, raw, exc)
-        else:
-            error = None
         if error is not None:
             raise error
         if is_moodle_exception(data):

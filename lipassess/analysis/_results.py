@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -57,6 +57,11 @@ class ResultMixin:
     """``to_dict()`` and a default ``summary()`` for frozen result dataclasses."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # Every subclass is a dataclass; declaring the marker attribute lets type
+        # checkers accept ``dataclasses.fields(self)`` (it is set by @dataclass).
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def to_dict(self) -> dict[str, Any]:
         """All fields as JSON-safe plain values (NaN becomes None)."""

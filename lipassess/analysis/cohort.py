@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -195,7 +196,7 @@ def analyze_outcome(data: OutcomeData, *, ci: float = 0.95) -> OutcomeAnalysis:
     rel: dict[str, ReliabilityResult] = {}
     for wave, items in data.items.items():
         result = _attempt(f"reliability_{wave}", missing,
-                          lambda items=items: reliability(items, scale=data.scale, ci=ci))
+                          partial(reliability, items, scale=data.scale, ci=ci))
         if result is not None:
             rel[wave] = result
 

@@ -193,7 +193,7 @@ def _omega(
             "The one-factor model for omega did not fully converge; treat omega with care."
         )
     if fit.heywood:
-        at_bound = [names[i] for i in np.flatnonzero(fit.uniquenesses <= 0.005 * (1 + 1e-6))]
+        at_bound = [names[int(i)] for i in np.flatnonzero(fit.uniquenesses <= 0.005 * (1 + 1e-6))]
         notes.append(
             f"Heywood case: uniqueness of {', '.join(at_bound)} held at its lower bound "
             "(0.005) in the factor model for omega."
@@ -377,8 +377,8 @@ def reliability(
 
     x = complete.to_numpy(dtype=np.float64, copy=True)
     flip = np.array([c in reverse for c in frame.columns])
-    if flip.any():
-        low, high = bounds  # type: ignore[misc]
+    if bounds is not None and flip.any():  # reversing without a scale was refused above
+        low, high = bounds
         x[:, flip] = low + high - x[:, flip]
 
     means = x.mean(axis=0)

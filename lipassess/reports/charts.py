@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from lipassess.errors import InvalidInput
 from lipassess.reports.fonts import svg_font_stack
 from lipassess.reports.numbers import check_lang, fmt_decimal, fmt_int, fmt_interval, fmt_percent
 from lipassess.vocabulary import MEASUREMENT_WAVES
@@ -286,6 +287,20 @@ class ForestRow:
     group: str | None = None
     emphasis: bool = False
 
+    def interval(self) -> tuple[float, float, float] | None:
+        """``(estimate, ci_low, ci_high)``, or None for a row without an estimate.
+
+        Raises
+        ------
+        InvalidInput
+            When the row has an estimate but not both CI bounds.
+        """
+        if self.estimate is None:
+            return None
+        if self.ci_low is None or self.ci_high is None:
+            raise InvalidInput(f"Forest row {self.label!r} has an estimate, so it needs ci_low and ci_high.")
+        return self.estimate, self.ci_low, self.ci_high
+
 
 def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label: str,
                 reference: tuple[float, str] | None = None, width: float = 340.0,
@@ -316,14 +331,15 @@ def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label:
     labels: list[Label] = []
     value_size = size * 0.82
 
-    def value_text(row: ForestRow) -> str:
-        return f"{fmt.dec(row.estimate)} {fmt.interval(row.ci_low, row.ci_high)}"
+    def value_text(estimate: float, ci_low: float, ci_high: float) -> str:
+        return f"{fmt.dec(estimate)} {fmt.interval(ci_low, ci_high)}"
 
-    values = [value_text(r) for r in rows if r.estimate is not None]
+    intervals = [r.interval() for r in rows]
+    values = [value_text(*i) for i in intervals if i is not None]
     label_size, label_w, wrapped = _row_labels([r.label for r in rows], size, width * 0.38)
     value_w = min(max([text_width(v, value_size) for v in values] + [30.0]) + 6, width * 0.30)
     x0, x1 = label_w + 6, width - value_w - 6
-    points = [v for r in rows if r.estimate is not None for v in (r.ci_low, r.ci_high, r.estimate)]
+    points = [v for i in intervals if i is not None for v in (i[1], i[2], i[0])]
     low = min([0.0, *points]) if points else 0.0
     high = max([1.0, *points] + ([reference[0]] if reference else [])) if points else 1.0
     tick_size = size * 0.85
@@ -338,7 +354,7 @@ def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label:
 
     y = top
     current_group: str | None = None
-    for row, lines in zip(rows, wrapped, strict=True):
+    for row, lines, interval in zip(rows, wrapped, intervals, strict=True):
         if row.group and row.group != current_group:
             current_group = row.group
             labels.append(Label(x=0, y=y + row_h / 2, text=row.group, bold=True, size=size, fill=MUTED))
@@ -346,20 +362,21 @@ def forest_plot(rows: Sequence[ForestRow], *, lang: str, title: str, axis_label:
         this_h = row_h + (len(lines) - 1) * label_size * 1.3
         centre = y + this_h / 2
         labels += _stacked(lines, x=label_w, centre=centre, size=label_size, bold=row.emphasis)
-        if row.estimate is None:
+        if interval is None:
             labels.append(Label(x=x0 + 4, y=centre, text=row.note or "\u2013", size=size * 0.9, fill=MUTED))
         else:
-            shapes.append(_line(sx(row.ci_low), centre, sx(row.ci_high), centre, stroke=BLUE, width=1.6))
-            for end in (row.ci_low, row.ci_high):
+            estimate, ci_low, ci_high = interval
+            shapes.append(_line(sx(ci_low), centre, sx(ci_high), centre, stroke=BLUE, width=1.6))
+            for end in (ci_low, ci_high):
                 shapes.append(_line(sx(end), centre - 3, sx(end), centre + 3, stroke=BLUE, width=1.2))
-            cx = sx(row.estimate)
+            cx = sx(estimate)
             if row.emphasis:
                 r = 5.5
                 shapes.append(f'<path d="M{_n(cx - r)} {_n(centre)} L{_n(cx)} {_n(centre - r)} L{_n(cx + r)} '
                               f'{_n(centre)} L{_n(cx)} {_n(centre + r)} Z" fill="{BLUE}"/>')
             else:
                 shapes.append(f'<rect x="{_n(cx - 3.5)}" y="{_n(centre - 3.5)}" width="7" height="7" fill="{BLUE}"/>')
-            labels.append(Label(x=width, y=centre, text=value_text(row), anchor="end", size=value_size,
+            labels.append(Label(x=width, y=centre, text=value_text(*interval), anchor="end", size=value_size,
                                 bold=row.emphasis))
         y += this_h
     plot_bottom = y + 2

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from lipassess.reports import charts
-from lipassess.reports.figures import ImpactFigures
+from lipassess.reports.figures import Effect, ImpactFigures
 from lipassess.reports.fonts import css_font_stack, installed_khmer_fonts
 from lipassess.reports.khmer import add_break_opportunities
 from lipassess.reports.narrative import (
@@ -43,6 +43,16 @@ log = logging.getLogger(__name__)
 CHART_WIDTH = 340.0
 MAX_FIT = 7
 DASH = "\u2013"
+
+
+def _g_av_with_ci(effect: Effect) -> tuple[float, float, float] | None:
+    """``(g_av, ci_low, ci_high)`` of an available effect, else None.
+
+    :class:`Effect` checks that the three are all set exactly when it is available.
+    """
+    if effect.g_av is None or effect.ci_low is None or effect.ci_high is None:
+        return None
+    return effect.g_av, effect.ci_low, effect.ci_high
 
 
 def _environment() -> Environment:
@@ -106,9 +116,11 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
     total = figures.total.pre_post
     change_value = DASH if total.g_av is None else fmt_decimal(total.g_av, lang, khmer_digits=khmer_digits)
     change_word = None
-    if total.available:
-        size = word("size", cohen_size(total.g_av), lang)
-        change_word = text(f"page.key.{direction(total.ci_low, total.ci_high)}", lang, size=size)
+    total_ci = _g_av_with_ci(total)
+    if total_ci is not None:
+        g_av, ci_low, ci_high = total_ci
+        size = word("size", cohen_size(g_av), lang)
+        change_word = text(f"page.key.{direction(ci_low, ci_high)}", lang, size=size)
     key_figures = [
         {"value": fmt_int(figures.n_pre, lang, khmer_digits=khmer_digits), "caption": text("page.key.took_part", lang)},
         {"value": pct(figures.retention.share), "caption": text("page.key.stayed", lang, months=months)},
@@ -117,16 +129,18 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
     ]
     subgroup_rows = []
     for row in figures.subgroups:
-        if row.suppressed:
+        # SubgroupRow carries n and pre_post exactly when it is not suppressed.
+        if row.n is None or row.pre_post is None:
             change = text("subgroups.hidden", lang, min=fmt_int(figures.min_subgroup_size, lang,
                                                                      khmer_digits=khmer_digits))
             n = DASH
         else:
-            e = row.pre_post
             n = fmt_int(row.n, lang, khmer_digits=khmer_digits)
-            if e.available:
-                change = (f"{fmt_decimal(e.g_av, lang, khmer_digits=khmer_digits)} "
-                          f"{fmt_interval(e.ci_low, e.ci_high, lang, khmer_digits=khmer_digits)}")
+            effect = _g_av_with_ci(row.pre_post)
+            if effect is not None:
+                g_av, ci_low, ci_high = effect
+                change = (f"{fmt_decimal(g_av, lang, khmer_digits=khmer_digits)} "
+                          f"{fmt_interval(ci_low, ci_high, lang, khmer_digits=khmer_digits)}")
             else:
                 change = text("chart.missing", lang)
         subgroup_rows.append({"dimension": text(f"page.dimension.{row.dimension}", lang), "label": row.label,

@@ -218,7 +218,8 @@ def build_demo_program(session: Session, instruments_directory, *, seed: int = 2
         }
         for kind, wave in wave_rows.items():
             takes_part = {"pre": ~skipped_pre, "post": ~skipped_post, "followup": ~lost}[kind]
-            submitted_at = wave.opens_at + timedelta(days=2)
+            opens = waves[kind][0]
+            submitted_at = opens + timedelta(days=2)
             responses = [
                 Response(participant_id=p.id, wave_id=wave.id, status=ResponseStatus.SUBMITTED,
                          language=p.language, channel="lti" if kind != "followup" else "link",

@@ -44,9 +44,9 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -368,7 +368,7 @@ def _claim(
     ttl_days: int,
     issue_link: IssueLink,
 ) -> list[_Claimed]:
-    cohort = session.get(Cohort, wave.cohort_id)
+    cohort = session.get_one(Cohort, wave.cohort_id)
     claimed: list[_Claimed] = []
     for entry in due:
         person = entry.participant
@@ -380,9 +380,9 @@ def _claim(
         if entry.message is None:
             if invitation is None:
                 token = issue_link(session, participant=person, wave=wave, now=now, ttl_days=ttl_days)
-                invitation = session.scalar(
+                invitation = session.scalars(
                     select(Invitation).where(Invitation.wave_id == wave.id, Invitation.participant_id == person.id)
-                )
+                ).one()
                 old_link = None
             else:
                 token = None
@@ -392,14 +392,17 @@ def _claim(
             )
             if message_id is None:  # another dispatcher holds it (cannot happen under the wave lock)
                 continue
-            message = session.get(Message, message_id)
+            message = session.get_one(Message, message_id)
         else:
             message = entry.message
-            taken = session.execute(
+            if invitation is None:  # _due found this message through its invitation to this wave
+                raise RuntimeError(f"message {message.id} has no invitation to wave {wave.id}")
+            # Session.execute is typed as returning Result; for an UPDATE it is a CursorResult.
+            taken = cast(CursorResult[Any], session.execute(
                 update(Message)
                 .where(Message.id == message.id, Message.status == "failed", Message.attempts == message.attempts)
                 .values(status="pending", language=language)
-            ).rowcount
+            )).rowcount
             if taken != 1:
                 continue
             session.refresh(message)
@@ -513,14 +516,16 @@ def dispatch(
     """
     if reminders < 0 or spacing_days < 1 or batch_size < 1:
         raise InvalidInput("REMINDERS must be 0 or more and REMINDER_SPACING_DAYS at least 1; fix the configuration")
-    if not dry_run and client is None:
-        raise InvalidInput("dispatch needs a Moodle client unless it is a dry run")
     started = utcnow()
     spacing = timedelta(days=spacing_days)
     if dry_run:
         return _dry_run(factory, now=now, reminders=reminders, spacing=spacing, base_url=base_url, started=started)
+    if client is None:
+        raise InvalidInput("dispatch needs a Moodle client unless it is a dry run")
     if issue_link is None:
-        from lipassess.services.links import issue_link  # the personal-link service (survey pages)
+        from lipassess.services.links import issue_link as default_issue_link  # the personal-link service
+
+        issue_link = default_issue_link
     with session_scope(factory) as session:
         opened = _open_due_waves(session, now, dry_run=False)
         unconfirmed = _unconfirmed(session, started)
@@ -531,7 +536,7 @@ def dispatch(
         while stop is None:
             with session_scope(factory) as session:
                 locks.lock(session, locks.DISPATCH, wave_id)
-                wave = session.get(Wave, wave_id)
+                wave = session.get_one(Wave, wave_id)
                 due = _due(session, wave, now=now, reminders=reminders, spacing=spacing, retry_before=started,
                            limit=batch_size)
                 claimed = _claim(session, wave, due, now=now, base_url=base_url, ttl_days=ttl_days,
@@ -556,7 +561,7 @@ def _dry_run(
         opened = _open_due_waves(session, now, dry_run=True)
         items: list[DispatchItem] = []
         for wave in _open_waves(session, now):
-            cohort = session.get(Cohort, wave.cohort_id)
+            cohort = session.get_one(Cohort, wave.cohort_id)
             for entry in _due(session, wave, now=now, reminders=reminders, spacing=spacing, retry_before=started,
                               limit=10**9):
                 person = entry.participant

@@ -449,7 +449,7 @@ def impact_report(session: Session, cohorts: Sequence[Cohort] | None, *, min_gro
         Months from the end of the training to the follow-up, for the wording.
     """
     whole_program = cohorts is None
-    chosen = _all_cohorts(session) if whole_program else list(cohorts)
+    chosen = _all_cohorts(session) if cohorts is None else list(cohorts)
     single = len(chosen) == 1 and not whole_program
     scope = chosen[0].shortname if single else "program"
     dataset = load_dataset(session, chosen, scope=scope)

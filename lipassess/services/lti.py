@@ -30,9 +30,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -168,7 +168,8 @@ def consume_nonce(session: Session, nonce: str, expires_at: int) -> bool:
 
 def purge_expired_nonces(session: Session, now: datetime) -> int:
     """Forget nonces whose tokens can no longer pass the time check anyway."""
-    result = session.execute(LtiNonce.__table__.delete().where(LtiNonce.expires_at < now))
+    # Session.execute is typed as returning Result; for a DELETE it is a CursorResult.
+    result = cast(CursorResult[Any], session.execute(LtiNonce.__table__.delete().where(LtiNonce.expires_at < now)))
     return result.rowcount or 0
 
 
@@ -245,7 +246,7 @@ def find_or_create_participant(session: Session, claims: LaunchClaims, cohort: C
                 session.add(candidate)
             participant, created = candidate, True
         except IntegrityError:  # the same person launched twice at once, or the sync just created them
-            participant = session.scalar(select(Participant).where(Participant.moodle_user_id == user_id))
+            participant = session.scalars(select(Participant).where(Participant.moodle_user_id == user_id)).one()
         if created:
             audit.record(session, actor=actor, action="lti.participant_created", target=f"moodle user {user_id}",
                          cohort_id=cohort.id)
@@ -362,8 +363,8 @@ def record_resource_link(session: Session, launch: ValidatedLaunch, cohort: Coho
         try:
             with session.begin_nested():
                 session.add(link)
-        except IntegrityError:
-            link = session.scalar(lookup)
+        except IntegrityError:  # recorded at the same moment by another launch
+            link = session.scalars(lookup).one()
     link.deployment_id = claims.deployment_id
     link.context_id = claims.context.id if claims.context else None
     link.cohort_id = cohort.id
@@ -385,8 +386,8 @@ def _record_launch(session: Session, participant: Participant, link: LtiResource
                 session.add(LtiLaunch(participant_id=participant.id, link_id=link.id, wave_id=wave.id,
                                       first_at=now, last_at=now))
             return
-        except IntegrityError:
-            row = session.scalar(lookup)
+        except IntegrityError:  # recorded at the same moment by another launch
+            row = session.scalars(lookup).one()
     row.last_at = now
 
 

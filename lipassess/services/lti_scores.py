@@ -95,10 +95,10 @@ def queue_completion(session: Session, participant: Participant, wave: Wave, *,
             try:
                 with session.begin_nested():
                     session.add(row)
-            except IntegrityError:  # queued at the same moment by another worker
-                row = session.scalar(select(LtiScoreOutbox).where(
+            except IntegrityError:  # queued at the same moment by another worker: read its row
+                row = session.scalars(select(LtiScoreOutbox).where(
                     LtiScoreOutbox.participant_id == participant.id, LtiScoreOutbox.wave_id == wave.id,
-                    LtiScoreOutbox.link_id == link.id))
+                    LtiScoreOutbox.link_id == link.id)).one()
         rows.append(row)
     return rows
 
@@ -152,8 +152,9 @@ def send_pending_scores(session: Session, now: datetime | None = None, *, http: 
             counts["deferred"] += 1
             continue
         if platform_id not in clients:
-            platform = session.scalar(select(LtiPlatform).options(selectinload(LtiPlatform.deployments))
-                                      .where(LtiPlatform.id == platform_id))
+            # The link's foreign key guarantees the platform exists.
+            platform = session.scalars(select(LtiPlatform).options(selectinload(LtiPlatform.deployments))
+                                       .where(LtiPlatform.id == platform_id)).one()
             clients[platform_id] = ServiceClient(platform_config(platform), key, session=http)
         row.attempts += 1
         try:

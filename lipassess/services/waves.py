@@ -321,8 +321,12 @@ def set_wave_dates(
         raise InvalidInput("give --opens, --closes or both")
     wave = _waves_of(session, cohort).get(kind)
     created = wave is None
-    new_opens = opens_at if opens_at is not None else (None if created else wave.opens_at)
-    new_closes = closes_at if closes_at is not None else (None if created else wave.closes_at)
+    new_opens, new_closes = opens_at, closes_at
+    before: dict[str, str | None] | None = None
+    if wave is not None:
+        new_opens = opens_at if opens_at is not None else wave.opens_at
+        new_closes = closes_at if closes_at is not None else wave.closes_at
+        before = {"opens_at": _iso(wave.opens_at), "closes_at": _iso(wave.closes_at)}
     if new_opens is None or new_closes is None:
         raise InvalidInput(
             f"cohort {cohort.shortname} has no {kind.value} wave yet: give both --opens and --closes"
@@ -332,8 +336,7 @@ def set_wave_dates(
             f"the {kind.value} wave would close ({local_text(new_closes)}) at or before it opens "
             f"({local_text(new_opens)}); give a closing date after the opening date"
         )
-    before = None if created else {"opens_at": _iso(wave.opens_at), "closes_at": _iso(wave.closes_at)}
-    if created:
+    if wave is None:
         wave = Wave(cohort_id=cohort.id, kind=kind)
         session.add(wave)
         _attach(wave, wave_instruments(session, instruments_directory, kind))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -32,6 +32,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -59,6 +60,11 @@ def new_pseudonym() -> str:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+    if TYPE_CHECKING:
+        # Every model declares __tablename__, so each is mapped to a Table (SQLAlchemy
+        # types __table__ as any FromClause, which has no insert/update/delete).
+        __table__: ClassVar[Table]
 
 
 class WaveKind(enum.StrEnum):

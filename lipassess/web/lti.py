@@ -116,8 +116,11 @@ def login() -> Response | tuple[str, int]:
         rollback()
         return _rejected("login", exc)
     response = redirect(auth_url, code=302)
+    attributes = cookie_attributes()
     response.set_cookie(STATE_COOKIE_PREFIX + binding.state, _serializer().dumps(binding.to_dict()),
-                        max_age=STATE_MAX_AGE, path=_cookie_path(), httponly=True, **cookie_attributes())
+                        max_age=STATE_MAX_AGE, path=_cookie_path(), httponly=True,
+                        secure=bool(attributes["secure"]), samesite=str(attributes["samesite"]),
+                        partitioned=bool(attributes["partitioned"]))
     return response
 
 
@@ -182,8 +185,10 @@ def launch() -> Response | tuple[str, int]:
 
 def _learner_landing(result: lti_service.LaunchResult, verified: ValidatedLaunch) -> Response:
     claims = verified.claims
-    choice = result.choice
-    session["participant_id"] = result.participant.id
+    participant, choice = result.participant, result.choice
+    if participant is None or choice is None:  # resolve_launch sets both for every learner
+        raise RuntimeError("a learner's launch result has no participant or wave choice")
+    session["participant_id"] = participant.id
     session["lti"] = {
         "platform_id": verified.platform.key,
         "deployment_id": claims.deployment_id,
@@ -206,6 +211,8 @@ def _staff_landing(result: lti_service.LaunchResult, verified: ValidatedLaunch) 
                     moodle_user_id=result.moodle_user_id)
     claims = verified.claims
     if claims.is_deep_linking:
+        if claims.deep_linking is None:  # validate_launch refuses a deep-linking request without them
+            raise LaunchRejected(RejectReason.MISSING_CLAIM, "deep_linking_settings")
         session[DEEP_LINK_SESSION] = {
             "platform_id": verified.platform.key,
             "deployment_id": claims.deployment_id,

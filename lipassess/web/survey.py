@@ -201,8 +201,8 @@ def _display(item: Item, instrument: Instrument, value: Any, lang: str) -> str |
             if option.value == int(value):
                 return option.label.get(lang)
         return str(value)
-    label = instrument.scale_of(item).label(int(value), lang)
-    return f"{value} · {label}" if label else str(value)
+    scale_label = instrument.scale_of(item).label(int(value), lang)
+    return f"{value} · {scale_label}" if scale_label else str(value)
 
 
 def options(item: Item, instrument: Instrument, lang: str) -> list[tuple[int, str]]:

@@ -104,11 +104,15 @@ def _verify_signature(id_token: str, header: dict[str, Any], platform: PlatformC
         raise _reject(RejectReason.MALFORMED, f"id_token rejected by the JWT library: {exc}") from None
 
 
+def _time_claim(payload: dict[str, Any], name: str) -> float:
+    value = payload.get(name)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise _reject(RejectReason.MISSING_CLAIM, f"{name} missing or not a number")
+    return value
+
+
 def _check_times(payload: dict[str, Any], now: float, leeway: float) -> int:
-    exp, iat = payload.get("exp"), payload.get("iat")
-    for name, value in (("exp", exp), ("iat", iat)):
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _reject(RejectReason.MISSING_CLAIM, f"{name} missing or not a number")
+    exp, iat = _time_claim(payload, "exp"), _time_claim(payload, "iat")
     if now > exp + leeway:
         raise _reject(RejectReason.EXPIRED, f"expired at {exp}, now {int(now)}")
     if iat > now + leeway:

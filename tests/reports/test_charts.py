@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from lipassess.errors import InvalidInput
 from lipassess.reports.charts import (
     ForestRow,
     MeansRow,
@@ -79,6 +80,11 @@ def test_forest_axis_spans_zero_the_estimates_and_the_reference() -> None:
     ticks = [t for t in chart.texts() if t.replace("\u2212", "").replace(".", "").isdigit()]
     values = [float(t.replace("\u2212", "-")) for t in ticks]
     assert min(values) <= -1.3 and max(values) >= 0.82 and 0.0 in values
+
+
+def test_forest_row_with_an_estimate_needs_both_ci_bounds() -> None:
+    with pytest.raises(InvalidInput, match="needs ci_low and ci_high"):
+        forest_plot([ForestRow(label="a", estimate=0.4, ci_low=0.1)], lang="en", title="t", axis_label="x")
 
 
 def test_paired_means_chart() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
+from lipassess.errors import ConfigurationError
 from lipassess.store.database import make_engine
 from lipassess.store.models import Base
 
@@ -27,7 +29,12 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise ConfigurationError(
+            "the Alembic config has no sqlalchemy.url; run migrations through lipassess.store.migrate"
+        )
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             _run(conn)
@@ -35,7 +42,7 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
