@@ -59,3 +59,19 @@ def test_the_walker_sees_a_forbidden_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import os\nfrom lipassess.store import models\n")
     assert "lipassess.store" in imported_modules(bad)
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_product_module_is_over_600_lines() -> None:
+    """A module a person can hold: split along its seams before it grows past this (migrations excepted)."""
+    too_long = []
+    for package in ("lipassess", "moodle_plugin_bridge"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_MODULE_LINES:
+                too_long.append(f"{path.relative_to(ROOT)} ({lines} lines)")
+    assert too_long == [], "split these along their seams: " + ", ".join(too_long)
