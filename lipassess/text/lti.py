@@ -17,7 +17,7 @@ LANDING: dict[str, dict[str, str]] = {
     "none": {"en": "No survey is open for you right now.",
              "km": "បច្ចុប្បន្ននេះ មិនមានការស្ទង់មតិណាមួយបើកសម្រាប់អ្នកទេ។"},
     "closed": {"en": "This survey has closed.", "km": "ការស្ទង់មតិនេះបានបិទហើយ។"},
-    "next": {"en": "The next survey opens on", "km": "ការស្ទង់មតិបន្ទាប់នឹងបើកនៅថ្ងៃទី"},
+    "next": {"en": "The next survey opens on", "km": "ការស្ទង់មតិបន្ទាប់នឹងបើកនៅ"},
     "later": {"en": "You will get a Moodle message when the next survey opens.",
               "km": "យើងនឹងផ្ញើសារមកអ្នកនៅពេលការស្ទង់មតិបន្ទាប់បើក។"},
     "back": {"en": "Back to the course", "km": "ត្រឡប់ទៅវគ្គសិក្សា"},

@@ -38,6 +38,7 @@ from lipassess.services.lti import (
 from lipassess.store.models import WaveKind
 from lipassess.store.types import utcnow
 from lipassess.text import text as catalogue_text
+from lipassess.vocabulary import format_date
 from lipassess.web import csrf
 from lipassess.web.auth import SESSION_LTI_STAFF, login_lti_staff
 from lipassess.web.cookies import cookie_attributes
@@ -67,11 +68,10 @@ def init_app(app: Flask) -> None:
 
 
 def phnom_penh_date(moment: datetime | None, lang: str = "en") -> str:
-    """A date as participants read it: Cambodian time, "22 November 2026" or "22/11/2026" in Khmer pages."""
+    """The day of ``moment`` in Cambodian time, written in full as the summaries and messages write it."""
     if moment is None:
         return ""
-    local = moment.astimezone(SITE_TIMEZONE)
-    return local.strftime("%d/%m/%Y") if lang == "km" else local.strftime("%-d %B %Y")
+    return format_date(moment.astimezone(SITE_TIMEZONE).date(), lang)
 
 
 def _http() -> requests.Session:
