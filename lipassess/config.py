@@ -62,6 +62,19 @@ SETTINGS: tuple[Setting, ...] = (
             "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."),
 )
 
+_POSITIVE = 1e-9
+_LOWER_BOUNDS: dict[str, float] = {
+    "MOODLE_TIMEOUT": _POSITIVE,
+    "FOLLOWUP_OFFSET_DAYS": 0,
+    "FOLLOWUP_WINDOW_DAYS": 1,
+    "LINK_TTL_DAYS": 1,
+    "REMINDERS": 0,
+    "REMINDER_SPACING_DAYS": 1,
+    "MIN_GROUP_SIZE": 1,
+}
+"""Numeric settings and their smallest sensible value (a timeout of 0 would wait forever or not at all)."""
+_HELP = {s.name: s.help.rstrip(".") for s in SETTINGS}
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
@@ -134,6 +147,11 @@ def resolve(
     config.update(from_environment(environ))
     config.update(overrides or {})
     if not config.get("DATABASE_URL"):
+        if config.get("ENV") == "production":
+            raise ConfigurationError(
+                f"{ENV_PREFIX}DATABASE_URL is empty; production needs it set explicitly (PostgreSQL: "
+                "'postgresql+psycopg://user@host:5432/dbname', or 'sqlite:////absolute/path.sqlite3')"
+            )
         config["DATABASE_URL"] = default_database_url(instance_path)
     check(config)
     if not config.get("SECRET_KEY"):
@@ -155,6 +173,12 @@ def check(config: Mapping[str, Any]) -> None:
                 f"{ENV_PREFIX}SECRET_KEY must be set to at least 32 random characters in "
                 "production; generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
+    for name, smallest in _LOWER_BOUNDS.items():
+        value = config.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < smallest:
+            bound = "greater than 0" if smallest == _POSITIVE else f"at least {smallest}"
+            raise ConfigurationError(f"{ENV_PREFIX}{name}={value!r} must be a number {bound} "
+                                     f"({_HELP[name]})")
     level = config.get("LOG_LEVEL")
     if not isinstance(level, str) or level.upper() not in LOG_LEVELS:
         raise ConfigurationError(

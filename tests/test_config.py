@@ -26,12 +26,23 @@ def test_precedence_instance_file_then_environment_then_overrides(tmp_path: Path
 
 
 def test_production_refuses_missing_or_short_secret(tmp_path: Path) -> None:
+    production = {"LIPASSESS_ENV": "production", "LIPASSESS_DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
     with pytest.raises(ConfigurationError, match="SECRET_KEY must be set"):
-        config.resolve(tmp_path, environ={"LIPASSESS_ENV": "production"})
+        config.resolve(tmp_path, environ=production)
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        config.resolve(tmp_path, environ={"LIPASSESS_ENV": "production", "LIPASSESS_SECRET_KEY": "short"})
-    ok = config.resolve(tmp_path, environ={"LIPASSESS_ENV": "production", "LIPASSESS_SECRET_KEY": "k" * 40})
+        config.resolve(tmp_path, environ={**production, "LIPASSESS_SECRET_KEY": "short"})
+    ok = config.resolve(tmp_path, environ={**production, "LIPASSESS_SECRET_KEY": "k" * 40})
     assert ok["SECRET_KEY"] == "k" * 40
+
+
+@pytest.mark.parametrize("url", [None, ""], ids=["unset", "empty"])
+def test_production_refuses_to_fall_back_to_the_instance_file(tmp_path: Path, url: str | None) -> None:
+    environ = {"LIPASSESS_ENV": "production", "LIPASSESS_SECRET_KEY": "k" * 40}
+    if url is not None:
+        environ["LIPASSESS_DATABASE_URL"] = url
+    with pytest.raises(ConfigurationError, match="DATABASE_URL is empty; production needs it set explicitly"):
+        config.resolve(tmp_path, environ=environ)
+    assert config.resolve(tmp_path, environ={})["DATABASE_URL"].endswith("lipassess.sqlite3")  # development
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pandas as pd
 
 from lipassess.analysis._results import ResultMixin
 from lipassess.analysis._results import format_number as fmt
-from lipassess.analysis.validation import require_columns, require_rows, require_unique_ids
+from lipassess.analysis.validation import require_columns, require_rows, require_unique_ids, shown
 from lipassess.errors import InvalidInput
 
 WWC_SATISFIES = "satisfies"
@@ -221,7 +221,7 @@ def _retained_mask(baseline: pd.DataFrame, retained: Any) -> np.ndarray:
     if flags.isna().any():
         missing = flags.index[flags.isna()][0]
         raise InvalidInput(
-            f"retained has no flag for participant {missing!r}; mark every participant "
+            f"retained has no flag for participant {shown(missing)}; mark every participant "
             "true (took part at follow-up) or false (lost)"
         )
     valid = flags.map(lambda v: isinstance(v, bool | np.bool_) or v in (0, 1))

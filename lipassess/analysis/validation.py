@@ -40,6 +40,18 @@ __all__ = [
 TOO_FEW_ROWS = "too_few_rows"
 
 
+
+def shown(value: object) -> str:
+    """A value as a message shows it: ``2`` and ``'abc'``, never ``np.int64(2)``.
+
+    >>> import numpy as np
+    >>> shown(np.int64(2)), shown("abc"), shown(np.float64(2.5))
+    ('2', "'abc'", '2.5')
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value) if isinstance(value, str) else str(value)
+
 def check_ci(ci: float) -> float:
     """Return ``ci`` as a float if it is a confidence level strictly between 0 and 1.
 
@@ -102,15 +114,15 @@ def _as_float(column: pd.Series, label: str) -> np.ndarray:
         if bad.any():
             row = bad.idxmax()
             raise InvalidInput(
-                f"Column {label!r} has the non-numeric value {column.loc[row]!r} in row "
-                f"{row!r}; fix or blank that cell (blank cells count as missing)."
+                f"Column {label!r} has the non-numeric value {shown(column.loc[row])} in row "
+                f"{shown(row)}; fix or blank that cell (blank cells count as missing)."
             )
         values = coerced.to_numpy(dtype=np.float64, na_value=np.nan)
     infinite = np.isinf(values)
     if infinite.any():
         row = column.index[int(np.argmax(infinite))]
         raise InvalidInput(
-            f"Column {label!r} has an infinite value in row {row!r}; fix or blank that cell."
+            f"Column {label!r} has an infinite value in row {shown(row)}; fix or blank that cell."
         )
     return values
 
@@ -158,7 +170,7 @@ def require_unique_ids(index: pd.Index, where: str) -> None:
     if index.has_duplicates:
         repeated = index[index.duplicated()][0]
         raise InvalidInput(
-            f"Participant {repeated!r} appears more than once in {where}; "
+            f"Participant {shown(repeated)} appears more than once in {where}; "
             "keep one row per participant."
         )
 

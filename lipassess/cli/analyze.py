@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from lipassess.analysis.validation import shown
 from lipassess.errors import InvalidInput
 
 DEFAULT_ID = "id"
@@ -53,7 +54,7 @@ def read_participants(file: str, id_column: str | None) -> pd.DataFrame:
     if ids.duplicated().any():
         dup = ids[ids.duplicated()].iloc[0]
         raise InvalidInput(
-            f"{file} has participant {dup!r} in {id_column!r} more than once; "
+            f"{file} has participant {shown(dup)} in {id_column!r} more than once; "
             "keep one row per participant"
         )
     return frame.set_index(id_column)

@@ -9,7 +9,8 @@ from functools import cache
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from lipassess.store.database import check_connection, session_scope
+from lipassess.store.database import session_scope
+from lipassess.store.migrate import require_current_schema
 
 
 @cache
@@ -22,10 +23,10 @@ def cli_app() -> Flask:
 
 @contextmanager
 def transaction(app: Flask | None = None) -> Iterator[Session]:
-    """One committed transaction for a command; rolled back on any error."""
+    """One committed transaction for a command on an upgraded store; rolled back on any error."""
     from lipassess import db
 
     app = app or cli_app()
-    check_connection(db.engine_for(app))
+    require_current_schema(db.engine_for(app))
     with app.app_context(), session_scope(db.session_factory(app)) as session:
         yield session

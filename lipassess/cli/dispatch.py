@@ -12,7 +12,7 @@ from lipassess.cli.context import cli_app, transaction
 from lipassess.services.dispatch import as_of_time, dispatch
 from lipassess.services.lti import send_pending_scores
 from lipassess.services.moodle import open_client
-from lipassess.store.database import check_connection
+from lipassess.store.migrate import require_current_schema
 
 EXIT_STOPPED = EXIT_JOB_FAILED
 """Exit code when Moodle refused or failed a whole batch (the run stopped early)."""
@@ -33,7 +33,7 @@ def dispatch_command(dry_run: bool, as_of: str | None, as_json: bool) -> None:
     app = cli_app()
     config = app.config
     now = as_of_time(as_of)
-    check_connection(db.engine_for(app))
+    require_current_schema(db.engine_for(app))
     settings = {
         "now": now,
         "base_url": str(config["BASE_URL"]),

@@ -14,7 +14,7 @@ from lipassess.cli.context import cli_app
 from lipassess.config import profile_field_map
 from lipassess.services.moodle import check_site, describe_site_check, open_client
 from lipassess.services.sync import CourseSyncReport, sync_courses
-from lipassess.store.database import check_connection
+from lipassess.store.migrate import require_current_schema
 from lipassess.store.types import utcnow
 
 EXIT_COURSE_FAILED = EXIT_JOB_FAILED
@@ -83,7 +83,7 @@ class _TerminalProgress:
 def sync(course_ids: tuple[int, ...], category_id: int | None, as_json: bool) -> None:
     app = cli_app()
     field_map = profile_field_map(app.config["MOODLE_PROFILE_FIELDS"])
-    check_connection(db.engine_for(app))
+    require_current_schema(db.engine_for(app))
     progress = _TerminalProgress() if sys.stderr.isatty() else None
     with open_client(app.config) as client:
         try:

@@ -56,8 +56,8 @@ def client_from_config(config: Mapping[str, Any], **kwargs: Any) -> MoodleClient
         )
     if missing:
         raise ConfigurationError("Moodle is not configured: set " + " and ".join(missing))
-    timeout = float(config.get("MOODLE_TIMEOUT") or 30.0)
-    if timeout <= 0:
+    timeout = float(config.get("MOODLE_TIMEOUT", 30.0))
+    if timeout <= 0:  # lipassess.config refuses it too; a mapping built by hand may still carry it
         raise ConfigurationError(f"{ENV_PREFIX}MOODLE_TIMEOUT must be a positive number of seconds")
     try:
         return MoodleClient(

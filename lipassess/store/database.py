@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from lipassess.errors import ConfigurationError
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SUPPORTED_DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"})
+"""The database drivers lipassess is tested with (and installs)."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -48,20 +50,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             "LIPASSESS_DATABASE_URL is not a valid database URL; use "
             "'sqlite:///path/file.sqlite3' or 'postgresql+psycopg://user@host:5432/dbname'"
         ) from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise ConfigurationError(
+            f"database driver {parsed.drivername!r} is not supported; use 'sqlite:///path/file.sqlite3' "
+            "or 'postgresql+psycopg://user@host:5432/dbname'"
+        )
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"cannot create the folder {folder} for the SQLite database ({exc.strerror}); "
+                    "create it, or point LIPASSESS_DATABASE_URL at a writable path"
+                ) from None
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if parsed.get_backend_name() == "postgresql":
-        if parsed.drivername == "postgresql":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(parsed, **kwargs)
-    raise ConfigurationError(
-        f"database {parsed.get_backend_name()!r} is not supported; use SQLite or PostgreSQL"
-    )
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **kwargs)
 
 
 def check_connection(engine: Engine) -> None:

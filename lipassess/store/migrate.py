@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
+
+from lipassess.errors import ConfigurationError
+from lipassess.store.database import check_connection, safe_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -36,3 +40,25 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+_current_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Refuse, in one line that says what to do, a database that is unreachable or not upgraded.
+
+    A store that was never upgraded (no tables) or is behind this version's
+    migrations would otherwise fail deep inside a command with "no such table"
+    (SQLite) or "relation does not exist" (PostgreSQL). Checked once per engine.
+    """
+    if engine in _current_engines:
+        return
+    check_connection(engine)
+    current, head = current_revision(engine), head_revision(engine)
+    if current != head:
+        where = safe_url(str(engine.url))
+        state = ("has no lipassess tables yet" if current is None
+                 else f"is at schema revision {current}, this version of lipassess needs {head}")
+        raise ConfigurationError(f"the database at {where} {state}; run 'lipassess db upgrade' first")
+    _current_engines.add(engine)
