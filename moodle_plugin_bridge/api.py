@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -406,7 +406,12 @@ class MoodleAPI:
         return load_grade_report(function, answer)
 
     def course_completion(
-        self, course_id: int, user_ids: Iterable[int], *, max_workers: int = 4
+        self,
+        course_id: int,
+        user_ids: Iterable[int],
+        *,
+        max_workers: int = 4,
+        progress: Callable[[int, int], None] | None = None,
     ) -> CompletionResults:
         """Course completion of each user, ``max_workers`` requests at a time.
 
@@ -419,7 +424,9 @@ class MoodleAPI:
         refuses the question for other users, and such an error fails the call.
 
         Each worker thread uses its own ``requests.Session`` (from the client's
-        ``session_factory``), closed when the method returns.
+        ``session_factory``), closed when the method returns. ``progress(done,
+        total)`` is called after each answer (from the worker threads, one at a
+        time).
         """
         function = "core_completion_get_course_completion_status"
         course_id = _id(course_id, "course")
@@ -449,6 +456,16 @@ class MoodleAPI:
         pool = ThreadPoolExecutor(max_workers=min(max_workers, max(len(wanted), 1)))
         try:
             futures = {pool.submit(fetch, user_id): user_id for user_id in wanted}
+            if progress is not None:
+                answered = [0]
+
+                def tick(_: Any) -> None:
+                    with sessions_lock:
+                        answered[0] += 1
+                        progress(answered[0], len(wanted))
+
+                for future in futures:
+                    future.add_done_callback(tick)
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in done:
                 if future.exception() is not None:

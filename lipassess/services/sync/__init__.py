@@ -62,6 +62,7 @@ user -> participant columns), :mod:`.report` (what a sync did) and
 """
 
 from lipassess.services.sync.apply import COURSE_TOTAL_NAME, apply_course
+from lipassess.services.sync.guard import MAX_UNENROL_SHARE, UNENROL_FLOOR, MassUnenrolRefused
 from lipassess.services.sync.profile_fields import (
     COLUMN_TARGETS,
     RESERVED_TARGETS,
@@ -71,18 +72,23 @@ from lipassess.services.sync.profile_fields import (
 )
 from lipassess.services.sync.pull import STUDENT_ROLES, CoursePull, pull_course
 from lipassess.services.sync.report import ENTITIES, Counts, CourseSyncReport, SyncReport, failed_report
-from lipassess.services.sync.run import Progress, sync_course, sync_courses
+from lipassess.services.sync.run import CallProgress, Progress, SyncOptions, sync_course, sync_courses
 
 __all__ = [
     "COLUMN_TARGETS",
     "COURSE_TOTAL_NAME",
     "ENTITIES",
+    "MAX_UNENROL_SHARE",
     "RESERVED_TARGETS",
     "STUDENT_ROLES",
+    "UNENROL_FLOOR",
+    "CallProgress",
     "Counts",
     "CoursePull",
     "CourseSyncReport",
+    "MassUnenrolRefused",
     "Progress",
+    "SyncOptions",
     "SyncReport",
     "apply_course",
     "check_field_map",
