@@ -229,13 +229,13 @@ def load_enrolled_users(
     try:
         return tuple(load_answer(function, EnrolledUserSchema(many=True), body, expect=list))
     except MoodleProtocolError as err:
-        index = _leading_index(err.field)
-        if index is None or not isinstance(body, list) or index >= len(body):
+        position = _leading_index(err.field)
+        if position is None or not isinstance(body, list) or position >= len(body):
             raise
         name = err.field.split(".", 1)[1] if err.field and "." in err.field else "record"
         raise _bad_record(
             function,
-            _who(body[index], index),
+            _who(body[position], position),
             f"has no valid '{name}' (field '{err.field}')",
             field=err.field or "",
         ) from None

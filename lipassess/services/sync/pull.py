@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from moodle_plugin_bridge import (
+    DEFAULT_PAGE_SIZE,
     CompletionResults,
     Course,
     EnrolledUser,
@@ -67,8 +68,7 @@ def pull_course(
         Any failed call, an incomplete participant list or a malformed
         participant record: the course cannot be synced now.
     """
-    paging = {} if page_size is None else {"page_size": page_size}
-    users = client.enrolled_users(course.id, **paging)
+    users = client.enrolled_users(course.id, page_size=page_size or DEFAULT_PAGE_SIZE)
     students = tuple(u for u in users if STUDENT_ROLES & set(u.roles))
     grades = client.grade_items(course.id)
     active = [u.id for u in students if not u.suspended]
