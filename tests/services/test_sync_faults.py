@@ -201,3 +201,59 @@ def test_a_fault_fails_the_course_changes_nothing_and_a_clean_run_repairs(
         if row["roles"] and row["roles"][0]["shortname"] == "student"
     }
 
+
+
+# ---------------------------------------------------------------- the mass-unenrolment guard
+
+
+def test_unenrol_limit_is_a_share_with_a_floor() -> None:
+    from lipassess.services.sync.guard import unenrol_limit
+
+    assert [unenrol_limit(n) for n in (0, 15, 50, 51, 60, 5000)] == [5, 5, 5, 5, 6, 500]
+
+
+def only_first_students(count: int) -> SiteState:
+    """Moodle consistently lists only the first ``count`` users of course 3 (a filtering plugin, a bad role)."""
+    state = SiteState()
+    state.listings[3] = state.listings[3][:count]
+    kept = {row["id"] for row in state.listings[3]}
+    state.grades[3]["usergrades"] = [g for g in state.grades[3]["usergrades"] if g["userid"] in kept]
+    return state
+
+
+def test_too_many_leavers_fail_the_course_unless_allowed(app, run_cli, cli_env) -> None:
+    with recorded_site() as (_, client):
+        assert sync_courses(db.session_factory(app), client, course_ids=COURSES_SYNCED, field_map=FIELD_MAP,
+                            now=datetime(2025, 1, 15, tzinfo=UTC)).ok
+    before = snapshot(app)
+    state = only_first_students(6)  # 9 of the 15 students of course 3 gone at once
+
+    result, _ = run_sync_cli(run_cli, state)
+    assert result.exit_code == 1, result
+    out = output_lines(result.out)
+    (line,) = [line for line in out if line.startswith("course 3 failed: ")]
+    assert "no longer lists 9 of the 15 enrolled students of course 3 (60 %)" in line
+    assert "lipassess sync --course 3 --allow-mass-unenrol" in line
+    assert _course_rows(snapshot(app), 3) == _course_rows(before, 3)
+    assert out[-1] == "2 course(s): 1 synced, 1 failed"
+
+    allowed, _ = run_sync_cli(run_cli, state, None, "--allow-mass-unenrol", "--json")
+    assert allowed.exit_code == 0, allowed
+    c6 = json.loads(allowed.out)["courses"][0]
+    assert c6["status"] == "ok" and c6["unenrolled"] == 9
+    assert sum(1 for (course, _), status in statuses(app).items() if course == 3 and status == "unenrolled") == 9
+
+
+def test_a_few_leavers_pass_the_guard(app, run_cli, cli_env) -> None:
+    with recorded_site() as (_, client):
+        assert sync_courses(db.session_factory(app), client, course_ids=(3,), field_map=FIELD_MAP,
+                            now=datetime(2025, 1, 15, tzinfo=UTC)).ok
+    state = only_first_students(10)  # 5 of the 15 students leave: the floor
+    with recorded_site(state) as (_, client):
+        report = sync_courses(db.session_factory(app), client, course_ids=(3,), field_map=FIELD_MAP,
+                              now=datetime(2025, 1, 16, tzinfo=UTC))
+    assert report.ok and report.courses[0].unenrolled == 5
+    with recorded_site(only_first_students(4)) as (_, client):  # 6 of the 10 left: refused
+        refused = sync_courses(db.session_factory(app), client, course_ids=(3,), field_map=FIELD_MAP,
+                               now=datetime(2025, 1, 17, tzinfo=UTC))
+    assert refused.courses[0].error_kind == "mass_unenrol" and "6 of the 10" in refused.courses[0].error
