@@ -1,4 +1,4 @@
-"""Time ``lipassess sync`` of one course of 5,000 participants, full and with no change.
+"""Time ``lipassess sync`` of one course of 5,000 participants: first, no-change, no-change ``--full``.
 
 Run from the repository root: ``python bench/sync.py`` (SQLite in a temporary
 folder) or ``python bench/sync.py --database-url postgresql+psycopg://...``
@@ -10,8 +10,10 @@ their grade reports and completion answers are the recorded ones, cycled the
 same way. No network is involved, so the times are lipassess's own cost
 (HTTP client, JSON, records, store) without Moodle's.
 
-Prints the web-service calls by function and the wall time of a full sync,
-of a sync where nothing changed, and of the store-write part of each.
+Prints the web-service calls by function and the wall time of a first sync,
+of a second sync where nothing changed (completion asked only of students not
+yet complete), of the same with ``--full`` (every active student asked), and
+of the store-write part of each.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import lipassess.services.sync.run as sync_run
+from lipassess.services.sync import SyncOptions
 from lipassess.store import migrate
 from lipassess.store.database import make_engine, make_session_factory
 from moodle_plugin_bridge import Backoff, MoodleClient
@@ -117,7 +120,12 @@ def run(database_url: str, n: int, workers: int) -> None:
     apply, spent = timed_apply()
     sync_run.apply_course = apply
     try:
-        for label in ("full sync", "no-change sync"):
+        runs = (
+            ("first sync", False),
+            ("no-change sync (asks completion only of students not yet complete)", False),
+            ("no-change sync --full (asks completion of every active student)", True),
+        )
+        for label, full in runs:
             with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
                 stub = MoodleStub(rsps)
                 serve(stub, site)
@@ -125,7 +133,7 @@ def run(database_url: str, n: int, workers: int) -> None:
                     start = time.perf_counter()
                     report = sync_run.sync_courses(
                         factory, client, course_ids=[COURSE_ID], field_map=FIELD_MAP,
-                        now=datetime.now(UTC), completion_workers=workers,
+                        now=datetime.now(UTC), options=SyncOptions(full=full, completion_workers=workers),
                     )
                     wall = time.perf_counter() - start
             course = report.courses[0]

@@ -10,14 +10,23 @@ with page size P (``enrolled_users(page_size=P)``, default 200) and a
 ``max_input_vars`` of 1000 (B = 899 user ids per profile call)::
 
     course                 1        core_course_get_courses_by_field
-    participants           N // P + 1   core_enrol_get_enrolled_users (until a short page)
-    suspended enrolments   S // P + 1   core_enrol_get_enrolled_users, onlysuspended
+    participants           N // P + 2   core_enrol_get_enrolled_users (until a short page,
+                                        then one confirming read)
+    suspended enrolments   S // P + 2   core_enrol_get_enrolled_users, onlysuspended
     languages              ceil(N / B)  core_user_get_users_by_field
     grades                 1        gradereport_user_get_grade_items, all users at once
     completion             one per participant asked for (Moodle has no bulk
                            function), ``max_workers`` at a time
 
-e.g. N = 5,000, S = 0, P = 200: 1 + 26 + 1 + 6 + 1 + 5,000 = 5,035 calls.
+e.g. N = 5,000, S = 0, P = 200: 1 + 27 + 2 + 6 + 1 + 5,000 = 5,037 calls on a
+first sync; a sync asks completion only of students not yet complete.
+
+Moodle gives no total for the participant list, so a short page is taken as
+the end only once a confirming read right after it comes back empty: a page
+Moodle cut short or left empty in the middle of the list (a timeout inside
+Moodle, a proxy, a fault) raises :class:`MoodleProtocolError` instead of
+silently dropping every participant after it. A participant record without a
+field Moodle always sends (``roles`` ...) raises the same, naming the user.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -43,6 +52,7 @@ from moodle_plugin_bridge.records.courses import Course, SiteInfo, load_courses,
 from moodle_plugin_bridge.records.grades import UserGrades, load_grade_report
 from moodle_plugin_bridge.records.messages import MessageResult, load_message_results
 from moodle_plugin_bridge.records.users import (
+    ALWAYS_SENT,
     Cohort,
     CohortMembers,
     EnrolledUser,
@@ -228,17 +238,22 @@ class MoodleAPI:
         page_size: int = DEFAULT_PAGE_SIZE,
         options: Sequence[tuple[str, Any]] = (),
     ) -> Iterator[list[Any]]:
-        """Raw pages of ``core_enrol_get_enrolled_users``, until a short page.
+        """Raw pages of ``core_enrol_get_enrolled_users``, until a short page confirmed as the end.
 
         Each request sends ``limitfrom`` and ``limitnumber`` first, then
         ``options`` (name, value) pairs. Moodle gives no total: a page with fewer
-        than ``page_size`` rows (possibly ``[]``) is the last one.
+        than ``page_size`` rows (possibly ``[]``) ends the list, once a
+        confirming read at the position right after it returns ``[]`` (one
+        more call per listing; that read is not yielded). A page with more rows
+        than asked (a Moodle that ignores ``limitnumber``) is the whole rest.
 
         Raises
         ------
         MoodleProtocolError
-            A page is not a list, or Moodle ignores ``limitfrom`` (a full page
-            with no new user), which would otherwise loop forever.
+            A page is not a list; Moodle ignores ``limitfrom`` (a full page
+            with no new user), which would otherwise loop forever; or the
+            confirming read finds users after a short page (the list Moodle
+            gave is incomplete).
         """
         function = "core_enrol_get_enrolled_users"
         if page_size < 1:
@@ -246,13 +261,14 @@ class MoodleAPI:
         course_id = _id(course_id, "course")
         seen: set[Any] = set()
         start = 0
-        while True:
+
+        def read(position: int) -> list[Any]:
             page = self._call(
                 function,
                 {
                     "courseid": course_id,
                     "options": [
-                        {"name": "limitfrom", "value": start},
+                        {"name": "limitfrom", "value": position},
                         {"name": "limitnumber", "value": page_size},
                         *({"name": name, "value": value} for name, value in options),
                     ],
@@ -265,16 +281,36 @@ class MoodleAPI:
                     f"{type(page).__name__}",
                     function=function,
                 )
+            return page
+
+        def check_new(page: list[Any], position: int) -> None:
             ids = {row.get("id") for row in page if isinstance(row, Mapping)}
-            if page and start and not ids - seen:
+            if page and position and not ids - seen:
                 raise MoodleProtocolError(
-                    f"{function}: Moodle returned the same users for limitfrom={start}; it "
+                    f"{function}: Moodle returned the same users for limitfrom={position}; it "
                     "ignores paging, so the participant list cannot be read safely",
                     function=function,
                 )
-            seen |= ids
+            seen.update(ids)
+
+        while True:
+            page = read(start)
+            check_new(page, start)
             yield page
-            if len(page) != page_size:
+            if len(page) > page_size:
+                return
+            if len(page) < page_size:
+                after = start + len(page)
+                rest = read(after)
+                check_new(rest, after)
+                if rest:
+                    raise MoodleProtocolError(
+                        f"{function}: course {course_id}: Moodle's page at limitfrom={start} held "
+                        f"{len(page)} of {page_size} users, yet it lists more users after them; "
+                        "the participant list Moodle gave is incomplete, so nobody was marked "
+                        "unenrolled: run the sync again, and check Moodle's error log if it persists",
+                        function=function,
+                    )
                 return
             start += page_size
 
@@ -317,7 +353,7 @@ class MoodleAPI:
             options=[("userfields", ",".join(ENROLLED_USER_FIELDS))],
         ):
             rows.extend(page)
-        users = _unique_by_id(load_enrolled_users(function, rows))
+        users = _unique_by_id(load_enrolled_users(function, rows, required=ALWAYS_SENT))
         if with_status:
             suspended: set[int] = set()
             for page in self.iter_enrolled_pages(
@@ -370,7 +406,12 @@ class MoodleAPI:
         return load_grade_report(function, answer)
 
     def course_completion(
-        self, course_id: int, user_ids: Iterable[int], *, max_workers: int = 4
+        self,
+        course_id: int,
+        user_ids: Iterable[int],
+        *,
+        max_workers: int = 4,
+        progress: Callable[[int, int], None] | None = None,
     ) -> CompletionResults:
         """Course completion of each user, ``max_workers`` requests at a time.
 
@@ -383,7 +424,9 @@ class MoodleAPI:
         refuses the question for other users, and such an error fails the call.
 
         Each worker thread uses its own ``requests.Session`` (from the client's
-        ``session_factory``), closed when the method returns.
+        ``session_factory``), closed when the method returns. ``progress(done,
+        total)`` is called after each answer (from the worker threads, one at a
+        time).
         """
         function = "core_completion_get_course_completion_status"
         course_id = _id(course_id, "course")
@@ -413,6 +456,16 @@ class MoodleAPI:
         pool = ThreadPoolExecutor(max_workers=min(max_workers, max(len(wanted), 1)))
         try:
             futures = {pool.submit(fetch, user_id): user_id for user_id in wanted}
+            if progress is not None:
+                answered = [0]
+
+                def tick(_: Any) -> None:
+                    with sessions_lock:
+                        answered[0] += 1
+                        progress(answered[0], len(wanted))
+
+                for future in futures:
+                    future.add_done_callback(tick)
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in done:
                 if future.exception() is not None:

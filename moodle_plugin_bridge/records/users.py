@@ -7,12 +7,13 @@ Functions: ``core_enrol_get_enrolled_users``, ``core_user_get_users_by_field``,
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 from marshmallow import fields, post_load
 
+from moodle_plugin_bridge.errors import MoodleProtocolError
 from moodle_plugin_bridge.records.base import RECORD, BaseSchema, RecordMixin, load_answer, opt_str
 
 
@@ -197,9 +198,69 @@ class CohortMembersSchema(BaseSchema):
         return CohortMembers(cohort_id=data["cohortid"], user_ids=tuple(data["userids"]))
 
 
-def load_enrolled_users(function: str, body: Any) -> tuple[EnrolledUser, ...]:
-    """Load a page of ``core_enrol_get_enrolled_users``."""
-    return tuple(load_answer(function, EnrolledUserSchema(many=True), body, expect=list))
+ALWAYS_SENT: tuple[str, ...] = ("id", "username", "firstname", "lastname", "fullname", "roles")
+"""Fields ``core_enrol_get_enrolled_users`` sends for every user (when asked for, as the client does).
+
+``roles`` above all: a record without it would load as a user with no role,
+i.e. no longer a student, and the sync would mark them unenrolled. Fields
+Moodle leaves out when empty (``customfields``, ``groups``, ``idnumber`` ...)
+are not listed.
+"""
+
+
+def load_enrolled_users(
+    function: str, body: Any, *, required: Sequence[str] = ()
+) -> tuple[EnrolledUser, ...]:
+    """Load a page of ``core_enrol_get_enrolled_users``.
+
+    ``required`` names fields every record must carry (:data:`ALWAYS_SENT` for
+    a full listing). A record without one of them, or with a field that does
+    not load, raises :class:`MoodleProtocolError` naming the user id.
+    """
+    if isinstance(body, list):
+        for index, row in enumerate(body):
+            if not isinstance(row, Mapping):
+                raise _bad_record(function, f"entry {index}", "is not a user record", field=f"[{index}]")
+            missing = [name for name in required if name not in row]
+            if missing:
+                raise _bad_record(
+                    function, _who(row, index), f"has no '{missing[0]}'", field=f"[{index}].{missing[0]}"
+                )
+    try:
+        return tuple(load_answer(function, EnrolledUserSchema(many=True), body, expect=list))
+    except MoodleProtocolError as err:
+        position = _leading_index(err.field)
+        if position is None or not isinstance(body, list) or position >= len(body):
+            raise
+        name = err.field.split(".", 1)[1] if err.field and "." in err.field else "record"
+        raise _bad_record(
+            function,
+            _who(body[position], position),
+            f"has no valid '{name}' (field '{err.field}')",
+            field=err.field or "",
+        ) from None
+
+
+def _who(row: Any, index: int) -> str:
+    user_id = row.get("id") if isinstance(row, Mapping) else None
+    return f"user {user_id}" if isinstance(user_id, int) else f"entry {index} (no user id)"
+
+
+def _leading_index(field: str | None) -> int | None:
+    if not field or not field.startswith("["):
+        return None
+    head = field[1:].split("]", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _bad_record(function: str, who: str, problem: str, *, field: str) -> MoodleProtocolError:
+    return MoodleProtocolError(
+        f"{function}: Moodle's record of {who} {problem} (Moodle always sends it); the participant "
+        "list cannot be trusted, so nobody was marked unenrolled: run the sync again, and check the "
+        "Moodle site (a plugin or customisation changing the answer) if it persists",
+        function=function,
+        field=field,
+    )
 
 
 def load_users(function: str, body: Any) -> tuple[User, ...]:

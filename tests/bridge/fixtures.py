@@ -394,6 +394,30 @@ class MoodleStub:
         with self._lock:
             return [call for call in self.calls if call.function == function]
 
+    def answer_past(self, call: Call, skip: int) -> Answer:
+        """What the routes after the first ``skip`` would answer ``call`` (for faults derived from it).
+
+        Does not count the use of the route that answers.
+        """
+        with self._lock:
+            route = next(
+                (
+                    r
+                    for r in self._routes[skip:]
+                    if r.function == call.function and (r.times is None or r.used < r.times) and r.matches(call)
+                ),
+                None,
+            )
+        if route is None:
+            raise AssertionError(f"unexpected Moodle call {call.function} {call.params}")
+        return route.answer(call)
+
+    @property
+    def route_count(self) -> int:
+        """How many routes were added so far."""
+        with self._lock:
+            return len(self._routes)
+
     # -------------------------------------------------------------- internals
 
     def _add(

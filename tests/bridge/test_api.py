@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
@@ -208,15 +209,16 @@ def test_enrolled_users_with_status_and_language(client: MoodleClient, stub: Moo
         "province": 'Phnom Penh <i>(HQ)</i> & "Daun Penh"',
     }
     assert by_id[29].lastname == "O'Neil"
-    # 4 pages (0, 5, 10, 15: the last one short), 1 for suspended ids, 1 for languages.
-    assert limitfroms(stub) == [0, 5, 10, 15]
-    assert len(stub.calls) == 6
+    # 4 pages (0, 5, 10, 15: the last one short) and the read confirming the end (16),
+    # 1 page of suspended ids and its confirming read, 1 for languages.
+    assert limitfroms(stub) == [0, 5, 10, 15, 16]
+    assert len(stub.calls) == 8
     first = stub.calls[0].options()
     assert first["userfields"] == (
         "id,username,firstname,lastname,fullname,email,idnumber,department,institution,"
         "city,country,customfields,groups,roles"
     )
-    suspended_call = stub.calls[4].options()
+    suspended_call = stub.calls[5].options()
     assert suspended_call["onlysuspended"] == "1" and suspended_call["userfields"] == "id"
 
 
@@ -238,7 +240,7 @@ def test_enrolled_users_without_extra_calls(client: MoodleClient, stub: MoodleSt
     users = client.enrolled_users(2, with_status=False, with_lang=False)
     assert len(users) == 15
     assert {(u.suspended, u.lang) for u in users} == {(None, None)}
-    assert len(stub.calls) == 1
+    assert len(stub.calls) == 2  # one page and the read confirming the end
     by_id = {u.id: u for u in users}
     assert by_id[17].customfields == {"ministry": by_id[17].customfields["ministry"]}
     assert (by_id[10].firstname, by_id[10].lastname) == ("រតនា", "ពេជ្រ")
@@ -252,7 +254,8 @@ def test_a_course_with_no_participants(client: MoodleClient, stub: MoodleStub) -
     )
     users = client.enrolled_users(7)
     assert len(users) == 0
-    assert [c.function for c in stub.calls] == ["core_enrol_get_enrolled_users"] * 2
+    # The empty first page and the read confirming it, for all users and for suspended ones.
+    assert [c.function for c in stub.calls] == ["core_enrol_get_enrolled_users"] * 4
 
 
 def test_unknown_course_participants_not_found(client: MoodleClient, stub: MoodleStub) -> None:
@@ -273,7 +276,7 @@ def test_pagination_stops_at_the_first_short_page(client: MoodleClient, stub: Mo
         client.iter_enrolled_pages(3, page_size=5, options=[("userfields", "id,fullname")])
     )
     assert [len(p) for p in pages] == [5, 5, 5, 1]
-    assert limitfroms(stub) == [0, 5, 10, 15]
+    assert limitfroms(stub) == [0, 5, 10, 15, 16]  # 16: the read confirming the end (not yielded)
     assert [row for page in pages for row in page] == project(load_fixture(C6), ["id", "fullname"])
     assert pages[0] == load_fixture("core_enrol_get_enrolled_users__c6_paged_limit5_from0.json")
 
@@ -284,7 +287,42 @@ def test_pagination_of_an_exact_multiple_ends_on_an_empty_page(
     stub.add_enrolled_course(3, C6)
     pages = list(client.iter_enrolled_pages(3, page_size=8))
     assert [len(p) for p in pages] == [8, 8, 0]
-    assert limitfroms(stub) == [0, 8, 16]
+    assert limitfroms(stub) == [0, 8, 16, 16]
+
+
+@pytest.mark.parametrize("cut", [0, 2], ids=["empty-page", "short-page"])
+def test_a_page_cut_short_mid_list_is_an_error_not_the_end(
+    client: MoodleClient, stub: MoodleStub, cut: int
+) -> None:
+    # The page at limitfrom=5 comes back with `cut` of its 5 users, once (a fault inside Moodle).
+    rows = load_fixture(C6)
+    stub.add_json("core_enrol_get_enrolled_users", rows[5 : 5 + cut], times=1,
+                  params=lambda call: call.options().get("limitfrom") == "5")
+    stub.add_enrolled_course(3, C6)
+    with pytest.raises(MoodleProtocolError, match="limitfrom=5 held .* yet it lists more users") as caught:
+        client.enrolled_users(3, page_size=5, with_status=False, with_lang=False)
+    assert caught.value.function == "core_enrol_get_enrolled_users"
+    assert limitfroms(stub) == [0, 5, 5 + cut]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda row: row.pop("roles"), "user 22 has no 'roles'"),
+        (lambda row: row.pop("username"), "user 22 has no 'username'"),
+        (lambda row: row.update(roles=[{"roleid": 5}]), "user 22 has no valid 'roles[0].shortname'"),
+    ],
+    ids=["no-roles", "no-username", "role-without-shortname"],
+)
+def test_a_malformed_participant_record_names_the_user(
+    client: MoodleClient, stub: MoodleStub, change: Any, words: str
+) -> None:
+    rows = load_fixture(C6)
+    change(next(row for row in rows if row["id"] == 22))
+    stub.add_enrolled_course(3, C6, rows=rows)
+    with pytest.raises(MoodleProtocolError, match=re.escape(words)) as caught:
+        client.enrolled_users(3, with_status=False, with_lang=False)
+    assert "nobody was marked unenrolled" in caught.value.message
 
 
 def test_pagination_when_moodle_ignores_limitnumber(client: MoodleClient, stub: MoodleStub) -> None:

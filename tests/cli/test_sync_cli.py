@@ -184,3 +184,36 @@ def test_sync_shows_progress_on_a_terminal(run_cli, stub: MoodleStub, monkeypatc
     assert result.exit_code == 0, result
     assert "syncing courses" in result.err and "2/2" in result.err
     assert result.out.splitlines()[-1] == "2 course(s): 2 synced, 0 failed"
+
+
+def test_sync_progress_shows_completion_calls_and_is_quiet_with_json(
+    run_cli, stub: MoodleStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve(stub, SiteState())
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    result = run_cli("sync", "--course", "3")
+    assert result.exit_code == 0, result
+    assert "course 3 completion" in result.err and "/14 " in result.err  # tqdm redraws at most 10 times a second
+    quiet = run_cli("sync", "--course", "3", "--json")
+    assert quiet.exit_code == 0 and quiet.err == "", quiet
+    assert json.loads(quiet.out)["synced"] == 1
+
+
+def test_sync_full_asks_every_student_again(run_cli, stub: MoodleStub) -> None:
+    serve(stub, SiteState())
+    assert run_cli("sync", "--course", "3").exit_code == 0
+    asked = len(stub.calls_to("core_completion_get_course_completion_status"))
+    assert run_cli("sync", "--course", "3").exit_code == 0
+    incremental = len(stub.calls_to("core_completion_get_course_completion_status")) - asked
+    assert run_cli("sync", "--course", "3", "--full").exit_code == 0
+    full = len(stub.calls_to("core_completion_get_course_completion_status")) - asked - incremental
+    assert (asked, incremental, full) == (14, 3, 14)
+
+
+def test_sync_when_moodle_is_down_exits_1_with_one_line(run_cli, stub: MoodleStub) -> None:
+    stub.add_raise("core_course_get_courses_by_field", requests.ConnectionError("[Errno 111] Connection refused"))
+    result = run_cli("sync", "--course", "3")
+    assert result.exit_code == 1, result
+    lines = [line for line in result.err.strip().splitlines() if not LOG_LINE.match(line)]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "could not be reached" in lines[0]
+    assert TOKEN not in result.out + result.err and "Traceback" not in result.err

@@ -16,6 +16,7 @@ from lipassess import db
 from lipassess.errors import ConfigurationError, InvalidInput, NotFound
 from lipassess.services.sync import (
     Counts,
+    SyncOptions,
     check_field_map,
     participant_values,
     sync_course,
@@ -204,14 +205,37 @@ def test_second_run_changes_nothing(app) -> None:
 def test_calls_made_for_one_course_follow_the_documented_formula(app) -> None:
     report, stub = run_sync(app, courses=(3,))
     functions = [call.function for call in stub.calls]
-    # 1 course lookup, 1 page of 16 users, 1 page of suspended ids, 1 language batch,
-    # 1 grade report, 1 completion call per active student (14).
+    # 1 course lookup, 1 page of 16 users and 1 page of suspended ids (each with the read
+    # confirming the end), 1 language batch, 1 grade report, 1 completion call per active student (14).
     assert functions.count("core_course_get_courses_by_field") == 1
-    assert functions.count("core_enrol_get_enrolled_users") == 2
+    assert functions.count("core_enrol_get_enrolled_users") == 4
     assert functions.count("core_user_get_users_by_field") == 1
     assert functions.count("gradereport_user_get_grade_items") == 1
     assert functions.count("core_completion_get_course_completion_status") == 14
-    assert len(functions) == 19 and report.ok
+    assert len(functions) == 21 and report.ok
+
+
+def test_a_no_change_sync_asks_completion_only_of_students_not_yet_complete(app, session) -> None:
+    run_sync(app, courses=(3,))
+    report, stub = run_sync(app, courses=(3,), now=NOW + timedelta(hours=1))
+    asked = sorted(int(c.form["userid"]) for c in stub.calls_to("core_completion_get_course_completion_status"))
+    assert asked == [23, 27, 31]  # the active students not complete (32 is suspended)
+    assert report.courses[0].completions == Counts(unchanged=14)  # complete ones are unchanged by definition
+    assert len(stub.calls) == 1 + 4 + 1 + 1 + 3
+
+    full, stub = run_sync(app, courses=(3,), options=SyncOptions(full=True))
+    assert len(stub.calls_to("core_completion_get_course_completion_status")) == 14
+    assert full.courses[0].completions == Counts(unchanged=14)
+
+    state = SiteState()
+    state.complete[3] |= {27}
+    later, stub = run_sync(app, state, courses=(3,))
+    assert later.courses[0].completions == Counts(updated=1, unchanged=13)
+    assert len(stub.calls_to("core_completion_get_course_completion_status")) == 3
+    with recorded_site(state) as (stub, client):  # one course into the caller's transaction: the same rule
+        sync_course(session, client, 3, field_map=FIELD_MAP, now=NOW)
+        session.rollback()
+    assert len(stub.calls_to("core_completion_get_course_completion_status")) == 2
 
 
 # ---------------------------------------------------------------- changes in Moodle
@@ -331,7 +355,8 @@ def _truncated_grades(course_id: int):
 @pytest.mark.parametrize(
     ("fault", "kind", "words"),
     [
-        (_connection_refused(3, 25), "transport", "could not be reached"),
+        # User 27 is not complete, so a resync asks again (complete students are not asked).
+        (_connection_refused(3, 27), "transport", "could not be reached"),
         (_truncated_grades(3), "protocol", "truncated or malformed JSON"),
         ("store", "store", "nothing of this course was changed"),
     ],

@@ -50,18 +50,31 @@ What is stored, and the choices made:
   only non-empty grades"); each grade's ``percentage`` uses that user's own
   range, as Moodle shows it.
 * Completion is asked only for active students (Moodle refuses the question
-  for suspended ones).
+  for suspended ones) not yet complete in the store: Moodle's course
+  completion does not go back, so a no-change sync of a finished cohort
+  costs a handful of calls. ``SyncOptions(full=True)`` (``lipassess sync
+  --full``) asks every active student again.
+* A student is never marked unenrolled on the strength of a participant
+  list Moodle gave incomplete. Moodle gives no total, so three checks stand
+  in for a count: the bridge ends the paged list only once a confirming read
+  after the short page finds nobody, and refuses a record without a field
+  Moodle always sends (``roles`` above all: without it the user would look
+  like a non-student), naming the user; then :mod:`.guard` refuses to mark
+  more than 10 % of a course's students (and more than 5) unenrolled in one
+  run without ``allow_mass_unenrol`` (``--allow-mass-unenrol``). Each fails
+  the course, which is left exactly as it was.
 * ``Participant.synced_at`` is when the participant was last written from
   Moodle (created or changed); ``Cohort.synced_at`` when the course was last
   synced successfully.
 
 Modules: :mod:`.pull` (the reads), :mod:`.apply` (the writes), :mod:`.rows`
 (the one row comparison every write uses), :mod:`.profile_fields` (Moodle
-user -> participant columns), :mod:`.report` (what a sync did) and
-:mod:`.run` (the use cases).
+user -> participant columns), :mod:`.guard` (the mass-unenrolment guard),
+:mod:`.report` (what a sync did) and :mod:`.run` (the use cases).
 """
 
 from lipassess.services.sync.apply import COURSE_TOTAL_NAME, apply_course
+from lipassess.services.sync.guard import MAX_UNENROL_SHARE, UNENROL_FLOOR, MassUnenrolRefused
 from lipassess.services.sync.profile_fields import (
     COLUMN_TARGETS,
     RESERVED_TARGETS,
@@ -71,18 +84,23 @@ from lipassess.services.sync.profile_fields import (
 )
 from lipassess.services.sync.pull import STUDENT_ROLES, CoursePull, pull_course
 from lipassess.services.sync.report import ENTITIES, Counts, CourseSyncReport, SyncReport, failed_report
-from lipassess.services.sync.run import Progress, sync_course, sync_courses
+from lipassess.services.sync.run import CallProgress, Progress, SyncOptions, sync_course, sync_courses
 
 __all__ = [
     "COLUMN_TARGETS",
     "COURSE_TOTAL_NAME",
     "ENTITIES",
+    "MAX_UNENROL_SHARE",
     "RESERVED_TARGETS",
     "STUDENT_ROLES",
+    "UNENROL_FLOOR",
+    "CallProgress",
     "Counts",
     "CoursePull",
     "CourseSyncReport",
+    "MassUnenrolRefused",
     "Progress",
+    "SyncOptions",
     "SyncReport",
     "apply_course",
     "check_field_map",

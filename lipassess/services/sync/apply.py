@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lipassess.services.sync.guard import check_unenrolments
 from lipassess.services.sync.profile_fields import participant_values
 from lipassess.services.sync.pull import CoursePull
 from lipassess.services.sync.report import Counts, CourseSyncReport
@@ -24,7 +25,7 @@ from lipassess.store.models import (
     Participant,
     Program,
 )
-from moodle_plugin_bridge import CompletionResults, Course, EnrolledUser, UserGrades
+from moodle_plugin_bridge import Course, EnrolledUser, UserGrades
 
 COURSE_TOTAL_NAME = "Course total"
 
@@ -35,16 +36,27 @@ def apply_course(
     *,
     field_map: Mapping[str, str],
     now: datetime,
+    allow_mass_unenrol: bool = False,
 ) -> CourseSyncReport:
-    """Write one pulled course into the store (flushes; the caller commits or rolls back)."""
+    """Write one pulled course into the store (flushes; the caller commits or rolls back).
+
+    Raises
+    ------
+    MassUnenrolRefused
+        Moodle no longer lists too many of the course's students (see
+        :mod:`lipassess.services.sync.guard`) and ``allow_mass_unenrol`` is
+        false; roll back, nothing of the course must be kept.
+    """
     locks.lock(session, locks.SYNC, 0)  # see the package docstring (lipassess.services.sync)
     course = pulled.course
     course_counts, cohort = _upsert_cohort(session, course, pulled, now)
     participants, by_user = _upsert_participants(session, pulled.students, field_map, now)
-    enrolments, unenrolled = _upsert_enrolments(session, cohort, pulled.students, by_user)
+    enrolments, unenrolled = _upsert_enrolments(
+        session, cohort, pulled.students, by_user, allow_mass_unenrol=allow_mass_unenrol
+    )
     grade_items, item_ids = _upsert_grade_items(session, cohort, pulled.grades)
     grades = _upsert_grades(session, pulled.grades, item_ids, by_user)
-    completions = _upsert_completions(session, cohort, pulled.completion, by_user)
+    completions = _upsert_completions(session, cohort, pulled, by_user)
     session.flush()
     return CourseSyncReport(
         course_id=course.id,
@@ -151,7 +163,12 @@ def _groups(user: EnrolledUser) -> list[dict[str, Any]]:
 
 
 def _upsert_enrolments(
-    session: Session, cohort: Cohort, students: Sequence[EnrolledUser], by_user: Mapping[int, int]
+    session: Session,
+    cohort: Cohort,
+    students: Sequence[EnrolledUser],
+    by_user: Mapping[int, int],
+    *,
+    allow_mass_unenrol: bool,
 ) -> tuple[Counts, int]:
     existing = {
         row.participant_id: row
@@ -172,6 +189,8 @@ def _upsert_enrolments(
         changes.compare(participant_id, wanted, {"participant_id": participant_id, "cohort_id": cohort.id})
     # Students Moodle no longer lists left the course: marked, never deleted.
     unenrolled = changes.update_missing({"status": EnrolmentStatus.UNENROLLED})
+    enrolled = sum(1 for row in existing.values() if row.status != EnrolmentStatus.UNENROLLED)
+    check_unenrolments(cohort.moodle_course_id, enrolled=enrolled, leaving=unenrolled, allow=allow_mass_unenrol)
     changes.write(session, Enrolment)
     return changes.counts(), unenrolled
 
@@ -249,9 +268,22 @@ def _upsert_grades(
     return changes.counts()
 
 
+def completed_students(session: Session, moodle_course_id: int) -> frozenset[int]:
+    """Moodle user ids the store holds as complete in a course (not asked again: completion does not go back)."""
+    return frozenset(
+        session.scalars(
+            select(Participant.moodle_user_id)
+            .join(Completion, Completion.participant_id == Participant.id)
+            .join(Cohort, Cohort.id == Completion.cohort_id)
+            .where(Cohort.moodle_course_id == moodle_course_id, Completion.completed.is_(True))
+        )
+    )
+
+
 def _upsert_completions(
-    session: Session, cohort: Cohort, completion: CompletionResults, by_user: Mapping[int, int]
+    session: Session, cohort: Cohort, pulled: CoursePull, by_user: Mapping[int, int]
 ) -> Counts:
+    completion = pulled.completion
     existing = {
         row.participant_id: row
         for row in session.execute(
@@ -267,6 +299,10 @@ def _upsert_completions(
             continue
         wanted = {"completed": result.completed, "completed_at": result.time_completed}
         changes.compare(participant_id, wanted, {"cohort_id": cohort.id, "participant_id": participant_id})
+    for user_id in pulled.completion_skipped:  # complete already, not asked: unchanged by definition
+        participant_id = by_user.get(user_id)
+        if participant_id is not None and participant_id in existing:
+            changes.compare(participant_id, {}, {})
     changes.write(session, Completion)
     return changes.counts()
 

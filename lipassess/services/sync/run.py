@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -12,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lipassess.errors import InvalidInput, LipassessError, NotFound
 from lipassess.services.moodle import as_lipassess_error
-from lipassess.services.sync.apply import apply_course
+from lipassess.services.sync.apply import apply_course, completed_students
 from lipassess.services.sync.profile_fields import check_field_map
-from lipassess.services.sync.pull import pull_course
+from lipassess.services.sync.pull import CoursePull, pull_course
 from lipassess.services.sync.report import CourseSyncReport, SyncReport, failed_report
 from lipassess.store.database import session_scope
 from lipassess.store.models import Cohort
@@ -25,6 +27,33 @@ log = logging.getLogger("lipassess.services.sync")
 Progress = Callable[[int, int, "CourseSyncReport | None"], None]
 """``progress(done, total, report)``: called with ``(0, total, None)`` first, then per course."""
 
+CallProgress = Callable[[int, int, int], None]
+"""``call_progress(course_id, done, total)``: after each completion answer of the course being pulled."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class SyncOptions:
+    """How each course is synced (the ``lipassess sync`` options).
+
+    Attributes
+    ----------
+    full
+        Ask completion of every active student, also those the store holds
+        complete (by default they are not asked again: completion does not go back).
+    allow_mass_unenrol
+        Let a sync mark more than the guard's share of a course unenrolled
+        (:mod:`lipassess.services.sync.guard`).
+    completion_workers
+        Completion calls at a time.
+    page_size
+        Participants per page (the bridge's default when ``None``).
+    """
+
+    full: bool = False
+    allow_mass_unenrol: bool = False
+    completion_workers: int = 4
+    page_size: int | None = None
+
 
 def sync_course(
     session: Session,
@@ -34,6 +63,7 @@ def sync_course(
     field_map: Mapping[str, str],
     now: datetime,
     completion_workers: int = 4,
+    options: SyncOptions | None = None,
 ) -> CourseSyncReport:
     """Sync one Moodle course into the caller's transaction (flushes, never commits).
 
@@ -50,20 +80,46 @@ def sync_course(
         :func:`lipassess.config.profile_field_map`).
     now
         The time recorded as ``synced_at``.
+    options
+        :class:`SyncOptions` (its ``completion_workers`` wins over the argument).
 
     Raises
     ------
     MoodleError
-        Moodle failed or refused; nothing was written.
+        Moodle failed or refused, the participant list was incomplete or
+        malformed; nothing was written.
+    MassUnenrolRefused
+        Too many students would be marked unenrolled; roll back.
     NotFound
         Moodle has no such course (or it is the site's front page).
     """
     field_map = check_field_map(field_map)
+    options = options or SyncOptions(completion_workers=completion_workers)
     course = course_id if isinstance(course_id, Course) else _fetch_course(client, course_id)
     if course.is_site:
         raise NotFound(_site_course_message(course.id))
-    pulled = pull_course(client, course, completion_workers=completion_workers)
-    return apply_course(session, pulled, field_map=field_map, now=now)
+    known = frozenset() if options.full else completed_students(session, course.id)
+    pulled = _pull(client, course, known, options, None)
+    return apply_course(session, pulled, field_map=field_map, now=now,
+                        allow_mass_unenrol=options.allow_mass_unenrol)
+
+
+def _pull(
+    client: MoodleClient,
+    course: Course,
+    known_complete: frozenset[int],
+    options: SyncOptions,
+    call_progress: CallProgress | None,
+) -> CoursePull:
+    tick = None if call_progress is None else functools.partial(call_progress, course.id)
+    return pull_course(
+        client,
+        course,
+        completion_workers=options.completion_workers,
+        known_complete=known_complete,
+        page_size=options.page_size,
+        completion_progress=tick,
+    )
 
 
 def _fetch_course(client: MoodleClient, course_id: int) -> Course:
@@ -95,6 +151,8 @@ def sync_courses(
     now: datetime,
     progress: Progress | None = None,
     completion_workers: int = 4,
+    options: SyncOptions | None = None,
+    call_progress: CallProgress | None = None,
 ) -> SyncReport:
     """Sync several courses, each in its own transaction; a failed course does not stop the rest.
 
@@ -114,6 +172,10 @@ def sync_courses(
     progress
         Called with ``(0, total, None)`` once the courses are known, then
         ``(done, total, report)`` after each course.
+    options
+        :class:`SyncOptions` (its ``completion_workers`` wins over the argument).
+    call_progress
+        ``(course_id, done, total)`` after each completion answer.
 
     Without ``course_ids`` and ``category_id``, the courses of the cohorts
     already in the store are synced again.
@@ -129,6 +191,7 @@ def sync_courses(
         token, unreachable site): no course can be synced.
     """
     field_map = check_field_map(field_map)
+    options = options or SyncOptions(completion_workers=completion_workers)
     wanted = list(dict.fromkeys(course_ids))
     if not wanted and category_id is None:
         with session_scope(factory) as session:
@@ -147,7 +210,7 @@ def sync_courses(
         progress(0, total, None)
     reports: list[CourseSyncReport] = []
     for done, (course_id, course) in enumerate(targets, start=1):
-        report = _sync_one(factory, client, course_id, course, field_map, now, completion_workers)
+        report = _sync_one(factory, client, course_id, course, field_map, now, options, call_progress)
         reports.append(report)
         if progress:
             progress(done, total, report)
@@ -179,20 +242,27 @@ def _sync_one(
     course: Course | None,
     field_map: Mapping[str, str],
     now: datetime,
-    completion_workers: int,
+    options: SyncOptions,
+    call_progress: CallProgress | None,
 ) -> CourseSyncReport:
     if course is None:
         return failed_report(course_id, _unknown_course_message(course_id), "not_found")
     if course.is_site:
         return failed_report(course_id, _site_course_message(course_id), "not_found", shortname=course.shortname)
     try:
-        pulled = pull_course(client, course, completion_workers=completion_workers)
+        known: frozenset[int] = frozenset()
+        if not options.full:
+            with session_scope(factory) as session:
+                known = completed_students(session, course.id)
+        pulled = _pull(client, course, known, options, call_progress)
         with session_scope(factory) as session:
-            report = apply_course(session, pulled, field_map=field_map, now=now)
+            report = apply_course(session, pulled, field_map=field_map, now=now,
+                                  allow_mass_unenrol=options.allow_mass_unenrol)
     except MoodleError as err:
         log.warning("sync of course %d failed: %s", course_id, err.message)
         return failed_report(course_id, err.message, err.kind, shortname=course.shortname)
     except LipassessError as err:
+        log.warning("sync of course %d failed: %s", course_id, err.message)
         return failed_report(course_id, err.message, err.code, shortname=course.shortname)
     except SQLAlchemyError as err:
         reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
