@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from lipassess.errors import InvalidInput
+from lipassess.reports.cells import spreadsheet_frame, spreadsheet_value
 from lipassess.vocabulary import LANGUAGES, WAVE_LABELS, wave_sort_key
 
 KEY_COLUMNS = ("pseudonym", "cohort")
@@ -360,11 +361,16 @@ def _code(value: float) -> str:
 # ---------------------------------------------------------------------------
 
 
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """RFC 4180 CSV in UTF-8: CRLF line ends, so a field holding a lone CR or LF is quoted and stays one cell."""
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+
+
 def write_long_csv(data: pd.DataFrame, path: str | os.PathLike[str], *, include_identities: bool = False,
                    synthetic: bool = False) -> pd.DataFrame:
     """Tidy long CSV (UTF-8), one row per answer; returns the rows written."""
     frame = prepare_long(data, include_identities=include_identities, synthetic=synthetic)
-    frame.to_csv(path, index=False, encoding="utf-8")
+    write_csv(spreadsheet_frame(frame), path)
     return frame
 
 
@@ -372,7 +378,7 @@ def write_wide_csv(data: pd.DataFrame, path: str | os.PathLike[str], *, scores: 
                    include_identities: bool = False, synthetic: bool = False) -> pd.DataFrame:
     """Wide CSV (UTF-8), one row per participant and cohort; returns the rows written."""
     frame, _ = wide_frame(data, scores, include_identities=include_identities, synthetic=synthetic)
-    frame.to_csv(path, index=False, encoding="utf-8")
+    write_csv(spreadsheet_frame(frame), path)
     return frame
 
 
@@ -408,21 +414,21 @@ def write_xlsx(data: pd.DataFrame, path: str | os.PathLike[str], codebook: Codeb
     book = Workbook()
     sheet = book.active
     sheet.title = "data"
-    sheet.append([c.name for c in columns])
+    _append_text_row(sheet, [c.name for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for record in frame.itertuples(index=False):
-        sheet.append([_cell(v) for v in record])
+        _append_text_row(sheet, [_cell(v) for v in record])
     sheet.freeze_panes = "C2"
 
     rows = codebook_rows(columns, codebook)
     cb = book.create_sheet("codebook")
     header = list(rows[0].keys()) if rows else ["variable"]
-    cb.append(header)
+    _append_text_row(cb, header)
     for cell in cb[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        cb.append([row[h] for h in header])
+        _append_text_row(cb, [row[h] for h in header])
     cb.freeze_panes = "B2"
 
     about = book.create_sheet("about")
@@ -439,6 +445,14 @@ def write_xlsx(data: pd.DataFrame, path: str | os.PathLike[str], codebook: Codeb
     about.append(["layout", "one row per participant and cohort; columns <wave>_<item> and <wave>_<scale>"])
     book.save(path)
     return frame
+
+
+def _append_text_row(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row whose text cells are stored as text: openpyxl would store ``=...`` as a live formula."""
+    sheet.append([spreadsheet_value(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _cell(value: Any) -> Any:

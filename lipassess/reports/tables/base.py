@@ -17,6 +17,7 @@ from typing import Any
 from lipassess.analysis.cohort import CohortAnalysis, OutcomeAnalysis
 from lipassess.analysis.paired import PairedResult
 from lipassess.analysis.proportion import ProportionResult
+from lipassess.reports.cells import spreadsheet_text
 from lipassess.reports.numbers import fmt_decimal, fmt_percent
 from lipassess.text import has, text
 from lipassess.vocabulary import TOTAL, WAVE_KINDS, outcome_key
@@ -26,8 +27,6 @@ DASH = "\u2013"
 WAVE_NAMES = {kind: text(f"wave.{kind}", "en").lower() for kind in WAVE_KINDS}
 """English wave names inside a sentence or cell (``retrospective pre``)."""
 
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,8 +135,7 @@ def _csv_value(value: Any) -> str:
         return "" if not math.isfinite(value) else repr(value)
     if isinstance(value, int):
         return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_text(str(value))
 
 
 
