@@ -147,8 +147,10 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, Integral):
         return int(value)
-    if isinstance(value, Real) and float(value).is_integer():
-        return int(value)
+    if isinstance(value, Real):
+        number = float(value)
+        if number.is_integer():
+            return int(number)
     return None
 
 

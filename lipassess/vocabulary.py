@@ -11,7 +11,7 @@ Khmer labels are pending review by the program's translators (see
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
+from typing import Final, overload
 
 # ---------------------------------------------------------------------------
 # Waves
@@ -68,6 +68,10 @@ def other_language(language: str) -> str:
     return "km" if language == "en" else "en"
 
 
+@overload
+def normalise_language(language: str | None, default: str = DEFAULT_LANGUAGE) -> str: ...
+@overload
+def normalise_language(language: str | None, default: str | None) -> str | None: ...
 def normalise_language(language: str | None, default: str | None = DEFAULT_LANGUAGE) -> str | None:
     """``language`` when it is one of :data:`LANGUAGES`, else ``default`` (``km`` unless given).
 

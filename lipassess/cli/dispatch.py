@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import TypedDict
 
 import click
 
@@ -16,6 +18,16 @@ from lipassess.store.migrate import require_current_schema
 
 EXIT_STOPPED = EXIT_JOB_FAILED
 """Exit code when Moodle refused or failed a whole batch (the run stopped early)."""
+
+
+class _DispatchSettings(TypedDict):
+    """The keyword arguments of :func:`~lipassess.services.dispatch.dispatch` that come from the config."""
+
+    now: datetime
+    base_url: str
+    ttl_days: int
+    reminders: int
+    spacing_days: int
 
 
 @click.command(
@@ -34,7 +46,7 @@ def dispatch_command(dry_run: bool, as_of: str | None, as_json: bool) -> None:
     config = app.config
     now = as_of_time(as_of)
     require_current_schema(db.engine_for(app))
-    settings = {
+    settings: _DispatchSettings = {
         "now": now,
         "base_url": str(config["BASE_URL"]),
         "ttl_days": int(config["LINK_TTL_DAYS"]),

@@ -64,11 +64,14 @@ class _InstrumentLoader(yaml.SafeLoader):
             raise yaml.constructor.ConstructorError(
                 None, None,
                 f"lists and mappings are nested more than {MAX_NESTING} levels deep; "
-                "an instrument needs far fewer: check the file's structure", event.start_mark,
+                "an instrument needs far fewer: check the file's structure",
+                # types-PyYAML types event marks as either Mark class but MarkedYAMLError's as
+                # yaml.error.Mark only; PyYAML itself raises these errors with either.
+                event.start_mark,  # type: ignore[arg-type]
             )
         self._depth += 1
         try:
-            return super().compose_node(parent, index)  # type: ignore[misc]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 

@@ -484,7 +484,9 @@ def write_sav(data: pd.DataFrame, path: str | os.PathLike[str], codebook: Codebo
     frame, columns = wide_frame(data, scores, include_identities=include_identities, synthetic=synthetic)
     names = spss_names(c.name for c in columns)
     frame = frame.rename(columns=names)
-    labels = {names[c.name]: truncate_utf8(column_label(c, codebook, lang), SPSS_LABEL_BYTES) for c in columns}
+    labels: dict[str, str | None] = {  # the type pyreadstat's column_labels asks for (a label may be None)
+        names[c.name]: truncate_utf8(column_label(c, codebook, lang), SPSS_LABEL_BYTES) for c in columns
+    }
     value_labels = {}
     for c in columns:
         mapping = column_value_labels(c, codebook, lang)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import NamedTuple, TypeVar
 
 from lipassess.reports.figures import Effect, ImpactFigures, Missing, MissingReason
 from lipassess.reports.numbers import check_lang, fmt_decimal, fmt_int, fmt_percent
@@ -70,6 +71,8 @@ REFERENCES = (
 )
 
 COHEN_SMALL, COHEN_MEDIUM, COHEN_LARGE = 0.2, 0.5, 0.8
+
+_T = TypeVar("_T")
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -226,6 +229,28 @@ def _capitalise(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
+def _given(value: _T | None, name: str) -> _T:
+    """A number the figures guarantee once no missing reason is given (their ``_check_group``).
+
+    Raises ``RuntimeError`` naming the number when that guarantee is broken.
+    """
+    if value is None:
+        raise RuntimeError(f"{name} is None although no missing reason is given")
+    return value
+
+
+class _EffectNumbers(NamedTuple):
+    g_av: float
+    ci_low: float
+    ci_high: float
+
+
+def _effect_numbers(effect: Effect) -> _EffectNumbers:
+    """``g_av`` and its CI of an available effect (:class:`Effect` requires all three without a missing reason)."""
+    return _EffectNumbers(_given(effect.g_av, "Effect.g_av"), _given(effect.ci_low, "Effect.ci_low"),
+                          _given(effect.ci_high, "Effect.ci_high"))
+
+
 class _Writer:
     """Binds a language and thresholds to the rules."""
 
@@ -288,14 +313,16 @@ class _Writer:
         else:
             count = r.count if r.count is not None else f.n_followup
             n = r.n if r.n is not None else f.n_pre
-            out.append(self.say("participation.retention", share=self.pct(r.share), count=self.cnt(count),
+            out.append(self.say("participation.retention", share=self.pct(_given(r.share, "Share.share")),
+                                count=self.cnt(count),
                                 n=self.cnt(n)))
         return Section(key="participation", heading=heading("participation", self.lang), sentences=tuple(out))
 
     def _effect_values(self, e: Effect) -> dict[str, str]:
-        return {"g": self.num(e.g_av), "lo": self.num(e.ci_low), "hi": self.num(e.ci_high),
+        g_av, ci_low, ci_high = _effect_numbers(e)
+        return {"g": self.num(g_av), "lo": self.num(ci_low), "hi": self.num(ci_high),
                 "n": self.cnt(e.n) if e.n is not None else "?",
-                "size": word("size", cohen_size(e.g_av), self.lang),
+                "size": word("size", cohen_size(g_av), self.lang),
                 "dz": self.num(e.d_z) if e.d_z is not None else "\u2013"}
 
     def change(self) -> Section:
@@ -307,24 +334,25 @@ class _Writer:
                 [self.what("pre_post", outcome=outcome_label(TOTAL_OUTCOME, self.lang))],
                 e.missing, "change.missing"))
         else:
-            out.append(self.say(f"change.{direction(e.ci_low, e.ci_high)}", **self._effect_values(e)))
+            numbers = _effect_numbers(e)
+            out.append(self.say(f"change.{direction(numbers.ci_low, numbers.ci_high)}", **self._effect_values(e)))
         out += self.subscale_sentences()
         out += self.rci_sentences()
         return Section(key="change", heading=heading("change", self.lang), sentences=tuple(out))
 
     def subscale_sentences(self) -> list[Sentence]:
-        shown = [o for o in self.f.subscales if o.pre_post.available]
+        shown = [(o.outcome, _effect_numbers(o.pre_post)) for o in self.f.subscales if o.pre_post.available]
         out: list[Sentence] = []
         if len(shown) >= 2:
-            best = max(shown, key=lambda o: o.pre_post.g_av)
-            worst = min(shown, key=lambda o: o.pre_post.g_av)
+            best, g_best = max(shown, key=lambda item: item[1].g_av)
+            worst, g_worst = min(shown, key=lambda item: item[1].g_av)
             out.append(self.say("subscales.range", k=self.cnt(len(shown)),
-                                best=outcome_label(best.outcome, self.lang), g_best=self.num(best.pre_post.g_av),
-                                worst=outcome_label(worst.outcome, self.lang),
-                                g_worst=self.num(worst.pre_post.g_av)))
+                                best=outcome_label(best, self.lang), g_best=self.num(g_best.g_av),
+                                worst=outcome_label(worst, self.lang),
+                                g_worst=self.num(g_worst.g_av)))
         for kind in ("none", "down"):
-            areas = [outcome_label(o.outcome, self.lang) for o in shown
-                     if direction(o.pre_post.ci_low, o.pre_post.ci_high) == kind]
+            areas = [outcome_label(outcome, self.lang) for outcome, numbers in shown
+                     if direction(numbers.ci_low, numbers.ci_high) == kind]
             if areas:
                 out.append(self.say(f"subscales.{kind}", areas=join_list(areas, self.lang)))
         return out
@@ -334,8 +362,9 @@ class _Writer:
         if up.missing is not None or down.missing is not None:
             return self._missing_group([("improved", up.missing), ("declined", down.missing)], "rci.missing")
         n = up.n if up.n is not None else (self.f.total.pre_post.n or 0)
-        return [self.say("rci", improved=self.pct(up.share), lo=self.pct_or_dash(up.ci_low),
-                         hi=self.pct_or_dash(up.ci_high), n=self.cnt(n), declined=self.pct(down.share),
+        return [self.say("rci", improved=self.pct(_given(up.share, "Share.share")), lo=self.pct_or_dash(up.ci_low),
+                         hi=self.pct_or_dash(up.ci_high), n=self.cnt(n),
+                         declined=self.pct(_given(down.share, "Share.share")),
                          dlo=self.pct_or_dash(down.ci_low), dhi=self.pct_or_dash(down.ci_high))]
 
     def pct_or_dash(self, value: float | None) -> str:
@@ -358,10 +387,11 @@ class _Writer:
                 [self.what("pre_followup", outcome=outcome_label(TOTAL_OUTCOME, self.lang))],
                 e.missing, "lasting.missing"))
         else:
-            out.append(self.say(f"lasting.{direction(e.ci_low, e.ci_high)}", months=months,
+            numbers = _effect_numbers(e)
+            out.append(self.say(f"lasting.{direction(numbers.ci_low, numbers.ci_high)}", months=months,
                                 **self._effect_values(e)))
             if total.pre_post.available:
-                out.append(self.say("lasting.compare", g_post=self.num(total.pre_post.g_av)))
+                out.append(self.say("lasting.compare", g_post=self.num(_effect_numbers(total.pre_post).g_av)))
         return Section(key="lasting", heading=heading("lasting", self.lang), sentences=tuple(out))
 
     def application(self) -> Section:
@@ -375,9 +405,9 @@ class _Writer:
             lo = self.pct(a.ci_low) if a.ci_low is not None else "\u2013"
             hi = self.pct(a.ci_high) if a.ci_high is not None else "\u2013"
             n = a.n if a.n is not None else self.f.n_followup
-            out.append(self.say("application", months=self.cnt(self.f.followup_months), share=self.pct(a.share),
-                                lo=lo, hi=hi, n=self.cnt(n)))
-            if a.ci_low is None:
+            out.append(self.say("application", months=self.cnt(self.f.followup_months),
+                                share=self.pct(_given(a.share, "Share.share")), lo=lo, hi=hi, n=self.cnt(n)))
+            if a.ci_low is None or a.ci_high is None:  # a Share has both CI bounds or neither
                 out.append(self.say("application.earlier", earlier=earlier))
             elif a.ci_high < PROGRAM_EARLIER_APPLIED_SHARE:
                 out.append(self.say("application.earlier.lower", earlier=earlier))
@@ -391,13 +421,14 @@ class _Writer:
         out = [self.say("research.cite", overall=self.num(LACERENZA_OVERALL), transfer=self.num(LACERENZA_TRANSFER))]
         e = self.f.total.pre_post
         if e.available:
-            if e.ci_low > LACERENZA_TRANSFER:
+            numbers = _effect_numbers(e)
+            if numbers.ci_low > LACERENZA_TRANSFER:
                 kind = "larger"
-            elif e.ci_high < LACERENZA_TRANSFER:
+            elif numbers.ci_high < LACERENZA_TRANSFER:
                 kind = "smaller"
             else:
                 kind = "similar"
-            out.append(self.say(f"research.{kind}", g=self.num(e.g_av)))
+            out.append(self.say(f"research.{kind}", g=self.num(numbers.g_av)))
         out.append(self.say("research.rough"))
         return Section(key="research", heading=heading("research", self.lang), sentences=tuple(out))
 
@@ -415,11 +446,11 @@ class _Writer:
         out: list[Sentence] = []
         if f.self_report:
             out.append(self.say("caveat.self_report"))
-        low = [(o, r) for o in f.outcomes for r in o.reliability
+        low = [(o.outcome, r.wave, r.alpha) for o in f.outcomes for r in o.reliability
                if r.alpha is not None and r.alpha < th.reliability_min]
         if low:
-            items = [f"{outcome_label(o.outcome, self.lang)} ({word('wave', r.wave, self.lang)}, "
-                     f"\u03b1 = {self.num(r.alpha)})" for o, r in low]
+            items = [f"{outcome_label(outcome, self.lang)} ({word('wave', wave, self.lang)}, "
+                     f"\u03b1 = {self.num(alpha)})" for outcome, wave, alpha in low]
             out.append(self.say("caveat.reliability", min=self.num(th.reliability_min),
                                 items=join_list(items, self.lang)))
         pairs = f.total.pre_post.n
@@ -430,17 +461,20 @@ class _Writer:
             out.append(self.say("caveat.small_n_followup", n=self.cnt(fu_n),
                                 months=self.cnt(f.followup_months), min=self.cnt(th.small_n)))
         out += self.attrition_caveats()
-        ceiling = [(o, o.ceiling_pre) for o in f.outcomes
-                   if o.ceiling_pre is not None and o.ceiling_pre.available and o.ceiling_pre.share > th.ceiling_max]
+        # A Share has its share exactly when it is available.
+        ceiling = [(o.outcome, o.ceiling_pre.share) for o in f.outcomes
+                   if o.ceiling_pre is not None and o.ceiling_pre.share is not None
+                   and o.ceiling_pre.share > th.ceiling_max]
         if ceiling:
-            items = [f"{outcome_label(o.outcome, self.lang)} ({self.pct(s.share)})" for o, s in ceiling]
+            items = [f"{outcome_label(outcome, self.lang)} ({self.pct(share)})" for outcome, share in ceiling]
             out.append(self.say("caveat.ceiling", max=self.pct(th.ceiling_max), items=join_list(items, self.lang)))
         t = f.then_test
-        if t.missing is None and abs(t.gap) >= th.then_test_gap:
+        gap = _given(t.gap, "ThenTest.gap") if t.missing is None else None
+        if gap is not None and abs(gap) >= th.then_test_gap:
             lo = self.num(t.ci_low) if t.ci_low is not None else "\u2013"
             hi = self.num(t.ci_high) if t.ci_high is not None else "\u2013"
-            key = "caveat.then_test_lower" if t.gap < 0 else "caveat.then_test_higher"
-            out.append(self.say(key, gap=self.num(t.gap), lo=lo, hi=hi, n=self.cnt(t.n) if t.n is not None else "?"))
+            key = "caveat.then_test_lower" if gap < 0 else "caveat.then_test_higher"
+            out.append(self.say(key, gap=self.num(gap), lo=lo, hi=hi, n=self.cnt(t.n) if t.n is not None else "?"))
         return tuple(out)
 
     def attrition_caveats(self) -> list[Sentence]:
@@ -448,15 +482,16 @@ class _Writer:
         if a.missing is not None:
             return []
         out: list[Sentence] = []
-        if a.overall_rate > th.attrition_max:
-            out.append(self.say("caveat.attrition_high", rate=self.pct(a.overall_rate),
+        overall_rate = _given(a.overall_rate, "Attrition.overall_rate")
+        if overall_rate > th.attrition_max:
+            out.append(self.say("caveat.attrition_high", rate=self.pct(overall_rate),
                                 months=self.cnt(self.f.followup_months), max=self.pct(th.attrition_max)))
         if a.baseline_smd is not None and abs(a.baseline_smd) > th.baseline_smd_max:
             out.append(self.say("caveat.attrition_biased", smd=self.num(a.baseline_smd),
                                 max=self.num(th.baseline_smd_max)))
         if a.wwc_high:
             differential = self.pct(a.differential_rate) if a.differential_rate is not None else "\u2013"
-            out.append(self.say("caveat.attrition_wwc", overall=self.pct(a.overall_rate), differential=differential))
+            out.append(self.say("caveat.attrition_wwc", overall=self.pct(overall_rate), differential=differential))
         return out
 
     # further missing numbers -----------------------------------------------

@@ -179,7 +179,8 @@ def response_curves(session: Session, cohort: Cohort, *, students: int | None = 
     ).all() if waves else []
     times: dict[int, list[datetime]] = defaultdict(list)
     for wave_id, at in submitted:
-        times[wave_id].append(at)
+        if at is not None:  # always: the query keeps only rows with submitted_at set
+            times[wave_id].append(at)
     curves = []
     for wave in sorted(waves, key=lambda w: wave_sort_key(w.kind.value)):
         start = wave.opened_at or wave.opens_at

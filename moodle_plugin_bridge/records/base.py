@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
 
@@ -26,6 +26,10 @@ class RecordMixin:
 
     __slots__ = ()
     _computed: tuple[str, ...] = ()
+    if TYPE_CHECKING:
+        # Every record is a dataclass; declaring the marker attribute lets type
+        # checkers accept ``dataclasses.fields(self)`` (it is set by @dataclass).
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def to_dict(self) -> dict[str, Any]:
         """Every field (and computed property) as plain JSON values.

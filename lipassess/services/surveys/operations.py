@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -173,13 +173,14 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
 def _lock_draft(session: Session, participant_id: int, wave_id: int, now: datetime) -> Response:
     """Take the response's write lock; raise when it is missing or already submitted."""
     session.flush()
-    result = session.execute(
+    # Session.execute is typed as returning Result; for an UPDATE it is a CursorResult.
+    result = cast(CursorResult[Any], session.execute(
         update(Response)
         .where(Response.participant_id == participant_id, Response.wave_id == wave_id,
                Response.status == ResponseStatus.DRAFT)
         .values(updated_at=now)
         .execution_options(synchronize_session=False)
-    )
+    ))
     response = _find_response(session, participant_id, wave_id)
     if result.rowcount == 1 and response is not None:
         return response

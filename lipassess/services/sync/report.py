@@ -158,7 +158,7 @@ class SyncReport:
     def summary(self) -> str:
         """A table per course (created/updated/unchanged), failures with their reason."""
         header = ("course", "shortname", "status", "participants", "enrolments", "grades", "completions")
-        rows = [header]
+        rows: list[tuple[str, ...]] = [header]
         for c in self.courses:
             rows.append(
                 (

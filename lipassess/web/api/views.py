@@ -42,6 +42,14 @@ def aggregate_only(data: Any) -> Any:
     return data
 
 
+def _principal() -> Principal:
+    """The signed-in principal of a view behind :func:`staff_required` (which answers 401 without one)."""
+    principal = current_principal()
+    if principal is None:
+        raise RuntimeError("an API view behind staff_required ran without a signed-in principal")
+    return principal
+
+
 def _visible_cohorts(principal: Principal) -> list[Cohort]:
     return visible_cohorts(get_session(), principal.cohort_ids)
 
@@ -64,7 +72,7 @@ def openapi() -> Response:
 @bp.get("/cohorts")
 @staff_required(api=True)
 def cohorts() -> Response:
-    return jsonify(CohortListSchema().dump({"cohorts": _visible_cohorts(current_principal())}))
+    return jsonify(CohortListSchema().dump({"cohorts": _visible_cohorts(_principal())}))
 
 
 @bp.get("/cohorts/<int:cohort_id>")
@@ -80,13 +88,13 @@ def cohort_detail(cohort_id: int) -> Response:
 @bp.get("/cohorts/<int:cohort_id>/analysis")
 @staff_required(api=True)
 def cohort_analysis(cohort_id: int) -> Response:
-    return jsonify(_analysis_payload([_cohort(cohort_id)], current_principal()))
+    return jsonify(_analysis_payload([_cohort(cohort_id)], _principal()))
 
 
 @bp.get("/program/analysis")
 @staff_required(api=True)
 def program_analysis() -> Response:
-    principal = current_principal()
+    principal = _principal()
     cohorts = _visible_cohorts(principal)
     if not cohorts:
         raise NotFound("no cohorts yet; run 'lipassess sync' to pull them from Moodle")
@@ -147,7 +155,7 @@ def cohort_summary(cohort_id: int) -> Response:
 @staff_required(api=True)
 def program_summary() -> Response:
     lang = _lang()
-    principal = current_principal()
+    principal = _principal()
     cohorts = _visible_cohorts(principal)
     if not cohorts:
         raise NotFound("no cohorts yet; run 'lipassess sync' to pull them from Moodle")
@@ -165,7 +173,7 @@ def _flag(name: str) -> bool:
 @staff_required(StaffRole.EVALUATOR, api=True)
 def cohort_export(cohort_id: int, fmt: str) -> Response:
     """The cohort's answers as a file; evaluators and admins only, identities for admins only (audited)."""
-    principal = current_principal()
+    principal = _principal()
     exports.check_format(fmt)
     lang = _lang()
     with_identities = _flag("with_identities")
