@@ -40,7 +40,7 @@ from lipassess.store.types import utcnow
 from lipassess.text import text as catalogue_text
 from lipassess.vocabulary import format_date
 from lipassess.web import csrf
-from lipassess.web.auth import SESSION_LTI_STAFF, login_lti_staff
+from lipassess.web.auth import login_lti_staff, lti_staff_cohort_id
 from lipassess.web.cookies import cookie_attributes
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -234,8 +234,7 @@ def _page(template: str, **context: Any) -> Response:
 
 def _deep_link_context() -> dict[str, Any]:
     context = session.get(DEEP_LINK_SESSION)
-    staff = session.get(SESSION_LTI_STAFF)
-    if not context or not staff or staff.get("cohort_id") != context.get("cohort_id"):
+    if not context or context.get("cohort_id") is None or lti_staff_cohort_id() != context.get("cohort_id"):
         raise PermissionDenied("Open 'Select content' for lipassess from your Moodle course first.")
     return context
 

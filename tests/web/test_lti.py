@@ -127,7 +127,7 @@ def test_learner_launch_signs_in_the_participant_and_opens_the_wave(client, worl
         person_id = browser["participant_id"]
         assert browser["lti"]["cohort_id"] == world["cohort"].id
         assert browser["lti"]["wave_id"] == world["waves"]["pre"].id
-        assert "lti_staff" not in browser
+        assert "staff_session" not in browser
     assert any(c.startswith(f"lti_state_{state}=;") for c in response.headers.getlist("Set-Cookie"))  # forgotten
     with client.application.app_context():
         person = lipassess_db.get_session().get(Participant, person_id)
