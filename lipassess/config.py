@@ -70,6 +70,10 @@ SETTINGS: tuple[Setting, ...] = (
             "int"),
     Setting("SIGN_IN_LOCK_MINUTES", 15, "Minutes an account or address stays locked after too many failures.",
             "int"),
+    Setting("TRUSTED_PROXIES", 0,
+            "Reverse proxies in front of the service that append to `X-Forwarded-For`; the client address "
+            "(sign-in throttling, logs) is read that many entries from the right. 0: the connecting address.",
+            "int"),
     Setting("LOG_LEVEL", "INFO", "Level of the `lipassess` and `moodle_plugin_bridge` log lines: "
             "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."),
 )
@@ -89,6 +93,7 @@ _LOWER_BOUNDS: dict[str, float] = {
     "SIGN_IN_MAX_FAILURES": 1,
     "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 1,
     "SIGN_IN_LOCK_MINUTES": 1,
+    "TRUSTED_PROXIES": 0,
 }
 """Numeric settings and their smallest sensible value (a timeout of 0 would wait forever or not at all)."""
 _HELP = {s.name: s.help.rstrip(".") for s in SETTINGS}

@@ -107,6 +107,11 @@ def logout() -> None:
     _forget_session_cookie()
 
 
+def end_lti_staff_sessions(*, moodle_user_id: int, cohort_id: int) -> None:
+    """Moodle launched this person into ``cohort_id`` as a learner: end their instructor sessions there."""
+    staff_sessions.revoke_lti_sessions(get_session(), int(moodle_user_id), cohort_id=int(cohort_id), now=utcnow())
+
+
 def _principal_from_token() -> Principal | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -194,6 +199,15 @@ def _safe_next(target: str | None, role: StaffRole) -> str:
     return same_site_path(target) or _landing(role)
 
 
+def client_address() -> str:
+    """The client's address: the connecting one, or the one the trusted proxies put in ``X-Forwarded-For``."""
+    proxies = int(current_app.config.get("TRUSTED_PROXIES", 0))
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if proxies > 0 and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.remote_addr or "unknown"
+
+
 def _throttle_policy() -> throttle.ThrottlePolicy:
     config = current_app.config
     return throttle.ThrottlePolicy(max_failures=int(config["SIGN_IN_MAX_FAILURES"]),
@@ -220,7 +234,7 @@ def login() -> str | Response:
         username, password = request.form.get("username", ""), request.form.get("password", "")
         if not username or not password:  # no guess to count or check
             return render_template("auth/login.html", error="Wrong username or password."), 401  # type: ignore[return-value]
-        address, now, db = request.remote_addr or "unknown", utcnow(), get_session()
+        address, now, db = client_address(), utcnow(), get_session()
         lock = throttle.current_lock(db, username=username, address=address, now=now)
         if lock is not None:
             log.warning("sign-in refused: %s %r locked until %s", lock.scope, lock.key, lock.until.isoformat())

@@ -228,6 +228,21 @@ def test_learner_launch_never_reaches_staff_pages(client, world, moodle, probe) 
     assert response.status_code == 302 and "/staff/login" in response.location
 
 
+def test_a_teacher_launched_as_a_learner_loses_the_instructor_sessions_of_that_cohort(app, world, moodle,
+                                                                                      probe) -> None:
+    cohort_id = world["cohort"].id
+    teacher_laptop, teacher_phone = app.test_client(), app.test_client()
+    state, nonce = start_login(teacher_laptop)
+    launch(teacher_laptop, PLATFORM.instructor_claims(nonce=nonce, now=now()), state)
+    assert teacher_laptop.get(f"/probe/staff/{cohort_id}").status_code == 200
+    # Moodle now calls user 47 a student of the course (a role change): another browser's launch says so.
+    state, nonce = start_login(teacher_phone)
+    demoted = {**PLATFORM.learner_claims(nonce=nonce, now=now()), "sub": "47"}
+    assert launch(teacher_phone, demoted, state).status_code in (200, 302)
+    response = teacher_laptop.get(f"/probe/staff/{cohort_id}")
+    assert response.status_code == 302 and "/staff/login" in response.location
+
+
 # --- deep linking -------------------------------------------------------------------------------
 
 
