@@ -15,6 +15,23 @@ from lipassess.web.redirects import has_line_break, same_site_path
 PASSWORD = "eva-password-123"
 
 
+@pytest.fixture
+def make_app(database_url):
+    """``make_app(**settings)``: another app on the test's database, its engine disposed afterwards."""
+    from lipassess import create_app, db
+
+    made = []
+
+    def make(**settings):
+        made.append(create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
+                                "SECRET_KEY": "s" * 40, "WTF_CSRF_ENABLED": False, **settings}))
+        return made[-1]
+
+    yield make
+    for application in made:
+        db.engine_for(application).dispose()
+
+
 class Clock:
     """A settable clock injected into the sign-in code."""
 
@@ -124,6 +141,7 @@ def test_normalisation_rules() -> None:
 # --- point 4: throttling -----------------------------------------------------------------------------
 
 
+@pytest.mark.postgres
 def test_after_too_many_failures_the_right_password_is_refused_until_the_lock_ends(
         app, client, eva, clock, caplog) -> None:
     limit = app.config["SIGN_IN_MAX_FAILURES"]
@@ -141,6 +159,7 @@ def test_after_too_many_failures_the_right_password_is_refused_until_the_lock_en
     assert sign_in(client).status_code == 302
 
 
+@pytest.mark.postgres
 def test_the_lock_holds_from_another_address_and_spares_other_accounts(app, client, eva, clock) -> None:
     for _ in range(app.config["SIGN_IN_MAX_FAILURES"]):
         sign_in(client, password="wrong-password-1", address="192.0.2.10")
@@ -155,6 +174,7 @@ def test_failures_spread_over_time_do_not_lock(app, client, eva, clock) -> None:
     assert sign_in(client).status_code == 302
 
 
+@pytest.mark.postgres
 def test_a_success_clears_the_account_count(app, client, eva, clock) -> None:
     for _ in range(app.config["SIGN_IN_MAX_FAILURES"] - 1):
         sign_in(client, password="wrong-password-1")
@@ -165,6 +185,7 @@ def test_a_success_clears_the_account_count(app, client, eva, clock) -> None:
     assert sign_in(fresh).status_code == 302
 
 
+@pytest.mark.postgres
 def test_one_address_trying_many_accounts_is_locked_out(app, eva, clock, caplog) -> None:
     caplog.set_level(logging.WARNING, logger="lipassess.auth")
     attacker = app.test_client()
@@ -178,12 +199,9 @@ def test_one_address_trying_many_accounts_is_locked_out(app, eva, clock, caplog)
     assert sign_in(attacker, "ana", "ana-password-123", address="203.0.113.9").status_code == 302
 
 
-def test_the_limits_are_settings(database_url, clock) -> None:
-    from lipassess import create_app
-
-    strict = create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
-                         "SECRET_KEY": "s" * 40, "WTF_CSRF_ENABLED": False, "SIGN_IN_MAX_FAILURES": 2,
-                         "SIGN_IN_LOCK_MINUTES": 3})
+@pytest.mark.postgres
+def test_the_limits_are_settings(make_app, clock) -> None:
+    strict = make_app(SIGN_IN_MAX_FAILURES=2, SIGN_IN_LOCK_MINUTES=3)
     client = strict.test_client()
     assert [sign_in(client, "ghost", "wrong-password-1").status_code for _ in range(3)] == [401, 401, 429]
     clock.advance(minutes=3, seconds=1)
@@ -218,12 +236,9 @@ def test_the_dummy_hash_uses_the_real_method() -> None:
     assert staff_service._dummy_hash().startswith(staff_service.PASSWORD_METHOD + ":")
 
 
-def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(database_url, clock) -> None:
-    from lipassess import create_app
-
-    proxied = create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
-                          "SECRET_KEY": "s" * 40, "WTF_CSRF_ENABLED": False, "TRUSTED_PROXIES": 1,
-                          "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 2})
+@pytest.mark.postgres
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(make_app, clock) -> None:
+    proxied = make_app(TRUSTED_PROXIES=1, SIGN_IN_MAX_FAILURES_PER_ADDRESS=2)
     client = proxied.test_client()
 
     def attempt(username: str, forwarded: str) -> int:
