@@ -58,6 +58,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REMINDERS", 2, "How many reminders dispatch sends at most per participant and wave.", "int"),
     Setting("REMINDER_SPACING_DAYS", 7, "Days between an invitation and each reminder.", "int"),
     Setting("MIN_GROUP_SIZE", 5, "Subgroups smaller than this are suppressed in manager outputs.", "int"),
+    Setting("SESSION_IDLE_HOURS", 8,
+            "Hours a staff sign-in (password or LTI instructor launch) lasts without use; every request "
+            "extends it.", "int"),
+    Setting("SESSION_MAX_HOURS", 24, "Hours after which a staff sign-in ends however much it is used.", "int"),
+    Setting("API_TOKEN_DAYS", 90, "Days a newly issued staff API token stays valid.", "int"),
+    Setting("SIGN_IN_MAX_FAILURES", 5,
+            "Failed sign-ins to one account, within the lock period, that lock it for the lock period.", "int"),
+    Setting("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20,
+            "Failed sign-ins from one client address, within the lock period, that lock that address out.",
+            "int"),
+    Setting("SIGN_IN_LOCK_MINUTES", 15, "Minutes an account or address stays locked after too many failures.",
+            "int"),
+    Setting("TRUSTED_PROXIES", 0,
+            "Reverse proxies in front of the service that append to `X-Forwarded-For`; the client address "
+            "(sign-in throttling, logs) is read that many entries from the right. 0: the connecting address.",
+            "int"),
     Setting("LOG_LEVEL", "INFO", "Level of the `lipassess` and `moodle_plugin_bridge` log lines: "
             "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."),
 )
@@ -71,6 +87,13 @@ _LOWER_BOUNDS: dict[str, float] = {
     "REMINDERS": 0,
     "REMINDER_SPACING_DAYS": 1,
     "MIN_GROUP_SIZE": 1,
+    "SESSION_IDLE_HOURS": 1,
+    "SESSION_MAX_HOURS": 1,
+    "API_TOKEN_DAYS": 1,
+    "SIGN_IN_MAX_FAILURES": 1,
+    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 1,
+    "SIGN_IN_LOCK_MINUTES": 1,
+    "TRUSTED_PROXIES": 0,
 }
 """Numeric settings and their smallest sensible value (a timeout of 0 would wait forever or not at all)."""
 _HELP = {s.name: s.help.rstrip(".") for s in SETTINGS}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Enum,
@@ -359,7 +360,44 @@ class StaffUser(TimestampMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    api_token_expires_at: Mapped[datetime | None]
+    api_token_last_used_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffSession(Base):
+    """One signed-in browser: a staff password sign-in or an LTI instructor launch.
+
+    The session cookie holds only a random key; ``key_hash`` is its SHA-256. A
+    session ends when revoked (logout, password, role or activation change) or
+    when unused for the idle lifetime or older than the maximum lifetime.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    lti_moodle_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    lti_cohort_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: a session outlives nothing
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per account (``scope='account'``) or per client address."""
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(255))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

@@ -40,7 +40,7 @@ from lipassess.store.types import utcnow
 from lipassess.text import text as catalogue_text
 from lipassess.vocabulary import format_date
 from lipassess.web import csrf
-from lipassess.web.auth import SESSION_LTI_STAFF, login_lti_staff
+from lipassess.web.auth import end_lti_staff_sessions, login_lti_staff, lti_staff_cohort_id
 from lipassess.web.cookies import cookie_attributes
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -178,7 +178,8 @@ def launch() -> Response | tuple[str, int]:
         return _rejected("launch", exc)
     if result.role == "staff":
         response = _staff_landing(result, verified)
-    else:
+    else:  # a role change in Moodle ends the instructor's sessions in every browser
+        end_lti_staff_sessions(moodle_user_id=result.moodle_user_id, cohort_id=result.cohort.id)
         response = _learner_landing(result, verified)
     return _forget_state(response, state)
 
@@ -234,8 +235,7 @@ def _page(template: str, **context: Any) -> Response:
 
 def _deep_link_context() -> dict[str, Any]:
     context = session.get(DEEP_LINK_SESSION)
-    staff = session.get(SESSION_LTI_STAFF)
-    if not context or not staff or staff.get("cohort_id") != context.get("cohort_id"):
+    if not context or context.get("cohort_id") is None or lti_staff_cohort_id() != context.get("cohort_id"):
         raise PermissionDenied("Open 'Select content' for lipassess from your Moodle course first.")
     return context
 

@@ -89,3 +89,70 @@ def test_exit_codes_from_ctx_exit_reach_the_shell() -> None:
         assert exc.value.code == 3
     finally:
         commands.cli.commands.pop("probe-exit")
+
+
+def _staff_sessions(database_url: str) -> list:
+    from lipassess.store.models import StaffSession
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(StaffSession.revoked_at)).scalars().all()
+    engine.dispose()
+    return rows
+
+
+def _open_session(database_url: str, username: str) -> None:
+    from sqlalchemy.orm import Session
+
+    from lipassess.services.staff_sessions import open_staff_session
+    from lipassess.store.types import utcnow
+
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        user = session.scalars(select(StaffUser).where(StaffUser.username == username)).one()
+        open_staff_session(session, staff_user_id=user.id, now=utcnow())
+        session.commit()
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("args", "stdin", "said"), [
+    (("staff", "password", "sokha", "--password-stdin"), "another long password\n", "password of sokha changed"),
+    (("staff", "role", "sokha", "manager"), None, "sokha is now manager"),
+    (("staff", "deactivate", "sokha"), None, "sokha deactivated"),
+])
+def test_staff_changes_end_every_session(run_cli, database_url, args, stdin, said) -> None:
+    assert run_cli("staff", "add", "sokha", "--role", "evaluator", "--password-stdin",
+                   stdin="correct horse battery\n").exit_code == 0
+    _open_session(database_url, "sokha")
+    _open_session(database_url, "sokha")
+    result = run_cli(*args, stdin=stdin)
+    assert result.exit_code == 0, result
+    assert said in result.out and "every session of sokha ended" in result.out
+    assert len(_staff_sessions(database_url)) == 2 and all(_staff_sessions(database_url))
+
+
+def test_staff_token_and_activate(run_cli, database_url, monkeypatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setenv("LIPASSESS_API_TOKEN_DAYS", "7")
+    assert run_cli("staff", "add", "dara", "--role", "manager", "--password-stdin",
+                   stdin="first password 1\n").exit_code == 0
+    assert run_cli("staff", "deactivate", "dara").exit_code == 0
+    assert run_cli("staff", "activate", "dara").exit_code == 0
+    result = run_cli("staff", "token", "dara")
+    assert result.exit_code == 0 and "shown once, valid until" in result.out
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        user = conn.execute(select(StaffUser)).one()
+        assert user.active
+        expires = user.api_token_expires_at.replace(tzinfo=UTC)
+        assert abs(expires - (datetime.now(UTC) + timedelta(days=7))) < timedelta(minutes=5)
+        actions = conn.execute(select(AuditEvent.action)).scalars().all()
+        assert actions == ["staff.add", "staff.deactivate", "staff.activate", "staff.api_token"]
+    engine.dispose()
+
+
+def test_staff_change_of_an_unknown_account_is_one_line(run_cli) -> None:
+    result = run_cli("staff", "deactivate", "nobody")
+    assert result.exit_code == 2 and "no staff user 'nobody'" in result.err
+    assert "Traceback" not in result.err

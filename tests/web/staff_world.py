@@ -65,9 +65,18 @@ def sign_in(client: Any, name: str) -> Any:
 
 
 def as_lti_instructor(client: Any, cohort_id: int) -> None:
-    """The session an LTI instructor launch leaves: evaluator of ``cohort_id`` only."""
+    """The session an LTI instructor launch leaves: evaluator of ``cohort_id`` only (kept in the store)."""
+    from lipassess import db
+    from lipassess.services.staff_sessions import open_lti_session
+    from lipassess.store.types import utcnow
+    from lipassess.web.auth import SESSION_KEY
+
+    with db.session_factory(client.application)() as session:
+        key = open_lti_session(session, moodle_user_id=47, cohort_id=cohort_id, display_name="Instructor",
+                               now=utcnow())
+        session.commit()
     with client.session_transaction() as browser:
-        browser["lti_staff"] = {"cohort_id": cohort_id, "name": "Instructor", "moodle_user_id": 47}
+        browser[SESSION_KEY] = key
 
 
 def as_participant(client: Any, participant_id: int) -> None:

@@ -127,7 +127,7 @@ def test_learner_launch_signs_in_the_participant_and_opens_the_wave(client, worl
         person_id = browser["participant_id"]
         assert browser["lti"]["cohort_id"] == world["cohort"].id
         assert browser["lti"]["wave_id"] == world["waves"]["pre"].id
-        assert "lti_staff" not in browser
+        assert "staff_session" not in browser
     assert any(c.startswith(f"lti_state_{state}=;") for c in response.headers.getlist("Set-Cookie"))  # forgotten
     with client.application.app_context():
         person = lipassess_db.get_session().get(Participant, person_id)
@@ -225,6 +225,21 @@ def test_learner_launch_never_reaches_staff_pages(client, world, moodle, probe) 
     state, nonce = start_login(client)
     launch(client, PLATFORM.learner_claims(nonce=nonce, now=now()), state)
     response = client.get(f"/probe/staff/{cohort_id}")
+    assert response.status_code == 302 and "/staff/login" in response.location
+
+
+def test_a_teacher_launched_as_a_learner_loses_the_instructor_sessions_of_that_cohort(app, world, moodle,
+                                                                                      probe) -> None:
+    cohort_id = world["cohort"].id
+    teacher_laptop, teacher_phone = app.test_client(), app.test_client()
+    state, nonce = start_login(teacher_laptop)
+    launch(teacher_laptop, PLATFORM.instructor_claims(nonce=nonce, now=now()), state)
+    assert teacher_laptop.get(f"/probe/staff/{cohort_id}").status_code == 200
+    # Moodle now calls user 47 a student of the course (a role change): another browser's launch says so.
+    state, nonce = start_login(teacher_phone)
+    demoted = {**PLATFORM.learner_claims(nonce=nonce, now=now()), "sub": "47"}
+    assert launch(teacher_phone, demoted, state).status_code in (200, 302)
+    response = teacher_laptop.get(f"/probe/staff/{cohort_id}")
     assert response.status_code == 302 and "/staff/login" in response.location
 
 
