@@ -90,6 +90,7 @@ from moodle_plugin_bridge.lti import (
     validate_launch,
 )
 from moodle_plugin_bridge.lti.oidc import select_platform
+from moodle_plugin_bridge.lti.urls import on_site
 
 __all__ = [
     "DEEP_LINK_TITLES",
@@ -470,6 +471,9 @@ def deep_linking_answer(session: Session, *, platform_id: int, deployment_id: st
     if platform is None:
         raise PermissionDenied("This Moodle site is no longer registered in lipassess; ask the administrator.")
     dl_settings = DeepLinkingSettings.from_dict(settings)
+    if not on_site(dl_settings.deep_link_return_url, platform.issuer):  # checked at launch; never post elsewhere
+        raise PermissionDenied("Moodle's return address is not on the registered Moodle site; "
+                               "open 'Select content' again from your Moodle course.")
     items = [ResourceLinkItem(title=DEEP_LINK_TITLES[kind], url=launch_url(tool_base_url), custom={"wave": kind.value},
                               score_maximum=1, resource_id=f"lipassess-{kind.value}", tag="lipassess")
              for kind in kinds]

@@ -3,6 +3,8 @@ without a Moodle URL."""
 
 from __future__ import annotations
 
+import pytest
+
 from lipassess.web.lti_state import MAX_IN_FLIGHT, STATE_COOKIE_PREFIX
 from tests.web import test_lti
 from tests.web.test_lti import PLATFORM, REJECTED, launch, now, start_login
@@ -40,3 +42,61 @@ def test_expired_and_forged_state_cookies_are_dropped_at_the_next_login(client, 
     client.set_cookie(STATE_COOKIE_PREFIX + "forged-state-123", "not-signed", path="/lti/")
     state, _ = start_login(client)
     assert state_cookies(client) == [STATE_COOKIE_PREFIX + state]
+
+
+# --- (b) the deep-linking return URL -------------------------------------------------------------------
+
+SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+MOODLE_RETURN = "http://127.0.0.1:8080/mod/lti/contentitem_return.php?course=4&id=1&sesskey=2gjYDO8xnn"
+FORGED_RETURN_URLS = [
+    "javascript:alert(document.cookie)",
+    "JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "https://evil.example/mod/lti/contentitem_return.php",
+    "http://127.0.0.1:8080@evil.example/mod/lti/contentitem_return.php",
+    "http://127.0.0.1:8080\\@evil.example/",
+    "http://evil.example\\@127.0.0.1:8080/",
+    "//evil.example/mod/lti/contentitem_return.php",
+    "/mod/lti/contentitem_return.php",
+    "http://127.0.0.1:8081/mod/lti/contentitem_return.php",
+    "https://127.0.0.1:8080/mod/lti/contentitem_return.php",
+    "http://127.0.0.1.evil.example:8080/mod/lti/contentitem_return.php",
+    "ftp://127.0.0.1:8080/mod/lti/contentitem_return.php",
+    "http://127.0.0.1:8080\n/mod/lti/contentitem_return.php",
+]
+
+
+def deep_linking_launch(client, return_url: str):
+    state, nonce = start_login(client)
+    claims = PLATFORM.deep_linking_claims(nonce=nonce, now=now())
+    claims[SETTINGS]["deep_link_return_url"] = return_url
+    return launch(client, claims, state)
+
+
+@pytest.mark.parametrize("return_url", FORGED_RETURN_URLS)
+def test_forged_return_urls_are_a_rejected_launch(client, world, moodle, caplog, return_url) -> None:
+    response = deep_linking_launch(client, return_url)
+    assert response.status_code == 400 and REJECTED in response.text
+    assert "rejected: wrong_target (deep_link_return_url" in caplog.text
+    assert client.get("/lti/deep-link").status_code == 403  # no selection page, no form posting anywhere
+
+
+@pytest.mark.parametrize("return_url", [MOODLE_RETURN, MOODLE_RETURN.replace("http://", "HTTP://")])
+def test_the_platforms_own_return_url_is_the_forms_action(client, world, moodle, return_url) -> None:
+    assert deep_linking_launch(client, return_url).status_code == 302
+    answer = client.post("/lti/deep-link", data={"wave": ["pre"]})
+    assert answer.status_code == 200 and f'action="{return_url.replace("&", "&amp;")}"' in answer.text
+
+
+def test_a_stored_selection_never_posts_off_site(client, world, moodle) -> None:
+    """Defence in depth: should a selection hold a foreign return URL, the answer is refused, not signed."""
+    assert deep_linking_launch(client, MOODLE_RETURN).status_code == 302
+    with client.session_transaction() as browser:
+        selection = browser["lti_deep_link"]
+        selection["settings"]["deep_link_return_url"] = "javascript:alert(1)"
+        browser["lti_deep_link"] = selection
+    answer = client.post("/lti/deep-link", data={"wave": ["pre"]})
+    assert answer.status_code == 403 and "javascript:" not in answer.text
