@@ -22,7 +22,7 @@ from flask import Blueprint, Flask, current_app, jsonify, redirect, render_templ
 from werkzeug.wrappers import Response
 
 from lipassess.db import get_session, rollback
-from lipassess.errors import PermissionDenied
+from lipassess.errors import ConfigurationError, PermissionDenied
 from lipassess.services import lti as lti_service
 from lipassess.services.lti import (
     JwksCache,
@@ -228,15 +228,19 @@ def jwks() -> Response:
 
 
 @bp.get("/register")
-def register() -> str:
+def register() -> str | tuple[str, int]:
     """Dynamic registration: Moodle opens this URL with ``openid_configuration`` and ``registration_token``."""
     configuration_url = request.args.get("openid_configuration")
     if not configuration_url:
         return render_template("lti/register_info.html", register_url=_base_url() + "/lti/register",
                                base_url=_base_url(), lang="en")
-    platform = lti_service.register_dynamically(
-        get_session(), openid_configuration_url=configuration_url,
-        registration_token=request.args.get("registration_token"), tool_base_url=_base_url(),
-        moodle_url=current_app.config.get("MOODLE_URL"), http=_http())
+    try:
+        platform = lti_service.register_dynamically(
+            get_session(), openid_configuration_url=configuration_url,
+            registration_token=request.args.get("registration_token"), tool_base_url=_base_url(),
+            moodle_url=current_app.config.get("MOODLE_URL"), http=_http())
+    except ConfigurationError as exc:  # no Moodle site configured: lipassess accepts no registration
+        log.warning("LTI registration refused: %s", exc.message)
+        return render_template("error.html", status=403, message=exc.message, errors={}), 403
     log.info("LTI tool registered with %s (client id %s)", platform.issuer, platform.client_id)
     return render_template("lti/register_done.html", platform=platform, lang="en")

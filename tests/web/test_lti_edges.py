@@ -4,6 +4,7 @@ without a Moodle URL."""
 from __future__ import annotations
 
 import pytest
+import responses
 
 from lipassess.web.lti_state import MAX_IN_FLIGHT, STATE_COOKIE_PREFIX
 from tests.web import test_lti
@@ -100,3 +101,17 @@ def test_a_stored_selection_never_posts_off_site(client, world, moodle) -> None:
         browser["lti_deep_link"] = selection
     answer = client.post("/lti/deep-link", data={"wave": ["pre"]})
     assert answer.status_code == 403 and "javascript:" not in answer.text
+
+
+# --- (c) registration before the Moodle site is configured ---------------------------------------------
+
+
+def test_registration_without_a_moodle_url_is_a_clear_403(app, client, caplog) -> None:
+    app.config["MOODLE_URL"] = None
+    with responses.RequestsMock():  # nothing may be fetched from the claimed platform
+        page = client.get("/lti/register", query_string={
+            "openid_configuration": "https://moodle.example/mod/lti/openid-configuration.php",
+            "registration_token": "t"})
+    assert page.status_code == 403
+    assert "Set LIPASSESS_MOODLE_URL to the Moodle site" in page.text
+    assert "LTI registration refused" in caplog.text
