@@ -21,7 +21,7 @@ import requests
 from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from lipassess.db import get_session, rollback
+from lipassess.db import commit, get_session, rollback
 from lipassess.errors import ConfigurationError, PermissionDenied
 from lipassess.services import lti as lti_service
 from lipassess.services.lti import (
@@ -37,6 +37,7 @@ from lipassess.text import text as catalogue_text
 from lipassess.vocabulary import format_date
 from lipassess.web import csrf
 from lipassess.web.auth import SESSION_LTI_STAFF, login_lti_staff
+from lipassess.web.headers import forget_platform_origins
 from lipassess.web.lti_state import binding_for, forget, remember
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -240,7 +241,10 @@ def register() -> str | tuple[str, int]:
             registration_token=request.args.get("registration_token"), tool_base_url=_base_url(),
             moodle_url=current_app.config.get("MOODLE_URL"), http=_http())
     except ConfigurationError as exc:  # no Moodle site configured: lipassess accepts no registration
+        rollback()
         log.warning("LTI registration refused: %s", exc.message)
         return render_template("error.html", status=403, message=exc.message, errors={}), 403
     log.info("LTI tool registered with %s (client id %s)", platform.issuer, platform.client_id)
+    commit()  # before the framing policy reads the platforms again, on its own connection
+    forget_platform_origins()  # Moodle frames the tool's pages from now on
     return render_template("lti/register_done.html", platform=platform, lang="en")
