@@ -90,6 +90,7 @@ from moodle_plugin_bridge.lti import (
     validate_launch,
 )
 from moodle_plugin_bridge.lti.oidc import select_platform
+from moodle_plugin_bridge.lti.urls import on_site
 
 __all__ = [
     "DEEP_LINK_TITLES",
@@ -187,12 +188,24 @@ def verify_launch(session: Session, id_token: str, *, binding: LoginBinding, key
 # --- identity ---------------------------------------------------------------------------------
 
 
+#: The largest Moodle record id: Moodle's ids, and the columns that keep them, are BIGINT.
+MAX_MOODLE_ID = 2**63 - 1
+
+
+def moodle_id(value: str | None) -> int | None:
+    """``value`` as a Moodle record id: ASCII digits within BIGINT, else None."""
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > 19:
+        return None
+    number = int(value)
+    return number if number <= MAX_MOODLE_ID else None
+
+
 def moodle_user_id(claims: LaunchClaims) -> int:
-    """The Moodle user id carried in ``sub``; a non-numeric ``sub`` is not a Moodle launch."""
-    sub = claims.subject or ""
-    if not sub.isdigit() or len(sub) > 18:
-        raise LaunchRejected(RejectReason.MALFORMED, f"sub {sub!r} is not a Moodle user id")
-    return int(sub)
+    """The Moodle user id carried in ``sub``; a ``sub`` that is no Moodle id (or too large for one) is rejected."""
+    user_id = moodle_id(claims.subject)
+    if user_id is None:
+        raise LaunchRejected(RejectReason.MALFORMED, f"sub {claims.subject!r} is not a Moodle user id")
+    return user_id
 
 
 def language_from_locale(locale: str | None) -> str | None:
@@ -209,9 +222,10 @@ def _cohort_by_idnumber(session: Session, idnumber: str | None) -> Cohort | None
 
 
 def _cohort_by_course_id(session: Session, value: str | None) -> Cohort | None:
-    if not value or not value.isdigit():
+    course_id = moodle_id(value)  # a context id that is no Moodle id names no course
+    if course_id is None:
         return None
-    return session.scalar(select(Cohort).where(Cohort.moodle_course_id == int(value)))
+    return session.scalar(select(Cohort).where(Cohort.moodle_course_id == course_id))
 
 
 def find_cohort(session: Session, claims: LaunchClaims, *, trust_custom: bool) -> Cohort | None:
@@ -457,6 +471,9 @@ def deep_linking_answer(session: Session, *, platform_id: int, deployment_id: st
     if platform is None:
         raise PermissionDenied("This Moodle site is no longer registered in lipassess; ask the administrator.")
     dl_settings = DeepLinkingSettings.from_dict(settings)
+    if not on_site(dl_settings.deep_link_return_url, platform.issuer):  # checked at launch; never post elsewhere
+        raise PermissionDenied("Moodle's return address is not on the registered Moodle site; "
+                               "open 'Select content' again from your Moodle course.")
     items = [ResourceLinkItem(title=DEEP_LINK_TITLES[kind], url=launch_url(tool_base_url), custom={"wave": kind.value},
                               score_maximum=1, resource_id=f"lipassess-{kind.value}", tag="lipassess")
              for kind in kinds]

@@ -34,7 +34,7 @@ from moodle_plugin_bridge.lti import (
     tool_registration_request,
 )
 from moodle_plugin_bridge.lti.claims import SCOPE_SCORE
-from moodle_plugin_bridge.lti.urls import url_under
+from moodle_plugin_bridge.lti.urls import url_under, web_origin
 
 TOOL_NAME = "lipassess surveys"
 TOOL_DESCRIPTION = "Pre, post and follow-up leadership surveys of the Leadership and Innovation Program"
@@ -75,6 +75,19 @@ def find_platforms(session: Session, issuer: str) -> list[PlatformConfig]:
 def list_platforms(session: Session) -> list[LtiPlatform]:
     return list(session.scalars(select(LtiPlatform).options(selectinload(LtiPlatform.deployments))
                                 .order_by(LtiPlatform.issuer, LtiPlatform.client_id)).all())
+
+
+def platform_origins(session: Session) -> tuple[str, ...]:
+    """The web origins (``scheme://host[:port]``) of the registered platforms: the sites that may frame LTI pages."""
+    origins = set()
+    for issuer in session.scalars(select(LtiPlatform.issuer).distinct()):
+        origin = web_origin(issuer)
+        if origin is not None:
+            scheme, host, port = origin
+            host = f"[{host}]" if ":" in host else host  # an IPv6 address
+            default = (scheme, port) in (("http", 80), ("https", 443))
+            origins.add(f"{scheme}://{host}" if default else f"{scheme}://{host}:{port}")
+    return tuple(sorted(origins))
 
 
 def add_platform(session: Session, *, issuer: str, client_id: str, deployment_ids: Sequence[str],

@@ -50,6 +50,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: A Moodle record id (user, course, category, grade item, message). Moodle declares every id
+#: BIGINT, so a site may hand out ids of 2**31 and more; a 32-bit column would overflow on them.
+MoodleId = BigInteger
+
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I look-alikes
 
 
@@ -112,7 +116,7 @@ class Program(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
-    moodle_category_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    moodle_category_id: Mapped[int | None] = mapped_column(MoodleId, unique=True)
 
     cohorts: Mapped[list[Cohort]] = relationship(back_populates="program")
 
@@ -124,7 +128,7 @@ class Cohort(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
-    moodle_course_id: Mapped[int] = mapped_column(Integer, unique=True)
+    moodle_course_id: Mapped[int] = mapped_column(MoodleId, unique=True)
     shortname: Mapped[str] = mapped_column(String(255), unique=True)
     fullname: Mapped[str] = mapped_column(String(1333))
     idnumber: Mapped[str | None] = mapped_column(String(100))
@@ -143,7 +147,7 @@ class Participant(TimestampMixin, Base):
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    moodle_user_id: Mapped[int] = mapped_column(Integer, unique=True)
+    moodle_user_id: Mapped[int] = mapped_column(MoodleId, unique=True)
     pseudonym: Mapped[str] = mapped_column(String(16), unique=True, default=new_pseudonym)
     username: Mapped[str | None] = mapped_column(String(100))
     idnumber: Mapped[str | None] = mapped_column(String(255))
@@ -191,7 +195,7 @@ class GradeItem(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
-    moodle_item_id: Mapped[int] = mapped_column(Integer)
+    moodle_item_id: Mapped[int] = mapped_column(MoodleId)
     name: Mapped[str] = mapped_column(String(1333))
     itemtype: Mapped[str] = mapped_column(String(30))
     itemmodule: Mapped[str | None] = mapped_column(String(50))
@@ -304,7 +308,7 @@ class Message(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
     language: Mapped[str] = mapped_column(String(10))
     body: Mapped[str | None] = mapped_column(Text)
-    moodle_message_id: Mapped[int | None] = mapped_column(Integer)
+    moodle_message_id: Mapped[int | None] = mapped_column(MoodleId)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]

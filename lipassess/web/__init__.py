@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 
 from lipassess.services.analyses import AnalysisCache
 
@@ -15,12 +16,26 @@ ANALYSIS_CACHE_SIZE = 48
 #: may read one survey page on a phone for well over flask-wtf's default hour.
 CSRF_TIME_LIMIT_SECONDS = 12 * 3600
 
+#: The largest number a route's ``<int:...>`` takes. Path ids are our own primary keys (32-bit
+#: integers on PostgreSQL) or page numbers; anything larger names nothing and must be a 404, not
+#: an integer-overflow 500 from the database.
+MAX_PATH_ID = 2**31 - 1
+
+
+class PathIdConverter(IntegerConverter):
+    """Werkzeug's ``int`` converter with an upper bound: a larger number does not match the route (404)."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_PATH_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import api, auth, cookies, errors, lti, main, staff, survey
+    from lipassess.web import api, auth, cookies, errors, headers, lti, main, staff, survey
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS)
+    app.url_map.converters["int"] = PathIdConverter  # before any rule is added
     app.extensions[ANALYSIS_CACHE] = AnalysisCache(ANALYSIS_CACHE_SIZE)
     csrf.init_app(app)
     app.session_interface = cookies.FramedSessionInterface()
@@ -32,6 +47,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(api.bp)
     lti.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
 
 
 def analysis_cache() -> AnalysisCache:

@@ -99,4 +99,8 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(code, status, exc.description or exc.name)
+        response = error_response(code, status, exc.description or exc.name)
+        for name, value in exc.get_headers():  # a 405's Allow, a 401's WWW-Authenticate, ...
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

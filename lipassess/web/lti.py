@@ -2,10 +2,9 @@
 
 ``/lti/login`` and ``/lti/launch`` receive cross-site form posts from Moodle and
 are authenticated by the signed id_token, not by a CSRF token, so they are
-exempt from CSRF protection. The state and nonce chosen at login are kept in a
-signed, short-lived cookie named after the state, so several launches in
-several tabs do not disturb each other; the launch must come back with that
-state and that nonce.
+exempt from CSRF protection. The state and nonce chosen at login are kept by
+:mod:`lipassess.web.lti_state` (a few signed cookies, oldest dropped); the
+launch must come back with that state and that nonce.
 
 Every rejected login or launch gets the same page, which tells an attacker
 nothing; the reason goes to the ``lipassess.lti`` log.
@@ -14,23 +13,20 @@ nothing; the reason goes to the ``lipassess.lti`` log.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
 from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, session, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
-from lipassess.db import get_session, rollback
-from lipassess.errors import PermissionDenied
+from lipassess.db import commit, get_session, rollback
+from lipassess.errors import ConfigurationError, PermissionDenied
 from lipassess.services import lti as lti_service
 from lipassess.services.lti import (
     JwksCache,
     LaunchRejected,
-    LoginBinding,
     LoginRejected,
     RejectReason,
     ValidatedLaunch,
@@ -41,15 +37,13 @@ from lipassess.text import text as catalogue_text
 from lipassess.vocabulary import format_date
 from lipassess.web import csrf
 from lipassess.web.auth import end_lti_staff_sessions, login_lti_staff, lti_staff_cohort_id
-from lipassess.web.cookies import cookie_attributes
+from lipassess.web.headers import forget_platform_origins
+from lipassess.web.lti_state import binding_for, forget, remember
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 log = logging.getLogger("lipassess.lti")
 
 EXTENSION = "lipassess.lti"
-STATE_COOKIE_PREFIX = "lti_state_"
-STATE_MAX_AGE = 600
-STATE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 REJECTED_MESSAGE = ("This activity could not be opened. Go back to your Moodle course and open it again; "
                     "if it keeps failing, open it in a new window.")
 DEEP_LINK_SESSION = "lti_deep_link"
@@ -86,14 +80,6 @@ def _base_url() -> str:
     return str(current_app.config["BASE_URL"]).rstrip("/")
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="lipassess.lti.state")
-
-
-def _cookie_path() -> str:
-    return (request.script_root or "") + "/lti/"
-
-
 def _rejected(stage: str, exc: LaunchRejected) -> tuple[str, int]:
     log.warning("LTI %s rejected: %s (%s) from %s", stage, exc.reason.value, exc.detail, request.remote_addr)
     status = 503 if exc.reason is RejectReason.KEYS_UNAVAILABLE else 400
@@ -116,43 +102,11 @@ def login() -> Response | tuple[str, int]:
         rollback()
         return _rejected("login", exc)
     response = redirect(auth_url, code=302)
-    attributes = cookie_attributes()
-    response.set_cookie(STATE_COOKIE_PREFIX + binding.state, _serializer().dumps(binding.to_dict()),
-                        max_age=STATE_MAX_AGE, path=_cookie_path(), httponly=True,
-                        secure=bool(attributes["secure"]), samesite=str(attributes["samesite"]),
-                        partitioned=bool(attributes["partitioned"]))
+    remember(response, binding)
     return response
 
 
 # --- launch ----------------------------------------------------------------------------------
-
-
-def _binding_for(state: str) -> LoginBinding:
-    if not STATE_PATTERN.match(state):
-        raise LaunchRejected(RejectReason.STATE_MISMATCH, "state missing or not a state this tool issues")
-    cookie = request.cookies.get(STATE_COOKIE_PREFIX + state)
-    if cookie is None:
-        raise LaunchRejected(RejectReason.STATE_MISSING, "no state cookie for this state (other browser, "
-                                                         "blocked cookies or replay)")
-    try:
-        raw = _serializer().loads(cookie, max_age=STATE_MAX_AGE)
-    except SignatureExpired:
-        raise LaunchRejected(RejectReason.STATE_MISSING, "state cookie older than the login window") from None
-    except BadSignature:
-        raise LaunchRejected(RejectReason.STATE_MISMATCH, "state cookie signature does not verify") from None
-    binding = LoginBinding.from_dict(raw)
-    if binding.state != state:
-        raise LaunchRejected(RejectReason.STATE_MISMATCH, "state cookie belongs to another state")
-    return binding
-
-
-def _forget_state(response: Response, state: str) -> Response:
-    if STATE_PATTERN.match(state):
-        attributes = cookie_attributes()
-        response.delete_cookie(STATE_COOKIE_PREFIX + state, path=_cookie_path(), httponly=True,
-                               secure=bool(attributes["secure"]), samesite=str(attributes["samesite"]),
-                               partitioned=bool(attributes["partitioned"]))
-    return response
 
 
 @bp.post("/launch")
@@ -167,7 +121,7 @@ def launch() -> Response | tuple[str, int]:
     db = get_session()
     now = utcnow()
     try:
-        binding = _binding_for(state)
+        binding = binding_for(state)
         verified = lti_service.verify_launch(db, request.form.get("id_token", ""), binding=binding, keys=_keys(),
                                              now=now, leeway=int(current_app.config.get("LTI_CLOCK_SKEW", 60)))
         # A verified launch starts a new identity in this browser, whatever it leads to.
@@ -181,7 +135,7 @@ def launch() -> Response | tuple[str, int]:
     else:  # a role change in Moodle ends the instructor's sessions in every browser
         end_lti_staff_sessions(moodle_user_id=result.moodle_user_id, cohort_id=result.cohort.id)
         response = _learner_landing(result, verified)
-    return _forget_state(response, state)
+    return forget(response, state)
 
 
 def _learner_landing(result: lti_service.LaunchResult, verified: ValidatedLaunch) -> Response:
@@ -275,15 +229,22 @@ def jwks() -> Response:
 
 
 @bp.get("/register")
-def register() -> str:
+def register() -> str | tuple[str, int]:
     """Dynamic registration: Moodle opens this URL with ``openid_configuration`` and ``registration_token``."""
     configuration_url = request.args.get("openid_configuration")
     if not configuration_url:
         return render_template("lti/register_info.html", register_url=_base_url() + "/lti/register",
                                base_url=_base_url(), lang="en")
-    platform = lti_service.register_dynamically(
-        get_session(), openid_configuration_url=configuration_url,
-        registration_token=request.args.get("registration_token"), tool_base_url=_base_url(),
-        moodle_url=current_app.config.get("MOODLE_URL"), http=_http())
+    try:
+        platform = lti_service.register_dynamically(
+            get_session(), openid_configuration_url=configuration_url,
+            registration_token=request.args.get("registration_token"), tool_base_url=_base_url(),
+            moodle_url=current_app.config.get("MOODLE_URL"), http=_http())
+    except ConfigurationError as exc:  # no Moodle site configured: lipassess accepts no registration
+        rollback()
+        log.warning("LTI registration refused: %s", exc.message)
+        return render_template("error.html", status=403, message=exc.message, errors={}), 403
     log.info("LTI tool registered with %s (client id %s)", platform.issuer, platform.client_id)
+    commit()  # before the framing policy reads the platforms again, on its own connection
+    forget_platform_origins()  # Moodle frames the tool's pages from now on
     return render_template("lti/register_done.html", platform=platform, lang="en")

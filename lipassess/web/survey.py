@@ -61,8 +61,6 @@ SESSION_LINKS = "survey_links"
 SESSION_LANG = "survey_lang"
 FORM_MIMETYPE = "application/x-www-form-urlencoded"
 CAMBODIA = timezone(timedelta(hours=7), "ICT")
-_CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; "
-        "form-action 'self'; base-uri 'none'")
 
 
 class NoParticipant(PermissionDenied):
@@ -120,15 +118,6 @@ def _guard() -> Response | None:
         cookie[SESSION_LANG] = request.args["lang"]
         return redirect(request.path, 303)
     return None
-
-
-@bp.after_request
-def _headers(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer" if request.path.startswith("/s/") else "same-origin"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers.setdefault("Content-Security-Policy", _CSP)
-    return response
 
 
 def _participant_id() -> int:
@@ -395,7 +384,8 @@ def unknown(rest: str) -> Response:
     except (HTTPException, RequestRedirect):
         endpoint = None
     if endpoint is not None and endpoint != "survey.unknown":
-        raise MethodNotAllowed()
+        raise MethodNotAllowed(valid_methods=sorted(set().union(*(rule.methods or set() for rule in
+                                                                  current_app.url_map.iter_rules(endpoint)))))
     raise NotFound()
 
 
@@ -432,7 +422,8 @@ def _csrf_error(exc: CSRFError) -> tuple[str, int]:
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
+def _http_error(exc: HTTPException) -> tuple[str, int, list[tuple[str, str]]] | HTTPException:
     if exc.code is None or exc.code < 400:
         return exc
-    return _error(f"http_{exc.code}", exc.code, exc.description or exc.name)
+    page, status = _error(f"http_{exc.code}", exc.code, exc.description or exc.name)
+    return page, status, [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # a 405's Allow

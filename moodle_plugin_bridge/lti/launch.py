@@ -28,6 +28,7 @@ from moodle_plugin_bridge.lti.errors import LaunchRejected, RejectReason
 from moodle_plugin_bridge.lti.jwks import SIGNING_ALGORITHMS, JwksCache
 from moodle_plugin_bridge.lti.oidc import LoginBinding
 from moodle_plugin_bridge.lti.platform import PlatformConfig
+from moodle_plugin_bridge.lti.urls import on_site
 
 DEFAULT_LEEWAY = 60
 MAX_TOKEN_LENGTH = 64 * 1024
@@ -194,6 +195,10 @@ def validate_launch(
         raise _reject(RejectReason.MISSING_CLAIM, "resource_link")
     if claims.message_type == DEEP_LINKING_REQUEST and claims.deep_linking is None:
         raise _reject(RejectReason.MISSING_CLAIM, "deep_linking_settings")
+    if claims.deep_linking is not None and not on_site(claims.deep_linking.deep_link_return_url, platform.issuer):
+        # The return URL becomes a form's action in the teacher's browser: only the platform's own site.
+        raise _reject(RejectReason.WRONG_TARGET, f"deep_link_return_url {claims.deep_linking.deep_link_return_url!r} "
+                                                 f"is not on the platform's site {platform.issuer!r}")
 
     if not consume_nonce(nonce, int(exp + leeway)):
         raise _reject(RejectReason.NONCE_REPLAYED, "nonce was already used")

@@ -13,6 +13,7 @@ from lipassess.errors import NotFound, PermissionDenied
 from lipassess.services import lti as lti_service
 from lipassess.store.models import (
     AuditEvent,
+    Cohort,
     Enrolment,
     EnrolmentStatus,
     LtiLaunch,
@@ -253,3 +254,41 @@ def test_replayed_launch_is_refused_by_the_store(session, world) -> None:
         with pytest.raises(LaunchRejected) as info:
             lti_service.verify_launch(session, token, binding=binding, keys=launches.keys, now=NOW)
     assert info.value.reason is RejectReason.NONCE_REPLAYED
+
+
+# --- ids of 2**31 and more (issue 12, point 7) -------------------------------------------------------
+
+BEYOND_INT32 = 2**31
+
+
+def test_moodle_ids_beyond_32_bits_are_ordinary_ids(session, world) -> None:
+    """Moodle ids are BIGINT: a user and a course past 2**31 launch like any other (no overflow on PostgreSQL)."""
+    big = Cohort(moodle_course_id=BEYOND_INT32 + 4, shortname="LIP-BIG", fullname="A course past 2**31")
+    session.add(big)
+    session.commit()
+    context = {**RECORDED_PAYLOAD[CLAIM_CONTEXT], "id": str(BEYOND_INT32 + 4)}
+    launch = world["launches"].verify(session, "learner", NOW,
+                                      change={"sub": str(BEYOND_INT32 + 36), CLAIM_CONTEXT: context})
+    result = lti_service.resolve_launch(session, launch, now=NOW)
+    session.commit()
+    assert result.cohort.id == big.id and result.participant.moodle_user_id == BEYOND_INT32 + 36
+    assert session.scalar(select(Participant.id).where(Participant.moodle_user_id == BEYOND_INT32 + 36))
+
+
+@pytest.mark.parametrize("sub", [str(2**63), "9" * 30, "٣٦"])
+def test_a_sub_beyond_any_moodle_id_is_a_rejected_launch(session, world, sub) -> None:
+    launch = world["launches"].verify(session, "learner", NOW, change={"sub": sub})
+    with pytest.raises(LaunchRejected) as info:
+        lti_service.resolve_launch(session, launch, now=NOW)
+    assert info.value.reason is RejectReason.MALFORMED
+
+
+@pytest.mark.parametrize("context_id", [str(2**63), "9" * 30])
+def test_a_context_id_beyond_any_moodle_id_names_no_course(session, world, context_id) -> None:
+    """Such a context id is not a course id: the course is found by its idnumber (``lis``), else not at all."""
+    context = {**RECORDED_PAYLOAD[CLAIM_CONTEXT], "id": context_id}
+    launch = world["launches"].verify(session, "learner", NOW, change={CLAIM_CONTEXT: context})
+    assert lti_service.resolve_launch(session, launch, now=NOW).cohort.id == world["cohort"].id
+    launch = world["launches"].verify(session, "instructor", NOW, change={CLAIM_CONTEXT: context, CLAIM_LIS: {}})
+    with pytest.raises(NotFound):
+        lti_service.resolve_launch(session, launch, now=NOW)
