@@ -20,9 +20,14 @@ from lipassess.services.links import resolve_link
 from lipassess.store.models import Message
 from tests.services.faulty_moodle import MESSAGES, Fault
 from tests.services.moodle_site import MessageSink, recorded_site
-from tests.services.test_dispatch import ACTIVE, LINK, PRE_OPEN, SERVICE, cohort, messages  # noqa: F401
+from tests.services.test_dispatch import ACTIVE, LINK, PRE_OPEN, SERVICE, _synced_cohort, messages
 
 pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def cohort(prebuilt) -> int:
+    return prebuilt(_synced_cohort)
 
 
 def run(app, now, sink: MessageSink, *, fault: str | None = None, policy: Policy | None = None) -> Any:
