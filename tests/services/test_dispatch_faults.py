@@ -161,3 +161,41 @@ def test_progress_is_reported_per_batch(app, session, cohort) -> None:
     assert seen == [(0, 14), (5, 14), (10, 14), (14, 14)]
 
 
+
+
+def _progress(app, kind: str = "pre") -> dict[str, Any]:
+    from lipassess.services.progress import wave_progress
+    from lipassess.store.models import Cohort
+
+    with db.session_factory(app)() as session:
+        cohort_row = session.scalars(select(Cohort)).one()
+        return next(p.to_dict() for p in wave_progress(session, cohort_row) if p.kind == kind)
+
+
+def test_invited_counts_accepted_invitations_and_other_fates_apart(app, session, cohort) -> None:
+    sink = MessageSink(refuse={23: "not_contactable"})
+    run(app, PRE_OPEN, sink, fault="refused")
+    progress = _progress(app)
+    assert (progress["invited"], progress["messages_pending"], progress["messages_failed"]) == (0, 14, 0)
+    run(app, PRE_OPEN + timedelta(hours=1), sink)
+    progress = _progress(app)
+    assert (progress["invited"], progress["messages_pending"], progress["messages_failed"]) == (13, 0, 1)
+    run(app, PRE_OPEN + timedelta(days=8), sink, fault="http_500")  # 13 reminders and 23's third try
+    progress = _progress(app)
+    assert (progress["invited"], progress["reminders_sent"], progress["messages_unknown"]) == (13, 0, 14)
+    assert progress["messages_failed"] == 0
+
+
+def test_the_api_shows_unknown_and_pending_messages(app, session, cohort, client) -> None:
+    from lipassess.services import staff as staff_service
+    from lipassess.store.models import Cohort
+
+    run(app, PRE_OPEN, MessageSink(), fault="timeout")
+    user = staff_service.add_staff_user(session, username="eva", role="evaluator", password="eva-password-123")
+    token = staff_service.issue_api_token(session, user)
+    cohort_id = session.scalars(select(Cohort.id)).one()
+    session.commit()
+    answer = client.get(f"/api/v1/cohorts/{cohort_id}", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.json
+    pre = next(w for w in answer.json["waves"] if w["kind"] == "pre")
+    assert (pre["invited"], pre["messages_unknown"], pre["messages_pending"], pre["messages_failed"]) == (0, 14, 0, 0)
