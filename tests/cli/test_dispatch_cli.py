@@ -92,10 +92,15 @@ def test_moodle_down_is_exit_1_and_one_line_and_the_batch_waits(run_cli, stub: M
     stuck = run_cli("dispatch", "--stuck")
     assert stuck.exit_code == 1 and stuck.out.count("pending  invitation") == 14
     assert stuck.out.splitlines()[-1] == "14 message(s) need a person"
+    status = run_cli("status")
+    assert status.exit_code == 1 and "LIP-C6-2024/pre       0 / 0 / 14" in status.out
+    assert "needs a person: 14 message(s) are stuck" in status.out
     fault.down = False  # Moodle is back
     up = run_cli("dispatch", "--as-of", "2024-02-20T13:00", "--json")
     assert up.exit_code == 0 and json.loads(up.out)["counts"] == {"sent": 14} and len(sink.delivered) == 14
     assert run_cli("dispatch", "--stuck").out == "no stuck messages\n"
+    status = run_cli("status", "--json")
+    assert status.exit_code == 0 and json.loads(status.out)["needs_attention"] is False
 
 
 def test_retry_and_resend_options_are_documented(run_cli) -> None:
