@@ -17,7 +17,7 @@ NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
 def _world(session, *, synced_at):
     cohort = make_cohort(session, 3, "LIP-C9", synced_at=synced_at)
-    wave = make_wave(session, cohort, "post", [], opens_at=NOW - timedelta(days=3), closes_at=NOW + timedelta(days=9))
+    wave = make_wave(session, cohort, "post", [], opens_at=NOW - timedelta(days=3), closes_at=None)  # no end yet
     old = make_cohort(session, 4, "LIP-C1")  # all its waves are over: its sync does not matter any more
     make_wave(session, old, "pre", [], opens_at=NOW - timedelta(days=400), closes_at=NOW - timedelta(days=380))
     return cohort, wave
@@ -56,3 +56,23 @@ def test_a_stale_sync_stuck_messages_and_old_scores_need_a_person(session) -> No
     assert state.attention[0].startswith("cohort LIP-C9 has not been synced since")
     assert state.attention[1].startswith("3 message(s) are stuck")
     assert state.to_dict()["messages"][0]["unknown"] == 1
+
+
+def test_the_staff_status_page_shows_the_same_to_admins_only(app, client, session) -> None:
+    from lipassess.services import staff as staff_service
+    from tests.web.staff_world import PASSWORD
+
+    _, wave = _world(session, synced_at=None)
+    _message(session, wave, 12, "unknown", at=NOW - timedelta(days=1), claimed=True)
+    for name, role in (("ana", "admin"), ("eva", "evaluator")):
+        staff_service.add_staff_user(session, username=name, role=role, password=PASSWORD.format(name))
+    session.commit()
+    client.post("/staff/login", data={"username": "eva", "password": PASSWORD.format("eva")})
+    assert client.get("/staff/status").status_code == 403
+    client.post("/staff/logout")
+    client.post("/staff/login", data={"username": "ana", "password": PASSWORD.format("ana")})
+    page = client.get("/staff/status")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "cohort LIP-C9 was never synced" in html and "1 message(s) are stuck" in html
+    assert "LIP-C9/post" in html
