@@ -6,8 +6,8 @@ import dataclasses
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from lipassess.store.models import (
     Cohort,
@@ -215,9 +215,17 @@ def resolve_abandoned(session: Session, now: datetime) -> int:
     return result.rowcount
 
 
+def not_replaced() -> Any:
+    """SQL condition: no later message of the same invitation was accepted (the participant may lack a link)."""
+    later = aliased(Message)
+    return ~exists().where(later.invitation_id == Message.invitation_id, later.id > Message.id,
+                           later.status == "sent")
+
+
 def count_open(session: Session, now: datetime) -> tuple[int, int]:
-    """Unknown-fate messages, and messages claimed by a run less than :data:`CLAIM_TIMEOUT` ago."""
-    unknown = session.scalar(select(func.count()).select_from(Message).where(Message.status == "unknown")) or 0
+    """Unknown-fate messages no later message replaced, and messages claimed less than :data:`CLAIM_TIMEOUT` ago."""
+    unknown = session.scalar(select(func.count()).select_from(Message).where(
+        Message.status == "unknown", not_replaced())) or 0
     in_flight = session.scalar(select(func.count()).select_from(Message).where(
         Message.status == "pending", Message.claimed_at.is_not(None),
         Message.claimed_at > now - CLAIM_TIMEOUT)) or 0

@@ -44,8 +44,8 @@ class DispatchReport:
     items
         Every message handled, in order.
     unconfirmed
-        Messages of earlier runs whose fate is unknown (status ``unknown``), those
-        this run resolved included: see ``lipassess dispatch --stuck``.
+        Messages whose fate is unknown (status ``unknown``) and that no later
+        accepted message replaced: see ``lipassess dispatch --stuck``.
     in_flight
         Messages claimed by another run less than :data:`~lipassess.services.dispatch.due.CLAIM_TIMEOUT`
         ago and not recorded yet (that run is still sending, or died; a later run decides).

@@ -6,10 +6,10 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
-from lipassess.services.dispatch.due import CLAIM_TIMEOUT, MAX_ATTEMPTS
+from lipassess.services.dispatch.due import CLAIM_TIMEOUT, MAX_ATTEMPTS, not_replaced
 from lipassess.store.models import Cohort, Invitation, Message, Participant, Wave
 
 
@@ -42,9 +42,6 @@ def stuck_messages(session: Session, now: datetime) -> list[StuckMessage]:
     A pending message is stale when it waits since an outage (no claim) or its
     claim is older than :data:`~lipassess.services.dispatch.due.CLAIM_TIMEOUT`.
     """
-    later = aliased(Message)
-    replaced = exists().where(later.invitation_id == Message.invitation_id, later.id > Message.id,
-                              later.status == "sent")
     rows = session.execute(
         select(Message, Cohort.shortname, Wave.kind, Participant.moodle_user_id, Participant.pseudonym)
         .join(Invitation, Invitation.id == Message.invitation_id)
@@ -53,7 +50,7 @@ def stuck_messages(session: Session, now: datetime) -> list[StuckMessage]:
         .join(Participant, Participant.id == Invitation.participant_id)
         .where(or_(
             and_(Message.status == "failed", Message.attempts >= MAX_ATTEMPTS),
-            and_(Message.status == "unknown", ~replaced),
+            and_(Message.status == "unknown", not_replaced()),
             and_(Message.status == "pending", or_(Message.claimed_at.is_(None),
                                                   Message.claimed_at <= now - CLAIM_TIMEOUT)),
         ))
