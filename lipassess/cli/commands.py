@@ -14,6 +14,7 @@ from lipassess.cli.lti import lti_group
 from lipassess.cli.moodle import moodle_group, sync
 from lipassess.cli.serve import serve
 from lipassess.cli.staff import staff_group
+from lipassess.cli.status import status_command
 from lipassess.cli.waves import waves_group
 
 
@@ -33,5 +34,6 @@ cli.add_command(moodle_group)
 cli.add_command(sync)
 cli.add_command(waves_group)
 cli.add_command(dispatch_command)
+cli.add_command(status_command)
 cli.add_command(export)
 cli.add_command(demo)

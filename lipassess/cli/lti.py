@@ -6,6 +6,7 @@ import click
 
 from lipassess.cli import EXIT_JOB_FAILED
 from lipassess.cli.context import cli_app, transaction
+from lipassess.errors import JobFailed
 from lipassess.services import lti as lti_service
 from lipassess.store.types import utcnow
 
@@ -85,5 +86,6 @@ def send_scores(retry_failed: bool) -> None:
     if retry_failed:
         click.echo(f"requeued {requeued} failed score(s)")
     click.echo(report.summary())
-    if report.retrying or report.failed or report.deferred:
-        raise click.exceptions.Exit(EXIT_JOB_FAILED)  # after the commit: what was sent stays recorded
+    problem = report.problem()
+    if problem is not None:
+        raise JobFailed(problem)  # after the commit: what was sent stays recorded

@@ -85,4 +85,5 @@ def list_command(cohort: str, as_json: bool) -> None:
         if p is not None:
             click.echo(f"  {wave.kind:<9} invited {p.invited}, started {p.started}, submitted {p.submitted} of "
                        f"{p.active_students} active students; reminders sent {p.reminders_sent}, "
-                       f"messages failed {p.messages_failed}")
+                       f"messages failed {p.messages_failed}, unknown {p.messages_unknown}, "
+                       f"pending {p.messages_pending}")

@@ -24,7 +24,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -167,6 +167,7 @@ def issue_link(session: Session, *, participant: Participant, wave: Wave, now: d
             "token_hash": statement.excluded.token_hash,
             "expires_at": statement.excluded.expires_at,
             "revoked_at": None,
+            "previous_token_hash": None,
             "updated_at": statement.excluded.updated_at,
         },
     )
@@ -193,7 +194,10 @@ def resolve_link(session: Session, token: str, now: datetime) -> Invitation:
     """
     if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
         raise LinkInvalid()
-    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    # previous_token_hash: the link dispatch keeps working until Moodle accepted the newer message.
+    hashed = hash_token(token)
+    invitation = session.scalar(select(Invitation).where(
+        or_(Invitation.token_hash == hashed, Invitation.previous_token_hash == hashed)))
     if invitation is None:
         raise LinkInvalid()
     if invitation.revoked_at is not None:

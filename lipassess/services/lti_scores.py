@@ -112,10 +112,26 @@ class ScoreReport:
     retrying: int = 0
     failed: int = 0
     deferred: int = 0  # not tried this run because their platform was unreachable
+    queued: int = 0  # rows still waiting for a later run after this one
+    reason: str | None = None  # why rows stay queued, one line (the first platform fault of the run)
 
     def to_dict(self) -> dict[str, int]:
         return {"sent": self.sent, "already_newer": self.already_newer, "retrying": self.retrying,
                 "failed": self.failed, "deferred": self.deferred}
+
+    def problem(self) -> str | None:
+        """One line for an operator when something was not sent this run, else ``None``."""
+        if not (self.retrying or self.failed or self.deferred):
+            return None
+        parts = []
+        if self.retrying or self.deferred:
+            parts.append(f"{self.queued} score(s) stay queued for the gradebook"
+                         + (f" ({self.reason})" if self.reason else "")
+                         + "; the next 'lipassess dispatch' or 'lipassess lti send-scores' sends them")
+        if self.failed:
+            parts.append(f"{self.failed} score(s) refused for good (see 'lipassess lti list'; "
+                         "'lipassess lti send-scores --retry-failed' once the cause is fixed)")
+        return "; ".join(parts)
 
     def summary(self) -> str:
         return (f"scores: {self.sent} sent, {self.already_newer} already newer in Moodle, "
@@ -144,7 +160,9 @@ def send_pending_scores(session: Session, now: datetime | None = None, *, http: 
     key = ensure_tool_key(session, now)
     http = http or requests.Session()
     clients: dict[int, ServiceClient] = {}
+    issuers: dict[int, str] = {}
     unreachable: set[int] = set()
+    reason: str | None = None
     counts = {"sent": 0, "already_newer": 0, "retrying": 0, "failed": 0, "deferred": 0}
     for row in due:
         platform_id = row.link.platform_id
@@ -156,12 +174,15 @@ def send_pending_scores(session: Session, now: datetime | None = None, *, http: 
             platform = session.scalars(select(LtiPlatform).options(selectinload(LtiPlatform.deployments))
                                        .where(LtiPlatform.id == platform_id)).one()
             clients[platform_id] = ServiceClient(platform_config(platform), key, session=http)
+            issuers[platform_id] = platform.issuer
         row.attempts += 1
         try:
             outcome = clients[platform_id].post_score(row.lineitem_url, completion_score(row.user_id, row.completed_at))
         except ServiceError as exc:
             row.last_error = str(exc)[:2000]
+            short = _short_reason(issuers[platform_id], exc)
             if exc.retryable and row.attempts < max_attempts:
+                reason = reason or short
                 row.next_attempt_at = now + retry_delay(row.attempts)
                 counts["retrying"] += 1
                 if isinstance(exc, TokenRequestError) or exc.status is None or exc.status >= 500:
@@ -169,15 +190,26 @@ def send_pending_scores(session: Session, now: datetime | None = None, *, http: 
             else:
                 row.status = ScoreStatus.FAILED
                 counts["failed"] += 1
-            log.warning("LTI score for participant %s, wave %s not sent (attempt %s): %s",
-                        row.participant_id, row.wave_id, row.attempts, exc)
+            # The run's report says it once, in one line; the details are for debugging.
+            log.debug("LTI score for participant %s, wave %s not sent (attempt %s): %s (%s)",
+                      row.participant_id, row.wave_id, row.attempts, short, exc)
             continue
         row.status = ScoreStatus.SENT
         row.sent_at = now
         row.last_error = None if outcome is ScoreOutcome.POSTED else "Moodle already had a newer score"
         counts["sent" if outcome is ScoreOutcome.POSTED else "already_newer"] += 1
     session.flush()
-    return ScoreReport(**counts)
+    queued = session.scalar(select(func.count()).select_from(LtiScoreOutbox)
+                            .where(LtiScoreOutbox.status == ScoreStatus.PENDING)) or 0
+    return ScoreReport(**counts, queued=queued, reason=reason)
+
+
+def _short_reason(issuer: str, exc: ServiceError) -> str:
+    """Why a score did not go, in a few words (no library's message: those say nothing to an operator)."""
+    what = "token endpoint" if isinstance(exc, TokenRequestError) else "score endpoint"
+    if exc.status is None:
+        return f"the platform {issuer} could not be reached ({what})"
+    return f"the platform {issuer} answered HTTP {exc.status} ({what})"
 
 
 def requeue_failed(session: Session, now: datetime | None = None) -> int:

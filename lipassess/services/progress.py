@@ -1,9 +1,16 @@
-"""Use case: how far each wave of a cohort has got (invited, started, submitted, reminded)."""
+"""Use case: how far each wave of a cohort has got (invited, started, submitted, reminded).
+
+``invited`` counts invitations Moodle accepted (not links issued); messages
+Moodle refused (``messages_failed``), whose fate is unknown
+(``messages_unknown``) and not accepted yet (``messages_pending``: waiting
+for the next run or being sent) are counted apart, every kind of message included.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,6 +42,8 @@ class WaveProgress:
     submitted: int
     reminders_sent: int
     messages_failed: int
+    messages_unknown: int = 0
+    messages_pending: int = 0
 
     @property
     def response_rate(self) -> float | None:
@@ -48,6 +57,7 @@ class WaveProgress:
             "active_students": self.active_students, "invited": self.invited, "started": self.started,
             "submitted": self.submitted, "response_rate": self.response_rate,
             "reminders_sent": self.reminders_sent, "messages_failed": self.messages_failed,
+            "messages_unknown": self.messages_unknown, "messages_pending": self.messages_pending,
         }
 
 
@@ -68,22 +78,24 @@ def wave_progress(session: Session, cohort: Cohort) -> list[WaveProgress]:
     def counts(query) -> dict[int, int]:
         return dict(session.execute(query).all()) if ids else {}
 
-    invited = counts(select(Invitation.wave_id, func.count()).where(Invitation.wave_id.in_(ids))
-                     .group_by(Invitation.wave_id))
+    def messages(*condition: Any) -> dict[int, int]:
+        return counts(select(Invitation.wave_id, func.count()).join(Message, Message.invitation_id == Invitation.id)
+                      .where(Invitation.wave_id.in_(ids), *condition).group_by(Invitation.wave_id))
+
+    invited = messages(Message.kind == "invitation", Message.status == "sent")
     started = counts(select(Response.wave_id, func.count()).where(Response.wave_id.in_(ids))
                      .group_by(Response.wave_id))
     submitted = counts(select(Response.wave_id, func.count()).where(
         Response.wave_id.in_(ids), Response.status == ResponseStatus.SUBMITTED).group_by(Response.wave_id))
-    reminders = counts(select(Invitation.wave_id, func.count()).join(Message, Message.invitation_id == Invitation.id)
-                       .where(Invitation.wave_id.in_(ids), Message.kind.like("reminder%"), Message.status == "sent")
-                       .group_by(Invitation.wave_id))
-    failed = counts(select(Invitation.wave_id, func.count()).join(Message, Message.invitation_id == Invitation.id)
-                    .where(Invitation.wave_id.in_(ids), Message.status == "failed").group_by(Invitation.wave_id))
+    reminders = messages(Message.kind.like("reminder%"), Message.status == "sent")
+    by_status = {status: messages(Message.status == status) for status in ("failed", "unknown", "pending")}
     result = [
         WaveProgress(wave_id=w.id, kind=w.kind.value, opens_at=w.opens_at, closes_at=w.closes_at,
                      active_students=students, invited=invited.get(w.id, 0), started=started.get(w.id, 0),
                      submitted=submitted.get(w.id, 0), reminders_sent=reminders.get(w.id, 0),
-                     messages_failed=failed.get(w.id, 0))
+                     messages_failed=by_status["failed"].get(w.id, 0),
+                     messages_unknown=by_status["unknown"].get(w.id, 0),
+                     messages_pending=by_status["pending"].get(w.id, 0))
         for w in waves
     ]
     return sorted(result, key=lambda p: WAVE_ORDER.get(p.kind, 9))

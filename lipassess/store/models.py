@@ -292,6 +292,9 @@ class Invitation(TimestampMixin, Base):
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token of the last message Moodle surely accepted, kept working while a newer message's
+    # fate is open (claimed, in flight, or unknown); cleared once Moodle accepts the newer one.
+    previous_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
 
@@ -305,13 +308,16 @@ class Message(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"))
     kind: Mapped[str] = mapped_column(String(30))  # invitation, reminder_1, reminder_2 ...
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
+    # pending (not accepted yet: to send, or in flight while claimed_at is set), sent (Moodle accepted it),
+    # failed (Moodle refused it), unknown (sent, but Moodle's answer was lost: it may have arrived)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     language: Mapped[str] = mapped_column(String(10))
     body: Mapped[str | None] = mapped_column(Text)
     moodle_message_id: Mapped[int | None] = mapped_column(MoodleId)
     error: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # sends Moodle answered (accepted or refused)
     sent_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]  # when a run took it to send; None while it waits for the next run
 
 
 class Response(TimestampMixin, Base):

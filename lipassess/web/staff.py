@@ -32,7 +32,9 @@ from lipassess.reports.numbers import fmt_percent
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.demo_data import scope_is_synthetic
-from lipassess.store.models import Cohort
+from lipassess.services.status import operations_status
+from lipassess.store.models import Cohort, StaffRole
+from lipassess.store.types import utcnow
 from lipassess.text import text
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES, TOTAL, other_language
 from lipassess.web import analysis_cache
@@ -344,3 +346,11 @@ def program_summary_pdf() -> Response:
     """The program's impact summary as an A4 PDF."""
     lang = _lang()
     return _summary_pdf(None, _program_cohorts(), lang, "program")
+
+
+@bp.get("/status")
+@staff_required(StaffRole.ADMIN)
+def status() -> str:
+    """Admins: the state of sync, dispatch and grade passback (``lipassess status``), and what needs a person."""
+    return render_template("staff/status.html", principal=_principal(),
+                           state=operations_status(get_session(), utcnow()))

@@ -72,3 +72,37 @@ def test_dispatch_also_sends_queued_gradebook_completions(run_cli, session, stub
     assert json.loads(result.out)["scores"]["sent"] == 1
     session.expire_all()
     assert session.scalar(select(LtiScoreOutbox.status)) is ScoreStatus.SENT
+
+
+def test_moodle_down_is_exit_1_and_one_line_and_the_batch_waits(run_cli, stub: MoodleStub) -> None:
+    from tests.bridge.fixtures import TOKEN
+    from tests.services.faulty_moodle import MESSAGES, Fault
+
+    serve(stub, SiteState())
+    assert run_cli("sync", "--course", "3").exit_code == 0
+    assert run_cli("waves", "plan", "--cohort", "3").exit_code == 0
+    fault = Fault(MESSAGES, "refused", at=None).install(stub)
+    sink = MessageSink().install(stub)
+    down = run_cli("dispatch", "--as-of", "2024-02-20")
+    assert down.exit_code == 1, down
+    (line,) = down.err.splitlines()
+    assert line.startswith("error: dispatch stopped: core_message_send_instant_messages: Moodle at ")
+    assert "could not be reached" in line and "14 message(s) and everything not yet sent wait for the next run" in line
+    assert TOKEN not in down.out + down.err and sink.delivered == []
+    stuck = run_cli("dispatch", "--stuck")
+    assert stuck.exit_code == 1 and stuck.out.count("pending  invitation") == 14
+    assert stuck.out.splitlines()[-1] == "14 message(s) need a person"
+    status = run_cli("status")
+    assert status.exit_code == 1 and "LIP-C6-2024/pre       0 / 0 / 14" in status.out
+    assert "needs a person: 14 message(s) are stuck" in status.out
+    fault.down = False  # Moodle is back
+    up = run_cli("dispatch", "--as-of", "2024-02-20T13:00", "--json")
+    assert up.exit_code == 0 and json.loads(up.out)["counts"] == {"sent": 14} and len(sink.delivered) == 14
+    assert run_cli("dispatch", "--stuck").out == "no stuck messages\n"
+    status = run_cli("status", "--json")
+    assert status.exit_code == 0 and json.loads(status.out)["needs_attention"] is False
+
+
+def test_retry_and_resend_options_are_documented(run_cli) -> None:
+    help_text = run_cli("dispatch", "--help").out
+    assert "--retry-failed" in help_text and "--resend-unknown" in help_text and "--stuck" in help_text

@@ -92,3 +92,39 @@ def test_send_scores_posts_the_queue(run_cli, database_url) -> None:
     with engine.connect() as conn:
         assert conn.execute(select(LtiScoreOutbox.status)).scalar() == ScoreStatus.SENT
     engine.dispose()
+
+
+def test_send_scores_with_the_platform_down_is_exit_1_and_one_line(run_cli, database_url) -> None:
+    import requests
+
+    assert run_cli(*PLATFORM_ARGS).exit_code == 0
+    engine = make_engine(database_url)
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        cohort = add_hfd_cohort(session)
+        person = add_synced_participant(session, cohort)
+        wave = Wave(cohort_id=cohort.id, kind="pre", opens_at=now - timedelta(days=1))
+        session.add(wave)
+        link = LtiResourceLink(platform_id=session.scalar(select(LtiPlatform.id)), deployment_id="1",
+                               resource_link_id="1", cohort_id=cohort.id, lineitem_url=RECORDED_LINEITEM)
+        session.add(link)
+        session.flush()
+        for _ in range(2):
+            other = add_synced_participant(session, cohort, user_id=37) if _ else person
+            session.add(LtiScoreOutbox(participant_id=other.id, wave_id=wave.id, link_id=link.id,
+                                       lineitem_url=RECORDED_LINEITEM, user_id=str(other.moodle_user_id),
+                                       completed_at=now, status=ScoreStatus.PENDING, attempts=0,
+                                       next_attempt_at=now - timedelta(minutes=1)))
+        session.commit()
+    with responses.RequestsMock() as mock:
+        mock.post(TOKEN_URL, body=requests.ConnectionError(
+            "HTTPSConnectionPool(host='moodle.example', port=443): Max retries exceeded with url: /mod/lti/token.php "
+            "(Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7f>: "
+            "Failed to establish a new connection: [Errno 111] Connection refused'))"))
+        result = run_cli("lti", "send-scores")
+    assert result.exit_code == 1, result
+    (line,) = result.err.splitlines()
+    assert line == (f"error: 2 score(s) stay queued for the gradebook (the platform {ISSUER} could not be reached "
+                    "(token endpoint)); the next 'lipassess dispatch' or 'lipassess lti send-scores' sends them")
+    assert "urllib3" not in result.out + result.err
+    engine.dispose()

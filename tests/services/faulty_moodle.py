@@ -53,6 +53,8 @@ USERS = "core_user_get_users_by_field"
 GRADES = "gradereport_user_get_grade_items"
 SYNC_FUNCTIONS = (COURSES, ENROLLED, USERS, GRADES, COMPLETION)
 """What a sync calls, in the order it calls them for each course."""
+MESSAGES = "core_message_send_instant_messages"
+"""What a dispatch calls (a fault with ``at=None`` lands on its first call: each batch carries new tokens)."""
 
 OUTAGES = ("refused", "timeout", "http_500")
 BAD_ANSWERS = ("html_200", "truncated_json", "moodle_exception")
@@ -67,6 +69,8 @@ RECORDED_EXCEPTIONS = {
     # The function's own recorded exception is usernotenroled, which the sync takes as "not enrolled" (no
     # failure); a neighbouring completion function's recorded refusal stands in.
     COMPLETION: "core_completion_get_activities_completion_status__error_nopermission.json",
+    # No refusal of a whole message batch was recorded; the recorded answer to a revoked token stands in.
+    MESSAGES: "core_webservice_get_site_info__error_invalid_token.json",
 }
 """A recorded Moodle exception answer (HTTP 200, JSON with ``exception``) per function."""
 
@@ -99,7 +103,7 @@ class Fault:
 
     function: str
     kind: str
-    at: Call
+    at: Call | None
     fired: bool = False
     down: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -109,12 +113,12 @@ class Fault:
             raise ValueError(f"unknown fault {self.kind!r}: one of {', '.join(KINDS)}")
         if self.kind in PAGE_FAULTS and self.function != ENROLLED:
             raise ValueError(f"{self.kind} is a fault of {ENROLLED} pages")
-        if self.at.function != self.function:
+        if self.at is not None and self.at.function != self.function:
             raise ValueError(f"the target call is of {self.at.function}, not {self.function}")
 
     def install(self, stub: MoodleStub) -> Fault:
         """Add the fault's routes to ``stub`` (before the clean routes, so they take precedence)."""
-        functions = SYNC_FUNCTIONS if self.kind in OUTAGES else (self.function,)
+        functions = (*SYNC_FUNCTIONS, MESSAGES) if self.kind in OUTAGES else (self.function,)
         for function in functions:
             skip = stub.route_count + 1
             stub._add(function, self._matches, self._answerer(stub, skip), None)
@@ -124,7 +128,7 @@ class Fault:
         # Called under the stub's lock, for each call of the functions the fault routes.
         if self.down:
             return True
-        if self.fired or call.function != self.function or call.params != self.at.params:
+        if self.fired or call.function != self.function or (self.at is not None and call.params != self.at.params):
             return False
         self.fired = True
         self.down = self.kind in OUTAGES

@@ -264,22 +264,30 @@ def _read_timeout(stub: MoodleStub) -> None:
     stub.add_callback("core_message_send_instant_messages", slow, times=1)
 
 
-def test_moodle_unreachable_fails_the_batch_and_a_later_run_sends_it(app, session, cohort) -> None:
+def test_moodle_unreachable_uses_no_attempt_and_a_later_run_sends_it(app, session, cohort) -> None:
+    # Issue 11: an outage is not a refusal; the batch waits for the next run with its attempts untouched.
     report, sink, _ = run(app, PRE_OPEN, before=_connection_refused)
-    assert report.counts() == {"failed": 14} and "could not be reached" in report.error
+    assert report.counts() == {"unsent": 14} and "could not be reached" in report.error
     assert sink.delivered == []
+    assert {(m.status, m.attempts, m.claimed_at) for m in messages(session)} == {("pending", 0, None)}
     later, sink2, _ = run(app, PRE_OPEN + timedelta(minutes=30))
     assert later.counts() == {"sent": 14} and len(sink2.delivered) == 14
-    assert {m.attempts for m in messages(session)} == {2}
+    assert {m.attempts for m in messages(session)} == {1}
 
 
-def test_a_write_that_timed_out_is_never_sent_again(app, session, cohort) -> None:
+def test_a_write_that_timed_out_is_never_sent_again_and_the_next_message_takes_its_place(
+        app, session, cohort) -> None:
     report, _, _ = run(app, PRE_OPEN, before=_read_timeout)
-    assert report.counts() == {"unconfirmed": 14} and "may or may not have been applied" in report.error
-    later, sink, _ = run(app, PRE_OPEN + timedelta(days=8))
-    assert later.unconfirmed == 14 and later.items == () and sink.delivered == []
-    assert "14 message(s) from earlier runs are unconfirmed" in later.summary()
-    assert {m.status for m in messages(session)} == {"pending"}
+    assert report.counts() == {"unknown": 14} and "may or may not have been applied" in report.error
+    soon, sink, _ = run(app, PRE_OPEN + timedelta(minutes=30))
+    assert soon.unconfirmed == 14 and soon.items == () and sink.delivered == []
+    assert "14 message(s) from earlier runs are unconfirmed" in soon.summary()
+    assert {m.status for m in messages(session)} == {"unknown"}
+    later, sink, _ = run(app, PRE_OPEN + timedelta(hours=2))
+    assert later.counts() == {"sent": 14} and {i.kind for i in later.items} == {"reminder_1"}
+    assert sorted(m["to"] for m in sink.delivered) == ACTIVE  # one message each, never the invitation again
+    for user in ACTIVE:
+        assert token_hash(session, user) == sha(LINK.search(sink.to(user)[0]["text"]).group(1))
 
 
 # ---------------------------------------------------------------- dry run

@@ -50,6 +50,7 @@ MATRIX: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any]]]] = {
                                      ({"name": "reliable_change_participants"}, PROGRAM_INDIVIDUALS)],
     ("staff.program_summary", "GET"): [({}, WHOLE_PROGRAM), ({"lang": "km"}, WHOLE_PROGRAM)],
     ("staff.program_summary_pdf", "GET"): [({}, WHOLE_PROGRAM)],
+    ("staff.status", "GET"): [({}, {**WHOLE_PROGRAM, "evaluator": 403, "manager": 403})],
 }
 
 

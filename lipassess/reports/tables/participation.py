@@ -36,6 +36,8 @@ def progress_table(waves: Iterable[Mapping[str, Any]]) -> Table:
         Column(key="response_rate", header="Response rate", kind="share"),
         Column(key="reminders_sent", header="Reminders sent", kind="int"),
         Column(key="messages_failed", header="Messages failed", kind="int"),
+        Column(key="messages_unknown", header="Messages of unknown fate", kind="int"),
+        Column(key="messages_pending", header="Messages pending", kind="int"),
     )
     return Table(name="progress", caption="Response rate and reminders per wave (submitted / active students)",
                  columns=columns, rows=tuple(rows))

@@ -20,12 +20,16 @@ class WaveProgressSchema(Schema):
     opens_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     closes_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     active_students = fields.Integer(required=True)
-    invited = fields.Integer(required=True)
+    invited = fields.Integer(required=True, metadata={"description": "Invitations Moodle accepted."})
     started = fields.Integer(required=True)
     submitted = fields.Integer(required=True)
     response_rate = fields.Float(allow_none=True, metadata={"description": "submitted / active students"})
     reminders_sent = fields.Integer(required=True)
-    messages_failed = fields.Integer(required=True)
+    messages_failed = fields.Integer(required=True, metadata={"description": "Messages Moodle refused."})
+    messages_unknown = fields.Integer(required=True, metadata={
+        "description": "Messages sent whose answer was lost: they may or may not have arrived."})
+    messages_pending = fields.Integer(required=True, metadata={
+        "description": "Messages not accepted yet: waiting for the next dispatch or being sent."})
 
 
 class CohortSchema(Schema):
