@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from lipassess.store.models import (
     Answer,
@@ -58,6 +58,17 @@ def student_profiles(session: Session, cohort_ids: Sequence[int], *,
     return frame
 
 
+def by_a_student(cohort: ColumnElement[int] | InstrumentedAttribute[int] | int) -> ColumnElement[bool]:
+    """SQL condition on :class:`Response`: its participant is a student of ``cohort`` (a column or an id).
+
+    Every count and table of responses uses it, so a teacher's test answers
+    never count as a participant's.
+    """
+    return exists().where(and_(Enrolment.participant_id == Response.participant_id,
+                               Enrolment.cohort_id == cohort,
+                               Enrolment.role == STUDENT_ROLE))
+
+
 def submitted_answers(session: Session, cohort_ids: Sequence[int]) -> pd.DataFrame:
     """Every answer of a submitted response by a student of the wave's cohort, one row per answer.
 
@@ -65,9 +76,6 @@ def submitted_answers(session: Session, cohort_ids: Sequence[int]) -> pd.DataFra
     ``version_id`` the :class:`~lipassess.store.models.InstrumentVersion` id,
     ``number`` and ``text`` the stored value (one of them is None).
     """
-    is_student = exists().where(and_(Enrolment.participant_id == Response.participant_id,
-                                     Enrolment.cohort_id == Wave.cohort_id,
-                                     Enrolment.role == STUDENT_ROLE))
     rows = session.execute(
         select(Participant.pseudonym, Cohort.shortname, Wave.kind, Answer.instrument_version_id, Answer.item_key,
                Answer.value_number, Answer.value_text)
@@ -75,7 +83,8 @@ def submitted_answers(session: Session, cohort_ids: Sequence[int]) -> pd.DataFra
         .join(Participant, Participant.id == Response.participant_id)
         .join(Wave, Wave.id == Response.wave_id)
         .join(Cohort, Cohort.id == Wave.cohort_id)
-        .where(Wave.cohort_id.in_(list(cohort_ids)), Response.status == ResponseStatus.SUBMITTED, is_student)
+        .where(Wave.cohort_id.in_(list(cohort_ids)), Response.status == ResponseStatus.SUBMITTED,
+               by_a_student(Wave.cohort_id))
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=list(ANSWER_FIELDS))
     frame["wave"] = frame["wave"].map(lambda w: str(getattr(w, "value", w)))

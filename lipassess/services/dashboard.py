@@ -23,6 +23,7 @@ from lipassess.analysis.subgroups import SubgroupResult
 from lipassess.errors import LipassessError, NotFound
 from lipassess.instruments import TOTAL
 from lipassess.reports import tables as report_tables
+from lipassess.services.cohort_data import by_a_student
 from lipassess.services.dataset import BEHAVIOUR, Dataset, behaviour_outcomes, load_dataset
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.evaluation import evaluate
@@ -129,11 +130,12 @@ def get_cohort(session: Session, cohort_id: int) -> Cohort:
 
 
 def _submitted_kinds(session: Session, cohort_ids: Sequence[int]) -> dict[int, dict[int, set[str]]]:
-    """cohort id -> participant id -> wave kinds with a submitted response."""
+    """cohort id -> participant id -> wave kinds with a submitted response (students only)."""
     rows = session.execute(
         select(Wave.cohort_id, Response.participant_id, Wave.kind)
         .join(Wave, Wave.id == Response.wave_id)
-        .where(Wave.cohort_id.in_(cohort_ids), Response.status == ResponseStatus.SUBMITTED)
+        .where(Wave.cohort_id.in_(cohort_ids), Response.status == ResponseStatus.SUBMITTED,
+               by_a_student(Wave.cohort_id))
     ).all()
     out: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for cohort_id, participant_id, kind in rows:
@@ -175,7 +177,7 @@ def response_curves(session: Session, cohort: Cohort, *, students: int | None = 
     submitted = session.execute(
         select(Response.wave_id, Response.submitted_at)
         .where(Response.wave_id.in_([w.id for w in waves]), Response.status == ResponseStatus.SUBMITTED,
-               Response.submitted_at.is_not(None))
+               Response.submitted_at.is_not(None), by_a_student(cohort.id))
     ).all() if waves else []
     times: dict[int, list[datetime]] = defaultdict(list)
     for wave_id, at in submitted:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lipassess.services.cohort_data import by_a_student
 from lipassess.store.models import (
     Cohort,
     Enrolment,
@@ -83,10 +84,11 @@ def wave_progress(session: Session, cohort: Cohort) -> list[WaveProgress]:
                       .where(Invitation.wave_id.in_(ids), *condition).group_by(Invitation.wave_id))
 
     invited = messages(Message.kind == "invitation", Message.status == "sent")
-    started = counts(select(Response.wave_id, func.count()).where(Response.wave_id.in_(ids))
+    student = by_a_student(cohort.id)
+    started = counts(select(Response.wave_id, func.count()).where(Response.wave_id.in_(ids), student)
                      .group_by(Response.wave_id))
     submitted = counts(select(Response.wave_id, func.count()).where(
-        Response.wave_id.in_(ids), Response.status == ResponseStatus.SUBMITTED).group_by(Response.wave_id))
+        Response.wave_id.in_(ids), Response.status == ResponseStatus.SUBMITTED, student).group_by(Response.wave_id))
     reminders = messages(Message.kind.like("reminder%"), Message.status == "sent")
     by_status = {status: messages(Message.status == status) for status in ("failed", "unknown", "pending")}
     result = [

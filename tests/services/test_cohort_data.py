@@ -69,3 +69,23 @@ def test_a_teacher_with_answers_is_in_no_export(session, mixed_cohort, tmp_path)
         path = tmp_path / f"export.{fmt}"
         export(session, [mixed_cohort["cohort"]], fmt, path, actor="test")
         assert _pseudonyms(fmt, path) == mixed_cohort["students"], fmt
+
+
+def test_a_teacher_with_answers_counts_in_no_progress_figure(session, mixed_cohort) -> None:
+    from lipassess.services.dashboard import response_curves, retention
+    from lipassess.services.progress import wave_progress
+
+    from sqlalchemy import select
+
+    from lipassess.store.models import Wave
+    from tests.factories import START
+
+    cohort = mixed_cohort["cohort"]
+    for wave in session.scalars(select(Wave).where(Wave.cohort_id == cohort.id)):
+        wave.opens_at = START  # so that each wave has a response curve
+    session.commit()
+    assert [(p.kind, p.started, p.submitted) for p in wave_progress(session, cohort)] == [("pre", 2, 2),
+                                                                                        ("post", 2, 2)]
+    assert retention(session, cohort).n_pre == 2
+    curves = response_curves(session, cohort)
+    assert [max((point[1] for point in c.points), default=0.0) for c in curves] == [1.0, 1.0]
