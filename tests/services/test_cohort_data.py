@@ -72,11 +72,10 @@ def test_a_teacher_with_answers_is_in_no_export(session, mixed_cohort, tmp_path)
 
 
 def test_a_teacher_with_answers_counts_in_no_progress_figure(session, mixed_cohort) -> None:
-    from lipassess.services.dashboard import response_curves, retention
-    from lipassess.services.progress import wave_progress
-
     from sqlalchemy import select
 
+    from lipassess.services.dashboard import response_curves, retention
+    from lipassess.services.progress import wave_progress
     from lipassess.store.models import Wave
     from tests.factories import START
 
