@@ -175,9 +175,13 @@ def _staff_landing(result: lti_service.LaunchResult, verified: ValidatedLaunch) 
             "settings": claims.deep_linking.to_dict(),
         }
         return redirect(url_for("lti.deep_link"))
-    if STAFF_ENDPOINT in current_app.view_functions:
-        return redirect(url_for(STAFF_ENDPOINT, cohort_id=result.cohort.id))
-    return _page("lti/staff.html", result=result, cohort=result.cohort, lang="en")
+    if STAFF_ENDPOINT not in current_app.view_functions:
+        return _page("lti/staff.html", result=result, cohort=result.cohort, lang="en", dashboard=None)
+    dashboard = url_for(STAFF_ENDPOINT, cohort_id=result.cohort.id)
+    if request.headers.get("Sec-Fetch-Dest") == "iframe":
+        # Staff pages refuse to be framed (frame-ancestors 'none'); inside Moodle's frame, offer a new window.
+        return _page("lti/staff.html", result=result, cohort=result.cohort, lang="en", dashboard=dashboard)
+    return redirect(dashboard)
 
 
 def _page(template: str, **context: Any) -> Response:

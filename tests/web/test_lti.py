@@ -209,6 +209,21 @@ def test_instructor_launch_opens_the_staff_view_of_that_cohort_only(client, worl
         assert "participant_id" not in browser
 
 
+def test_an_instructor_launch_inside_moodles_frame_offers_the_dashboard_in_a_new_window(client, world, moodle,
+                                                                                       probe) -> None:
+    state, nonce = start_login(client)
+    response = client.post("/lti/launch", headers={"Sec-Fetch-Dest": "iframe"},
+                           data={"id_token": PLATFORM.sign(PLATFORM.instructor_claims(nonce=nonce, now=now())),
+                                 "state": state}, base_url="http://localhost")
+    cohort_id = world["cohort"].id
+    assert response.status_code == 200
+    assert f'href="/staff/cohorts/{cohort_id}" target="_blank" rel="noopener"' in response.text
+    assert "frame-ancestors 'none'" not in response.headers.get("Content-Security-Policy", "")
+    dashboard = client.get(f"/staff/cohorts/{cohort_id}")
+    assert dashboard.status_code == 200  # the new window is signed in
+    assert "frame-ancestors 'none'" in dashboard.headers["Content-Security-Policy"]
+
+
 def test_instructor_without_staff_pages_gets_a_landing_page(app, client, world, moodle) -> None:
     app.view_functions.pop("staff.cohort")  # a deployment without the staff dashboard
     state, nonce = start_login(client)
