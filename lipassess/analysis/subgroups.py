@@ -294,14 +294,16 @@ def groups_to_hide(sizes: Mapping[K, int | None], min_size: int, *, hidden: Iter
 def protect_subgroups(result: SubgroupResult, min_size: int) -> SubgroupResult:
     """``result`` as a manager may see it: the groups :func:`groups_to_hide` names are suppressed.
 
-    Groups already suppressed (``n`` like ``"<5"``) count as one person each.
+    Groups already suppressed (``n`` like ``"<5"``) count as one person each and stay as
+    they are; a group hidden only so that a smaller one cannot be worked out gets ``n``
+    ``"hidden"``.
     """
     sizes = {i: g.n if isinstance(g.n, int) and not g.suppressed else None for i, g in enumerate(result.groups)}
     hide = groups_to_hide(sizes, min_size)
     flag = f"<{min_size}"
     groups = tuple(
         GroupResult(group=g.group, n=flag if isinstance(g.n, int) and g.n < min_size else "hidden",
-                    suppressed=True, result=None) if i in hide else g
+                    suppressed=True, result=None) if i in hide and not g.suppressed else g
         for i, g in enumerate(result.groups))
     return dataclasses.replace(result, groups=groups, min_n=max(result.min_n, min_size),
                                n_suppressed=sum(g.suppressed for g in groups))

@@ -110,7 +110,8 @@ def attrition_baseline_table(analysis: CohortAnalysis, *, min_group_size: int | 
         for v in a.variables:
             row: dict[str, Any] = {"variable": v.variable.replace("_", " "), "level": v.level}
             if v.suppressed:
-                row["missing"] = f"fewer than {min_group_size} people: not shown"
+                row["missing"] = (f"fewer than {min_group_size} people, or hidden so that such a group "
+                                  "cannot be worked out: not shown")
             else:
                 row.update({"n_retained": v.n_retained, "n_lost": v.n_lost, "retained_value": v.retained_value,
                             "lost_value": v.lost_value, "effect_size": v.effect_size, "measure": v.measure,
