@@ -129,6 +129,7 @@ def test_plain_legacy_rows_are_encrypted_on_first_use(database_url: str) -> None
     kid = _legacy_row(app)
     assert stored(database_url)[kid].startswith("-----BEGIN PRIVATE KEY-----")
     response = app.test_client().get("/lti/jwks")
+    db.engine_for(app).dispose()
     assert response.status_code == 200 and [k["kid"] for k in response.get_json()["keys"]] == [kid]
     value = stored(database_url)[kid]
     assert value.startswith("gAAAAA") and "PRIVATE KEY" not in value
