@@ -40,6 +40,12 @@ SETTINGS: tuple[Setting, ...] = (
             "SQLAlchemy URL. Default: SQLite file `lipassess.sqlite3` in the instance folder (WAL mode). "
             "PostgreSQL: `postgresql+psycopg://user@host/db`."),
     Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens. Required in production (32+ random characters)."),
+    Setting("KEY_ENCRYPTION_KEY", None,
+            "Encrypts the tool's LTI private keys in the database. Default: derived from `LIPASSESS_SECRET_KEY`."),
+    Setting("PREVIOUS_SECRET_KEYS", "",
+            "Earlier values of the key-encryption secret (`LIPASSESS_KEY_ENCRYPTION_KEY`, else "
+            "`LIPASSESS_SECRET_KEY`), comma separated, that may still decrypt stored LTI keys until "
+            "`lipassess lti reencrypt-keys` has run."),
     Setting("BASE_URL", "http://127.0.0.1:5000",
             "Public URL of this service, used in personal links and LTI registration."),
     Setting("MOODLE_URL", None, "Base URL of the Moodle site, e.g. `https://moodle.example.gov.kh`."),
@@ -196,6 +202,10 @@ def check(config: Mapping[str, Any]) -> None:
                 f"{ENV_PREFIX}SECRET_KEY must be set to at least 32 random characters in "
                 "production; generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
             )
+    encryption_key = config.get("KEY_ENCRYPTION_KEY")
+    if encryption_key is not None and len(str(encryption_key)) < 32:
+        raise ConfigurationError(f"{ENV_PREFIX}KEY_ENCRYPTION_KEY must be at least 32 random characters when set; "
+                                 "leave it unset to derive the key from LIPASSESS_SECRET_KEY")
     for name, smallest in _LOWER_BOUNDS.items():
         value = config.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float) or value < smallest:
@@ -219,6 +229,13 @@ def check(config: Mapping[str, Any]) -> None:
             f"{ENV_PREFIX}DATABASE_URL scheme {scheme!r} is not supported; use "
             "'sqlite:///path/file.sqlite3' or 'postgresql+psycopg://user@host:5432/dbname'"
         )
+
+
+def key_encryption_secrets(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The secrets that encrypt the LTI tool keys: the current one first, then the previous ones."""
+    current = config.get("KEY_ENCRYPTION_KEY") or config.get("SECRET_KEY") or ""
+    previous = [p.strip() for p in str(config.get("PREVIOUS_SECRET_KEYS") or "").split(",") if p.strip()]
+    return tuple(dict.fromkeys([current, *previous]))
 
 
 def profile_field_map(spec: str) -> dict[str, str]:

@@ -27,7 +27,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, g
 from sqlalchemy.orm import Session
 
-from lipassess.store.database import MIN_SHARE_INFO, make_engine, make_session_factory
+from lipassess.config import key_encryption_secrets
+from lipassess.store.database import KEY_SECRETS_INFO, MIN_SHARE_INFO, make_engine, make_session_factory
 
 _EXTENSION = "lipassess.db"
 
@@ -35,7 +36,8 @@ _EXTENSION = "lipassess.db"
 def init_app(app: Flask) -> None:
     """Create the engine (lazily connecting) and register the session teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
-    info = {MIN_SHARE_INFO: float(app.config["MIN_SHARE_ANSWERED"])}
+    info = {MIN_SHARE_INFO: float(app.config["MIN_SHARE_ANSWERED"]),
+            KEY_SECRETS_INFO: key_encryption_secrets(app.config)}
     app.extensions[_EXTENSION] = {"engine": engine, "factory": make_session_factory(engine, info=info)}
     app.after_request(_commit_on_success)
     app.teardown_appcontext(_close_session)

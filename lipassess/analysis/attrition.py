@@ -20,6 +20,8 @@ WWC_ADJUST = "requires statistical adjustment"
 WWC_FAILS = "does not satisfy"
 WWC_UNKNOWN = "undetermined"
 NO_ATTRITION = "no attrition"
+SUPPRESSED = "suppressed"
+"""The WWC category of a level hidden from managers (:func:`lipassess.analysis.subgroups.protect_attrition`)."""
 _WWC_ORDER = (WWC_SATISFIES, WWC_UNKNOWN, WWC_ADJUST, WWC_FAILS)
 
 
@@ -30,6 +32,7 @@ class BaselineDifference(ResultMixin):
     ``effect_size`` is Hedges' g (numeric) or the Cox index (categorical
     level), positive when the retained group is higher; ``diff_proportion``
     is the raw difference in proportions for a level (NaN for numeric).
+    ``suppressed`` is True for a level hidden from managers (every number NaN).
     """
 
     variable: str
@@ -45,6 +48,7 @@ class BaselineDifference(ResultMixin):
     measure: str
     diff_proportion: float
     wwc: str
+    suppressed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,6 +134,18 @@ def wwc_category(effect_size: float) -> str:
     if size <= 0.25:
         return WWC_ADJUST
     return WWC_FAILS
+
+
+def worst_wwc(categories: Sequence[str], *, n_lost: int) -> str:
+    """The worst of ``categories`` (``"no attrition"`` when nobody was lost, undetermined when there are none)."""
+    if n_lost == 0:
+        return NO_ATTRITION
+    return max(categories, key=_WWC_ORDER.index) if categories else WWC_UNKNOWN
+
+
+def needs_attention(category: str) -> bool:
+    """True when a WWC baseline-equivalence category calls for a closer look."""
+    return category not in (WWC_SATISFIES, NO_ATTRITION)
 
 
 def _omega(n_total: int) -> float:
@@ -375,13 +391,7 @@ def attrition(
                         )
                 rows.extend(level_rows)
     effects = [abs(r.effect_size) for r in rows if not math.isnan(r.effect_size)]
-    categories = [r.wwc for r in rows]
-    if n_lost == 0:
-        worst = NO_ATTRITION
-    elif categories:
-        worst = max(categories, key=_WWC_ORDER.index)
-    else:
-        worst = WWC_UNKNOWN
+    worst = worst_wwc([r.wwc for r in rows], n_lost=n_lost)
     return AttritionResult(
         n_obs=n,
         n_retained=n_kept,
@@ -392,6 +402,6 @@ def attrition(
         variables=tuple(rows),
         max_abs_effect=max(effects) if effects else math.nan,
         wwc_category=worst,
-        flag=worst not in (WWC_SATISFIES, NO_ATTRITION),
+        flag=needs_attention(worst),
         notes=tuple(notes),
     )

@@ -1,18 +1,29 @@
-"""Run any statistic per subgroup, suppressing groups too small to show."""
+"""Run any statistic per subgroup, suppressing groups too small to show.
+
+:func:`groups_to_hide` is the one small-group rule of the package: every output
+a manager can reach (dashboard tables, the API's subgroups and analysis, the
+impact summary) decides what to hide with it, directly or through
+:func:`protect_subgroups` and :func:`protect_attrition`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+import dataclasses
+import math
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from lipassess.analysis._results import ResultMixin
+from lipassess.analysis.attrition import SUPPRESSED, AttritionResult, BaselineDifference, needs_attention, worst_wwc
 from lipassess.analysis.validation import TOO_FEW_ROWS, require_columns
 from lipassess.errors import InvalidInput
 
-__all__ = ["GroupResult", "SubgroupResult", "by_group"]
+__all__ = ["GroupResult", "SubgroupResult", "by_group", "groups_to_hide", "protect_attrition", "protect_subgroups"]
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,3 +235,116 @@ def by_group(
         groups=tuple(groups),
         notes=tuple(notes),
     )
+
+
+def groups_to_hide(sizes: Mapping[K, int | None], min_size: int, *, hidden: Iterable[K] = (),
+                   unlisted: int = 0) -> frozenset[K]:
+    """The groups a manager must not see, so that no group under ``min_size`` can be learnt.
+
+    Parameters
+    ----------
+    sizes : mapping of group to int or None
+        People behind each group's figures; None for a size already known
+        to be under ``min_size`` but not given (counted as one person, the
+        cautious choice).
+    min_size : int
+        Smallest group shown (``LIPASSESS_MIN_GROUP_SIZE``).
+    hidden : iterable of groups, optional
+        Groups hidden for another reason; their people count as hidden.
+    unlisted : int, optional
+        People in the overall figure who are in no listed group (no value).
+
+    Returns
+    -------
+    frozenset
+        Every group under ``min_size``, and then the smallest shown groups
+        (ties by name) until the hidden people together number none or at
+        least ``min_size``.
+
+    Notes
+    -----
+    Complementary suppression: when the overall figure is published next to
+    the groups', the hidden groups' combined figure is the overall one minus
+    the shown ones, so the hidden people together must be a group big enough
+    to show. This hides a second group when exactly one would be hidden, and
+    more when the hidden ones are still too few together.
+
+    Examples
+    --------
+    >>> sorted(groups_to_hide({"A": 20, "B": 9, "C": 1, "D": 12}, 5))
+    ['B', 'C']
+    >>> sorted(groups_to_hide({"A": 20, "B": 4, "C": 3}, 5))
+    ['B', 'C']
+    >>> sorted(groups_to_hide({"A": 20, "B": 9}, 5, unlisted=1))
+    ['B']
+    """
+    if isinstance(min_size, bool) or not isinstance(min_size, int) or min_size < 1:
+        raise InvalidInput(f"min_size must be a whole number of at least 1, not {min_size!r}.")
+    counted = {key: 1 if n is None else int(n) for key, n in sizes.items()}
+    out = {key for key, n in counted.items() if n < min_size} | {key for key in hidden if key in counted}
+    people = unlisted + sum(counted[key] for key in out)
+    shown = sorted((n, str(key), key) for key, n in counted.items() if key not in out)
+    while 0 < people < min_size and shown:
+        n, _name, key = shown.pop(0)
+        out.add(key)
+        people += n
+    return frozenset(out)
+
+
+def protect_subgroups(result: SubgroupResult, min_size: int) -> SubgroupResult:
+    """``result`` as a manager may see it: the groups :func:`groups_to_hide` names are suppressed.
+
+    Groups already suppressed (``n`` like ``"<5"``) count as one person each and stay as
+    they are; a group hidden only so that a smaller one cannot be worked out gets ``n``
+    ``"hidden"``.
+    """
+    sizes = {i: g.n if isinstance(g.n, int) and not g.suppressed else None for i, g in enumerate(result.groups)}
+    hide = groups_to_hide(sizes, min_size)
+    flag = f"<{min_size}"
+    groups = tuple(
+        GroupResult(group=g.group, n=flag if isinstance(g.n, int) and g.n < min_size else "hidden",
+                    suppressed=True, result=None) if i in hide and not g.suppressed else g
+        for i, g in enumerate(result.groups))
+    return dataclasses.replace(result, groups=groups, min_n=max(result.min_n, min_size),
+                               n_suppressed=sum(g.suppressed for g in groups))
+
+
+def level_size(row: BaselineDifference) -> int:
+    """People holding a categorical level (retained and lost together), from its shares."""
+    total = 0.0
+    for share, n in ((row.retained_value, row.n_retained), (row.lost_value, row.n_lost)):
+        if not math.isnan(share):
+            total += share * n
+    return int(round(total))
+
+
+def protect_attrition(result: AttritionResult, min_size: int) -> AttritionResult:
+    """``result`` as a manager may see it: categorical levels :func:`groups_to_hide` names carry no numbers.
+
+    A hidden level keeps its name and the overall ``n_retained``/``n_lost``;
+    its shares, effect size and WWC category become NaN and ``"suppressed"``,
+    notes naming it are dropped, and ``max_abs_effect`` and ``wwc_category``
+    are taken over the levels still shown (so neither gives a hidden one away).
+    """
+    hide: set[int] = set()
+    by_variable: dict[str, dict[int, int | None]] = {}
+    for i, row in enumerate(result.variables):
+        if row.level is not None:
+            by_variable.setdefault(row.variable, {})[i] = level_size(row)
+    for sizes in by_variable.values():
+        hide |= groups_to_hide(sizes, min_size)
+    if not hide:
+        return result
+    nan = math.nan
+    variables = tuple(
+        dataclasses.replace(row, retained_value=nan, lost_value=nan, retained_sd=nan, lost_sd=nan,
+                            effect_size=nan, diff_proportion=nan, wwc=SUPPRESSED, suppressed=True)
+        if i in hide else row for i, row in enumerate(result.variables))
+    hidden_labels = {f"{row.variable}={row.level}" for i, row in enumerate(result.variables) if i in hide}
+    notes = tuple(note for note in result.notes if not any(note.startswith(label) for label in hidden_labels))
+    shown = [row for row in variables if not row.suppressed]
+    effects = [abs(row.effect_size) for row in shown if not math.isnan(row.effect_size)]
+    worst = worst_wwc([row.wwc for row in shown], n_lost=result.n_lost)
+    return dataclasses.replace(result, variables=variables, notes=notes,
+                               max_abs_effect=max(effects) if effects else nan, wwc_category=worst,
+                               flag=needs_attention(worst))

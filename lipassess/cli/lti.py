@@ -8,6 +8,7 @@ from lipassess.cli import EXIT_JOB_FAILED
 from lipassess.cli.context import cli_app, transaction
 from lipassess.errors import JobFailed
 from lipassess.services import lti as lti_service
+from lipassess.services import lti_setup
 from lipassess.store.types import utcnow
 
 
@@ -74,6 +75,16 @@ def rotate_key(keep: int) -> None:
     with transaction() as session:
         key, retired = lti_service.rotate_tool_key(session, keep=keep)
     click.echo(f"new signing key {key.kid}" + (f"; retired {', '.join(retired)}" if retired else ""))
+
+
+@lti_group.command("reencrypt-keys", help=(
+    "Re-encrypt every stored LTI tool key with the current secret (LIPASSESS_KEY_ENCRYPTION_KEY, else "
+    "LIPASSESS_SECRET_KEY). Run it after changing that secret, with the old value in "
+    "LIPASSESS_PREVIOUS_SECRET_KEYS; then the old value can be removed. Also encrypts keys stored as plain PEM."))
+def reencrypt_keys() -> None:
+    with transaction() as session:
+        total, rewritten = lti_setup.reencrypt_tool_keys(session)
+    click.echo(f"{rewritten} of {total} LTI tool keys re-encrypted with the current secret")
 
 
 @lti_group.command("send-scores", help="Send queued completions to the Moodle gradebook (also done by dispatch). "

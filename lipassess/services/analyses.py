@@ -10,6 +10,7 @@ computed for one is served to the other.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.orm import Session
 
 from lipassess.analysis import by_group, paired
-from lipassess.analysis.subgroups import SubgroupResult
+from lipassess.analysis.cohort import CohortAnalysis
+from lipassess.analysis.subgroups import SubgroupResult, protect_attrition, protect_subgroups
 from lipassess.errors import InvalidInput
 from lipassess.services import dashboard
 from lipassess.services.dataset import behaviour_outcomes, load_dataset
@@ -80,6 +82,17 @@ def figures(session: Session, cache: AnalysisCache, cohorts: list[Cohort] | None
                   cohorts is None, min_group_size)
 
 
+def for_managers(analysis: CohortAnalysis, min_group_size: int) -> CohortAnalysis:
+    """``analysis`` as a manager may see it: baseline levels hidden by the one small-group rule.
+
+    (:func:`lipassess.analysis.subgroups.protect_attrition`; the rest of a cohort analysis
+    has no per-group figures.)
+    """
+    if analysis.attrition is None:
+        return analysis
+    return dataclasses.replace(analysis, attrition=protect_attrition(analysis.attrition, min_group_size))
+
+
 def check_subgroup_column(by: str) -> str:
     """``by`` when it is a profile field subgroups can compare, else :class:`InvalidInput`."""
     if by not in SUBGROUP_COLUMNS:
@@ -88,8 +101,12 @@ def check_subgroup_column(by: str) -> str:
 
 
 def subgroup_comparison(session: Session, cache: AnalysisCache, cohort: Cohort, *, by: str, outcome: str,
-                        min_n: int) -> SubgroupResult:
+                        min_n: int, for_managers: bool = False) -> SubgroupResult:
     """Pre/post change of one behaviour ``outcome`` per value of the profile field ``by`` (cached).
+
+    Groups under ``min_n`` are suppressed; ``for_managers`` also hides the groups the one
+    small-group rule names (:func:`lipassess.analysis.subgroups.protect_subgroups`), so a
+    suppressed group's change cannot be worked out from the others and the cohort's total.
 
     Raises
     ------
@@ -97,9 +114,10 @@ def subgroup_comparison(session: Session, cache: AnalysisCache, cohort: Cohort, 
         ``by`` is not a profile field, ``outcome`` is unknown, or the cohort has no post scores yet.
     """
     check_subgroup_column(by)
-    return cached(session, cache, "subgroups", [cohort],
-                  lambda: _subgroup_comparison(session, cohort, by=by, outcome=outcome, min_n=min_n),
-                  by, outcome, min_n)
+    result = cached(session, cache, "subgroups", [cohort],
+                    lambda: _subgroup_comparison(session, cohort, by=by, outcome=outcome, min_n=min_n),
+                    by, outcome, min_n)
+    return protect_subgroups(result, min_n) if for_managers else result
 
 
 def _subgroup_comparison(session: Session, cohort: Cohort, *, by: str, outcome: str, min_n: int) -> SubgroupResult:

@@ -54,6 +54,7 @@ from lipassess.analysis.cohort import CohortAnalysis, OutcomeAnalysis
 from lipassess.analysis.paired import PairedResult
 from lipassess.analysis.proportion import ProportionResult, proportion
 from lipassess.analysis.reliability import ReliabilityResult
+from lipassess.analysis.subgroups import groups_to_hide
 from lipassess.errors import LipassessError
 from lipassess.reports.figures import (
     OUTCOMES,
@@ -337,22 +338,36 @@ def _pairs_effect(frame: pd.DataFrame, *, needed: int) -> Effect:
 
 
 def subgroup_rows(total_scores: pd.DataFrame, profile: pd.DataFrame, *, min_group_size: int) -> tuple[SubgroupRow, ...]:
-    """Ministry and province rows: ``n`` pre respondents, the total's pre/post change; small groups hidden."""
+    """Ministry and province rows: ``n`` pre respondents, the total's pre/post change; small groups hidden.
+
+    What is hidden follows :func:`lipassess.analysis.subgroups.groups_to_hide`, once on the
+    pre respondents (the ``n`` shown next to the overall baseline count) and once on the pairs
+    (the change shown next to the overall change), so neither the hidden people's count nor
+    their change can be worked out as the total minus the groups shown.
+    """
     rows: list[SubgroupRow] = []
     has_pre = total_scores["pre"].notna() if "pre" in total_scores.columns else pd.Series(dtype=bool)
+    has_pair = (total_scores[["pre", "post"]].notna().all(axis=1) if {"pre", "post"} <= set(total_scores.columns)
+                else pd.Series(dtype=bool))
     for dimension in SUBGROUP_DIMENSIONS:
         if dimension not in profile.columns:
             continue
         labels = profile[dimension].dropna().astype(str)
         labels = labels[labels.str.strip() != ""]
-        for label in sorted(labels.unique()):
-            members = labels.index[labels == label]
-            n = int(has_pre.reindex(members, fill_value=False).sum())
-            if n < min_group_size:
+        members = {label: labels.index[labels == label] for label in sorted(labels.unique())}
+        unlisted = total_scores.index.difference(labels.index)
+        n = {label: int(has_pre.reindex(ids, fill_value=False).sum()) for label, ids in members.items()}
+        pairs = {label: int(has_pair.reindex(ids, fill_value=False).sum()) for label, ids in members.items()}
+        hidden = groups_to_hide(n, min_group_size, unlisted=int(has_pre.reindex(unlisted, fill_value=False).sum()))
+        too_few = {label for label, count in pairs.items() if count < min_group_size}
+        hidden |= groups_to_hide(pairs, min_group_size, hidden=hidden | too_few,
+                                 unlisted=int(has_pair.reindex(unlisted, fill_value=False).sum())) - too_few
+        for label, ids in members.items():
+            if label in hidden:
                 rows.append(SubgroupRow(dimension=dimension, label=label, suppressed=True))
                 continue
-            effect = _pairs_effect(total_scores.reindex(members), needed=min_group_size)
-            rows.append(SubgroupRow.of(dimension, label, n, effect, min_size=min_group_size))
+            effect = _pairs_effect(total_scores.reindex(ids), needed=min_group_size)
+            rows.append(SubgroupRow.of(dimension, label, n[label], effect, min_size=min_group_size))
     return tuple(rows)
 
 

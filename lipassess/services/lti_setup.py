@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lipassess.errors import ConfigurationError, InvalidInput, PermissionDenied
 from lipassess.services import audit
+from lipassess.services.key_vault import KeyVault, is_plain_pem, vault_for
 from lipassess.store.models import LtiDeployment, LtiPlatform, LtiToolKey
 from lipassess.store.types import utcnow
 from moodle_plugin_bridge.lti import (
@@ -132,12 +133,45 @@ def add_platform(session: Session, *, issuer: str, client_id: str, deployment_id
 # --- tool keys ------------------------------------------------------------------------------
 
 
-def _as_tool_key(row: LtiToolKey) -> ToolKey:
-    return ToolKey(kid=row.kid, private_key_pem=row.private_key_pem, created_at=row.created_at, active=row.active)
+def _as_tool_key(row: LtiToolKey, vault: KeyVault) -> ToolKey:
+    return ToolKey(kid=row.kid, private_key_pem=vault.decrypt(row.private_key_pem, kid=row.kid),
+                   created_at=row.created_at, active=row.active)
 
 
 def tool_keys(session: Session) -> list[ToolKey]:
-    return [_as_tool_key(r) for r in session.scalars(select(LtiToolKey).order_by(LtiToolKey.created_at))]
+    """Every key of the tool, decrypted (:mod:`lipassess.services.key_vault`), oldest first.
+
+    A key still stored as plain PEM (from before keys were encrypted) is encrypted now,
+    on this first use. :class:`ConfigurationError` when a stored key cannot be decrypted.
+    """
+    vault = vault_for(session)
+    rows = session.scalars(select(LtiToolKey).order_by(LtiToolKey.created_at)).all()
+    keys = [_as_tool_key(r, vault) for r in rows]
+    legacy = [(row, key) for row, key in zip(rows, keys, strict=True) if is_plain_pem(row.private_key_pem)]
+    for row, key in legacy:
+        row.private_key_pem = vault.encrypt(key.private_key_pem)
+    if legacy:
+        session.flush()
+    return keys
+
+
+def reencrypt_tool_keys(session: Session, *, actor: str = "cli") -> tuple[int, int]:
+    """Re-encrypt every stored key under the current secret; returns (keys, keys rewritten).
+
+    Run after changing ``LIPASSESS_SECRET_KEY`` (or ``LIPASSESS_KEY_ENCRYPTION_KEY``) with the old
+    value in ``LIPASSESS_PREVIOUS_SECRET_KEYS``; afterwards the old value can be dropped. Plain PEM
+    rows are encrypted too. :class:`ConfigurationError` when a key cannot be decrypted (nothing
+    is rewritten then: the caller's transaction rolls back).
+    """
+    vault = vault_for(session)
+    rows = session.scalars(select(LtiToolKey).order_by(LtiToolKey.created_at)).all()
+    stale = [row for row in rows if not vault.is_current(row.private_key_pem)]
+    for row in stale:
+        row.private_key_pem = vault.encrypt(vault.decrypt(row.private_key_pem, kid=row.kid))
+    session.flush()
+    audit.record(session, actor=actor, action="lti.keys_reencrypted", target=f"{len(stale)} of {len(rows)}",
+                 kids=[row.kid for row in stale])
+    return len(rows), len(stale)
 
 
 def ensure_tool_key(session: Session, now: datetime | None = None) -> ToolKey:
@@ -151,7 +185,8 @@ def ensure_tool_key(session: Session, now: datetime | None = None) -> ToolKey:
 
 def _add_key(session: Session, now: datetime) -> ToolKey:
     key = generate_tool_key(now)
-    session.add(LtiToolKey(kid=key.kid, private_key_pem=key.private_key_pem, created_at=now, active=True))
+    stored = vault_for(session).encrypt(key.private_key_pem)
+    session.add(LtiToolKey(kid=key.kid, private_key_pem=stored, created_at=now, active=True))
     session.flush()
     return key
 

@@ -129,3 +129,31 @@ def test_statistic_errors_name_the_group():
     with pytest.raises(InvalidInput, match="In group site = 'big': reliability must be"):
         by_group(data, "site", reliable_change, columns={"pre": "pre", "post": "post"},
                  reliability=1.5)  # fmt: skip
+
+
+@pytest.mark.parametrize(("sizes", "unlisted", "hidden"), [
+    ({"A": 20, "B": 9, "C": 1, "D": 12}, 0, {"B", "C"}),      # one hidden: the next smallest too
+    ({"A": 20, "B": 4, "C": 3, "D": 12}, 0, {"B", "C"}),      # two hidden, together 7: enough
+    ({"A": 20, "B": 1, "C": 1, "D": 12}, 0, {"B", "C", "D"}),  # two hidden but together 2: one more
+    ({"A": 20, "B": 9}, 1, {"B"}),                            # one person with no value counts
+    ({"A": 20, "B": 9}, 0, set()),
+    ({"A": 3}, 0, {"A"}),
+    ({"A": 20, "B": None}, 0, {"A", "B"}),                    # a size only known to be small
+])
+def test_groups_to_hide(sizes, unlisted, hidden) -> None:
+    from lipassess.analysis.subgroups import groups_to_hide
+
+    assert groups_to_hide(sizes, 5, unlisted=unlisted) == hidden
+
+
+def test_protect_subgroups_hides_the_complement() -> None:
+    from lipassess.analysis import paired
+    from lipassess.analysis.subgroups import protect_subgroups
+
+    rng = np.random.default_rng(2)
+    data = pd.DataFrame({"g": ["a"] * 20 + ["b"] * 8 + ["c"], "pre": rng.normal(3, 1, 29)})
+    data["post"] = data["pre"] + rng.normal(0.3, 0.5, 29)
+    result = protect_subgroups(by_group(data, "g", paired, columns={"pre": "pre", "post": "post"}, min_n=1), 5)
+    assert [(g.group, g.suppressed, g.result is None) for g in result.groups] == [
+        ("a", False, False), ("b", True, True), ("c", True, True)]
+    assert "8" not in str(result.to_dict()["groups"][1]) and result.n_suppressed == 2

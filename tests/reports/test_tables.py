@@ -17,7 +17,7 @@ from lipassess.reports import dashboard, tables
 from lipassess.reports.tables import Column, Table, format_value, suppress_small_groups
 
 
-def analysis_of(n: int = 40, *, seed: int = 3, followup: bool = True):
+def analysis_of(n: int = 40, *, seed: int = 3, followup: bool = True, ministries: list[str] | None = None):
     """A cohort of ``n`` with a subscale and the total, items per wave, and an application answer."""
     rng = np.random.default_rng(seed)
     ids = [f"P{i:03d}" for i in range(n)]
@@ -30,7 +30,7 @@ def analysis_of(n: int = 40, *, seed: int = 3, followup: bool = True):
     scores = pd.DataFrame({w: frame.mean(axis=1) for w, frame in items.items()}).reindex(ids)
     outcomes = [OutcomeData(name="communication", scores=scores, items=items),
                 OutcomeData(name="total", scores=scores, items=items)]
-    profile = pd.DataFrame({"ministry": ["Health"] * (n - 3) + ["Tiny"] * 3}, index=ids)
+    profile = pd.DataFrame({"ministry": ministries or ["Health"] * (n - 3) + ["Tiny"] * 3}, index=ids)
     applied = pd.Series([0.0 if i < 5 else 1.0 for i in range(n)], index=ids)
     return analyze_cohort(outcomes, scope="C1", profile=profile, applied=applied)
 
@@ -143,12 +143,24 @@ def test_small_baseline_levels_are_hidden_from_managers() -> None:
     analysis = analysis_of()
     levels = {r["level"]: r for r in tables.attrition_baseline_table(analysis, min_group_size=5).rows}
     assert "not shown" in levels["Tiny"]["missing"] and levels["Tiny"].get("n_retained") is None
-    assert levels["Health"]["n_retained"] == 32
-    # everybody lost was from the Health ministry, so its Cox index is undefined, and says so
-    assert levels["Health"]["missing"] == "ministry=Health: Cox index undefined (a proportion of 0 or 1); " \
-                                          "read diff_proportion"
+    # with two levels, Health's shares are one minus Tiny's: Health is hidden as well (issue 12, point 2)
+    assert "not shown" in levels["Health"]["missing"] and levels["Health"].get("retained_value") is None
     open_levels = {r["level"]: r for r in tables.attrition_baseline_table(analysis).rows}
     assert open_levels["Tiny"]["n_retained"] == 32
+    assert open_levels["Health"]["n_retained"] == 32
+    # everybody lost was from the Health ministry, so its Cox index is undefined, and says so
+    assert open_levels["Health"]["missing"] == "ministry=Health: Cox index undefined (a proportion of 0 or 1); " \
+                                               "read diff_proportion"
+
+
+def test_a_hidden_level_leaves_no_trace_in_the_attrition_tables() -> None:
+    analysis = analysis_of(ministries=["Health"] * 20 + ["Interior"] * 19 + ["Planning"])
+    rows = {r["level"]: r for r in tables.attrition_baseline_table(analysis, min_group_size=5).rows}
+    # Planning (one person) is hidden, and so is the next smallest level, Interior
+    assert rows["Planning"].get("lost_value") is None and rows["Interior"].get("lost_value") is None
+    assert rows["Health"]["lost_value"] is not None
+    attrition = tables.cohort_tables(analysis, sees_individuals=False, min_group_size=5)["attrition"].rows[0]
+    assert not any("Planning" in str(v) for v in attrition.values())
 
 
 def test_cohort_comparison_rows() -> None:

@@ -98,16 +98,18 @@ def test_numbers_equal_the_analysis_they_come_from(session, versions) -> None:
 
 
 def test_small_subgroups_are_suppressed_without_numbers(session, versions) -> None:
-    people = [("Health", "Kampot")] * 7 + [("Interior", "Kampot")] * 3 + [("Health", "Takeo")] * 2
+    people = ([("Health", "Kampot")] * 7 + [("Interior", "Kampot")] * 3 + [("Health", "Takeo")] * 2
+              + [("Tourism", "Kampot")] * 2)
     cohort = build_cohort(session, versions, 5, people=people)
     session.commit()
     figures = impact_figures(session, [cohort], min_group_size=5)
     rows = {(r.dimension, r.label): r for r in figures.subgroups}
-    assert set(rows) == {("ministry", "Health"), ("ministry", "Interior"), ("province", "Kampot"),
-                         ("province", "Takeo")}
+    assert set(rows) == {("ministry", "Health"), ("ministry", "Interior"), ("ministry", "Tourism"),
+                         ("province", "Kampot"), ("province", "Takeo")}
     health = rows[("ministry", "Health")]
     assert not health.suppressed and health.n == 9 and health.pre_post.n == 9
-    for key in [("ministry", "Interior"), ("province", "Takeo")]:
+    # Interior and Tourism hide 5 people together; Takeo alone would be Kampot's complement, so both go
+    for key in [("ministry", "Interior"), ("ministry", "Tourism"), ("province", "Takeo"), ("province", "Kampot")]:
         row = figures.to_dict()["subgroups"][list(rows).index(key)]
         assert row == {"dimension": key[0], "label": key[1], "suppressed": True, "n": None, "pre_post": None}
     # The shown group's effect is the paired analysis of its members.
@@ -119,6 +121,16 @@ def test_small_subgroups_are_suppressed_without_numbers(session, versions) -> No
     members = dataset.profile.index[dataset.profile["ministry"] == "Health"]
     expected = paired(scores.loc[members, "pre"], scores.loc[members, "post"])
     assert_allclose(health.pre_post.g_av, expected.g_av)
+
+
+def test_one_small_group_hides_its_complement_too(session, versions) -> None:
+    """Health 9 shown next to a total of 12 gave the three at Interior away (issue 12, point 2)."""
+    people = [("Health", "Kampot")] * 9 + [("Interior", "Kampot")] * 3
+    cohort = build_cohort(session, versions, 5, people=people)
+    session.commit()
+    rows = {(r.dimension, r.label): r for r in impact_figures(session, [cohort], min_group_size=5).subgroups}
+    assert rows[("ministry", "Health")].suppressed and rows[("ministry", "Interior")].suppressed
+    assert not rows[("province", "Kampot")].suppressed and rows[("province", "Kampot")].n == 12
 
 
 def test_missing_reasons_propagate(session, versions) -> None:

@@ -35,11 +35,12 @@ Modules
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from lipassess.analysis.cohort import CohortAnalysis
-from lipassess.analysis.subgroups import SubgroupResult
+from lipassess.analysis.subgroups import SubgroupResult, protect_attrition
 from lipassess.reports.tables.base import (
     DASH,
     KINDS,
@@ -83,6 +84,8 @@ def cohort_tables(analysis: CohortAnalysis, *, sees_individuals: bool, min_group
     categorical baseline levels under ``min_group_size`` hidden.
     """
     limit = None if sees_individuals else min_group_size
+    if limit is not None and analysis.attrition is not None:
+        analysis = dataclasses.replace(analysis, attrition=protect_attrition(analysis.attrition, limit))
     tables: list[Table] = []
     if progress is not None:
         tables.append(progress_table(progress))

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lipassess.analysis.cohort import CohortAnalysis
+from lipassess.analysis.subgroups import protect_attrition
 from lipassess.reports.narrative import PROGRAM_EARLIER_APPLIED_SHARE
 from lipassess.reports.tables.base import (
     WAVE_NAMES,
@@ -13,7 +14,6 @@ from lipassess.reports.tables.base import (
     Table,
     _ci,
     _explain,
-    _number,
     ordered_outcomes,
     outcome_label,
 )
@@ -98,19 +98,22 @@ def attrition_table(analysis: CohortAnalysis) -> Table:
 def attrition_baseline_table(analysis: CohortAnalysis, *, min_group_size: int | None = None) -> Table:
     """Baseline differences between retained and lost participants, one row per variable or level.
 
-    With ``min_group_size`` (managers), a categorical level held by fewer people than that
-    is shown without numbers.
+    With ``min_group_size`` (managers), a categorical level held by fewer people than that,
+    and a second one when only one would be hidden
+    (:func:`lipassess.analysis.subgroups.protect_attrition`), is shown without numbers.
     """
     a = analysis.attrition
+    if a is not None and min_group_size is not None:
+        a = protect_attrition(a, min_group_size)
     rows = []
     if a is None:
         rows.append({"variable": "baseline", "missing": analysis.missing.get("attrition", "not computed")})
     else:
         for v in a.variables:
             row: dict[str, Any] = {"variable": v.variable.replace("_", " "), "level": v.level}
-            size = _level_size(v.retained_value, v.n_retained, v.lost_value, v.n_lost) if v.level is not None else None
-            if min_group_size is not None and size is not None and size < min_group_size:
-                row["missing"] = f"fewer than {min_group_size} people: not shown"
+            if v.suppressed:
+                row["missing"] = (f"fewer than {min_group_size} people, or hidden so that such a group "
+                                  "cannot be worked out: not shown")
             else:
                 row.update({"n_retained": v.n_retained, "n_lost": v.n_lost, "retained_value": v.retained_value,
                             "lost_value": v.lost_value, "effect_size": v.effect_size, "measure": v.measure,
@@ -131,12 +134,6 @@ def attrition_baseline_table(analysis: CohortAnalysis, *, min_group_size: int | 
     )
     return Table(name="attrition_baseline", caption="Did those lost before the follow-up differ at baseline?",
                  columns=columns, rows=tuple(rows), row_headers=2)
-
-
-
-def _level_size(retained_share: float, n_retained: int, lost_share: float, n_lost: int) -> int:
-    values = [(s, n) for s, n in ((retained_share, n_retained), (lost_share, n_lost)) if _number(s) is not None]
-    return int(round(sum(s * n for s, n in values)))
 
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lipassess.analysis.cohort import CohortAnalysis
-from lipassess.analysis.subgroups import SubgroupResult
+from lipassess.analysis.subgroups import SubgroupResult, protect_subgroups
 from lipassess.reports.tables.base import (
     TOTAL,
     Column,
@@ -22,16 +22,14 @@ from lipassess.reports.tables.base import (
 def suppress_small_groups(result: SubgroupResult, min_group_size: int) -> list[tuple[str, int | None, Any]]:
     """(group, n or None, result or None) with groups under ``min_group_size`` hidden.
 
-    When exactly one group would be hidden, the next smallest is hidden too, so its
-    numbers cannot be worked out from the others and the total.
+    The rule is :func:`lipassess.analysis.subgroups.groups_to_hide` (through
+    :func:`~lipassess.analysis.subgroups.protect_subgroups`): when exactly one group
+    would be hidden, the next smallest is hidden too, so its numbers cannot be worked
+    out from the others and the total.
     """
-    entries = [(str(g.group), g.n if isinstance(g.n, int) else None, g.result) for g in result.groups]
-    hidden = {i for i, (_, n, _r) in enumerate(entries) if n is None or n < min_group_size}
-    if len(hidden) == 1 and len(entries) > 1:
-        shown = [(n, i) for i, (_, n, _r) in enumerate(entries) if i not in hidden and n is not None]
-        if shown:
-            hidden.add(min(shown)[1])
-    return [(label, None, None) if i in hidden else (label, n, r) for i, (label, n, r) in enumerate(entries)]
+    return [(str(g.group), None, None) if g.suppressed else (str(g.group), g.n if isinstance(g.n, int) else None,
+                                                                 g.result)
+            for g in protect_subgroups(result, min_group_size).groups]
 
 
 

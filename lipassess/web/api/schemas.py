@@ -63,7 +63,8 @@ class AnalysisSchema(Schema):
 
 class SubgroupRowSchema(Schema):
     group = fields.String(required=True)
-    n = fields.Raw(required=True, metadata={"description": "group size, or '<5' when suppressed"})
+    n = fields.Raw(required=True, metadata={"description": "group size; when suppressed '<5' (under the minimum) "
+                                                          "or 'hidden' (hidden so a smaller one cannot be derived)"})
     suppressed = fields.Boolean(required=True)
     result = fields.Dict(allow_none=True, metadata={"description": "PairedResult.to_dict(); null if suppressed"})
 

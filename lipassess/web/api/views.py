@@ -58,10 +58,15 @@ def _cohort(cohort_id: int) -> Cohort:
     return get_cohort(get_session(), cohort_id)
 
 
+def _min_group_size() -> int:
+    return int(current_app.config["MIN_GROUP_SIZE"])
+
+
 def _analysis_payload(cohorts: list[Cohort], principal: Principal) -> dict[str, Any]:
-    result = analyses.evaluation(get_session(), analysis_cache(), cohorts).analysis.to_dict()
-    payload = result if principal.sees_individuals else aggregate_only(result)
-    return AnalysisSchema().dump(payload)
+    analysis = analyses.evaluation(get_session(), analysis_cache(), cohorts).analysis
+    if principal.sees_individuals:
+        return AnalysisSchema().dump(analysis.to_dict())
+    return AnalysisSchema().dump(aggregate_only(analyses.for_managers(analysis, _min_group_size()).to_dict()))
 
 
 @bp.get("/openapi.json")
@@ -106,9 +111,10 @@ def program_analysis() -> Response:
 def cohort_subgroups(cohort_id: int) -> Response:
     by = analyses.check_subgroup_column(request.args.get("by", "ministry"))
     outcome = request.args.get("outcome", TOTAL)
-    min_n = int(current_app.config["MIN_GROUP_SIZE"])
+    min_n = _min_group_size()
     result = analyses.subgroup_comparison(get_session(), analysis_cache(), _cohort(cohort_id), by=by,
-                                          outcome=outcome, min_n=min_n)
+                                          outcome=outcome, min_n=min_n,
+                                          for_managers=not _principal().sees_individuals)
     rows = [{"group": str(g.group), "n": g.n, "suppressed": g.suppressed,
              "result": None if g.result is None else g.result.to_dict()} for g in result.groups]
     return jsonify(SubgroupsSchema().dump({"by": by, "outcome": outcome, "min_n": min_n, "groups": rows}))
@@ -138,7 +144,7 @@ def narrative_payload(narrative: Narrative) -> dict[str, Any]:
 
 def _summary_payload(cohorts: list[Cohort] | None, scope: list[Cohort], lang: str) -> dict[str, Any]:
     figures = analyses.figures(get_session(), analysis_cache(), cohorts, scope=scope,
-                               min_group_size=int(current_app.config["MIN_GROUP_SIZE"]))
+                               min_group_size=_min_group_size())
     payload = {**figures.to_dict(), "lang": lang, "narrative": narrative_payload(build_narrative(figures, lang))}
     return SummarySchema().dump(payload)
 
