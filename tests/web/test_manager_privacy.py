@@ -123,6 +123,7 @@ OUTPUTS: list[tuple[str, str, Callable[[Any], Shown]]] = [
 NO_GROUP_FIGURES = {
     "staff.index", "auth.login", "auth.logout_view", "api.openapi", "api.cohorts", "api.cohort_detail",
     "api.cohort_export",  # evaluators and admins only (a manager gets 403)
+    "staff.status",  # admins only (a manager gets 403); counts of messages and scores, no groups
 }
 """Manager-reachable routes that show no per-group figures (lists, sign-in, the schema)."""
 
