@@ -210,13 +210,15 @@ def _whole(value: float) -> float | int:
 
 
 @analyze.command(help="Every analysis of a cohort in the store (every subscale, every wave). "
-                      "COHORT is a Moodle course id or shortname; 'all' analyses the whole program.")
+                      "COHORT is its id as the dashboard shows it, its Moodle course id or its shortname "
+                      "(id:3, course:3 or shortname:NAME when a bare value names two cohorts); "
+                      "'all' analyses the whole program.")
 @click.argument("cohort")
 @_ci
 @_json
 def cohort(cohort: str, ci: float, as_json: bool) -> None:
     from lipassess.cli.context import transaction
-    from lipassess.services.dataset import resolve_cohort
+    from lipassess.services.cohorts import resolve_cohort
     from lipassess.services.evaluation import evaluate_cohorts
 
     with transaction() as session:

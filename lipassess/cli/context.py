@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 from lipassess.store.database import session_scope
 from lipassess.store.migrate import require_current_schema
 
+COHORT_HELP = ("The cohort: its id as the dashboard shows it, its Moodle course id or its shortname "
+               "(id:3, course:3 or shortname:NAME when a bare value names two cohorts).")
+
 
 @cache
 def cli_app() -> Flask:

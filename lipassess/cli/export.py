@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from lipassess.cli.context import COHORT_HELP
 from lipassess.services.exports import EXPORT_FORMATS
 from lipassess.vocabulary import LANGUAGES
 
@@ -11,7 +12,7 @@ from lipassess.vocabulary import LANGUAGES
 @click.command("export", help="Export the answers of a cohort (pseudonyms only unless --with-identities). "
                               "Every export is written to the audit log.")
 @click.option("--cohort", "cohort_ref", required=True,
-              help="Moodle course id or shortname of the cohort, or 'all' for every cohort.")
+              help=COHORT_HELP + " 'all' exports every cohort.")
 @click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS),
               help="long_csv: one row per answer; wide_csv: one row per participant; "
                    "xlsx: wide data with a codebook sheet; sav: SPSS with variable and value labels.")
@@ -23,7 +24,7 @@ from lipassess.vocabulary import LANGUAGES
 def export(cohort_ref: str, fmt: str, out: str, with_identities: bool, lang: str) -> None:
     from lipassess.cli.context import transaction
     from lipassess.services import exports
-    from lipassess.services.dataset import resolve_cohort
+    from lipassess.services.cohorts import resolve_cohort
 
     with transaction() as session:
         cohorts = None if cohort_ref == "all" else [resolve_cohort(session, cohort_ref)]

@@ -6,13 +6,11 @@ import json
 
 import click
 
-from lipassess.cli.context import cli_app, transaction
-from lipassess.services.dataset import resolve_cohort
+from lipassess.cli.context import COHORT_HELP, cli_app, transaction
+from lipassess.services.cohorts import resolve_cohort
 from lipassess.services.instruments import instruments_dir
 from lipassess.services.progress import wave_progress
 from lipassess.services.waves import PLANNED_KINDS, list_waves, parse_kind, parse_when, plan_waves, set_wave_dates
-
-COHORT_HELP = "The cohort: its Moodle course id or shortname."
 
 
 @click.group("waves", help="Plan, adjust and list the survey waves (pre, post, followup) of a cohort.")

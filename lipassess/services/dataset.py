@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipassess.analysis.cohort import OutcomeData
-from lipassess.errors import NotFound
 from lipassess.instruments import DEFAULT_MIN_SHARE, TOTAL, Instrument
 from lipassess.scoring import reverse_keyed_frame, score_frame
 from lipassess.services.cohort_data import student_profiles, submitted_answers
+from lipassess.services.cohorts import resolve_cohort  # noqa: F401  (moved there; kept for old imports)
 from lipassess.services.instruments import default_min_share, instrument_of
 from lipassess.store.models import Cohort, InstrumentVersion
 from lipassess.vocabulary import FOLLOWUP, RETRO_PRE
@@ -63,20 +63,6 @@ class Dataset:
 
     def sheet(self, instrument_id: str, wave: str) -> Sheet | None:
         return self.sheets.get((instrument_id, wave))
-
-
-def resolve_cohort(session: Session, ref: str | int) -> Cohort:
-    """A cohort by its Moodle course id or its shortname."""
-    text = str(ref).strip()
-    cohort = None
-    if text.isdigit():
-        cohort = session.scalar(select(Cohort).where(Cohort.moodle_course_id == int(text)))
-    if cohort is None:
-        cohort = session.scalar(select(Cohort).where(Cohort.shortname == text))
-    if cohort is None:
-        raise NotFound(f"no cohort with Moodle course id or shortname {text!r}; run 'lipassess sync' first "
-                       "or check the id with 'lipassess waves list'")
-    return cohort
 
 
 def _profile(session: Session, cohort_ids: list[int]) -> pd.DataFrame:

@@ -99,7 +99,7 @@ class WaveInfo:
         """One line: kind, status, window in Cambodian time, instruments."""
         if self.reason:
             return f"{self.kind:<9} {self.status:<8} {self.reason}"
-        window = f"{local_text(self.opens_at)} -> {local_text(self.closes_at)}"
+        window = f"{local_text(self.opens_at)} -> {local_text(self.closes_at)}{last_day_text(self.closes_at)}"
         opened = f" (opened {local_text(self.opened_at)})" if self.opened_at else ""
         return f"{self.kind:<9} {self.status:<8} {window}{opened}  {', '.join(self.instruments)}"
 
@@ -130,6 +130,20 @@ def _iso(value: datetime | None) -> str | None:
 def local_text(value: datetime | None) -> str:
     """``2024-10-31 00:00`` in Cambodian time, or ``-``."""
     return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+def last_day_text(closes_at: datetime | None) -> str:
+    """`` (last day 2024-11-30)`` when a wave closes at midnight in Cambodia, else nothing.
+
+    ``--closes 2024-11-30`` is stored as the exclusive end 2024-12-01 00:00;
+    people gave, and think in, the last day the wave is open.
+    """
+    if closes_at is None:
+        return ""
+    local = closes_at.astimezone(LOCAL_TZ)
+    if local.time() != time(0):
+        return ""
+    return f" (last day {(local.date() - timedelta(days=1)).isoformat()})"
 
 
 # --------------------------------------------------------------------------- dates

@@ -69,6 +69,7 @@ def test_set_refuses_bad_dates_in_one_line(run_cli, synced, args, message) -> No
 
 def test_unknown_cohort_is_one_line(run_cli) -> None:
     result = run_cli("waves", "plan", "--cohort", "LIP-C9")
-    assert result.exit_code == 2 and result.err.startswith("error: no cohort with Moodle course id or shortname")
+    assert result.exit_code == 2 and result.err.startswith(
+        "error: no cohort 'LIP-C9': the store has no cohorts yet; run 'lipassess sync' first")
     empty = run_cli("waves", "list", "--cohort", "LIP-C9")
     assert empty.exit_code == 2
