@@ -20,7 +20,6 @@ from lipassess.analysis.cohort import OutcomeData
 from lipassess.instruments import DEFAULT_MIN_SHARE, TOTAL, Instrument
 from lipassess.scoring import reverse_keyed_frame, score_frame
 from lipassess.services.cohort_data import student_profiles, submitted_answers
-from lipassess.services.cohorts import resolve_cohort  # noqa: F401  (moved there; kept for old imports)
 from lipassess.services.instruments import default_min_share, instrument_of
 from lipassess.store.models import Cohort, InstrumentVersion
 from lipassess.vocabulary import FOLLOWUP, RETRO_PRE

@@ -7,7 +7,8 @@ from numpy.testing import assert_allclose
 from sqlalchemy import select
 
 from lipassess.errors import NotFound
-from lipassess.services.dataset import behaviour_outcomes, load_dataset, resolve_cohort
+from lipassess.services.cohorts import resolve_cohort
+from lipassess.services.dataset import behaviour_outcomes, load_dataset
 from lipassess.services.evaluation import evaluate
 from lipassess.store.models import EnrolmentStatus, Participant, ResponseStatus
 from tests.factories import bundled_versions, make_cohort, make_participant, make_wave, submit
