@@ -11,7 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipassess.store.database import make_engine
-from lipassess.store.models import LtiPlatform, LtiResourceLink, LtiScoreOutbox, LtiToolKey, ScoreStatus, Wave
+from lipassess.store.models import (
+    Cohort,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiScoreOutbox,
+    LtiToolKey,
+    Participant,
+    ScoreStatus,
+    Wave,
+)
 from tests.bridge.lti.signing_platform import (
     AUTH_URL,
     CLIENT_ID,
@@ -61,19 +70,25 @@ def test_rotate_key_keeps_the_previous_key_published(run_cli, database_url) -> N
     engine.dispose()
 
 
+def _cohort_with_a_launch_link(session: Session, now: datetime) -> tuple[Cohort, Participant, Wave, LtiResourceLink]:
+    """The recorded HFD cohort, one synced participant, an open pre wave and the recorded line item's link."""
+    cohort = add_hfd_cohort(session)
+    person = add_synced_participant(session, cohort)
+    wave = Wave(cohort_id=cohort.id, kind="pre", opens_at=now - timedelta(days=1))
+    session.add(wave)
+    link = LtiResourceLink(platform_id=session.scalar(select(LtiPlatform.id)), deployment_id="1",
+                           resource_link_id="1", cohort_id=cohort.id, lineitem_url=RECORDED_LINEITEM)
+    session.add(link)
+    session.flush()
+    return cohort, person, wave, link
+
+
 def test_send_scores_posts_the_queue(run_cli, database_url) -> None:
     assert run_cli(*PLATFORM_ARGS).exit_code == 0
     engine = make_engine(database_url)
     now = datetime.now(UTC)
     with Session(engine) as session:
-        cohort = add_hfd_cohort(session)
-        person = add_synced_participant(session, cohort)
-        wave = Wave(cohort_id=cohort.id, kind="pre", opens_at=now - timedelta(days=1))
-        session.add(wave)
-        link = LtiResourceLink(platform_id=session.scalar(select(LtiPlatform.id)), deployment_id="1",
-                               resource_link_id="1", cohort_id=cohort.id, lineitem_url=RECORDED_LINEITEM)
-        session.add(link)
-        session.flush()
+        _, person, wave, link = _cohort_with_a_launch_link(session, now)
         session.add(LtiScoreOutbox(participant_id=person.id, wave_id=wave.id, link_id=link.id,
                                    lineitem_url=RECORDED_LINEITEM, user_id="36", completed_at=now,
                                    status=ScoreStatus.FAILED, attempts=10, next_attempt_at=now))
@@ -101,14 +116,7 @@ def test_send_scores_with_the_platform_down_is_exit_1_and_one_line(run_cli, data
     engine = make_engine(database_url)
     now = datetime.now(UTC)
     with Session(engine) as session:
-        cohort = add_hfd_cohort(session)
-        person = add_synced_participant(session, cohort)
-        wave = Wave(cohort_id=cohort.id, kind="pre", opens_at=now - timedelta(days=1))
-        session.add(wave)
-        link = LtiResourceLink(platform_id=session.scalar(select(LtiPlatform.id)), deployment_id="1",
-                               resource_link_id="1", cohort_id=cohort.id, lineitem_url=RECORDED_LINEITEM)
-        session.add(link)
-        session.flush()
+        cohort, person, wave, link = _cohort_with_a_launch_link(session, now)
         for _ in range(2):
             other = add_synced_participant(session, cohort, user_id=37) if _ else person
             session.add(LtiScoreOutbox(participant_id=other.id, wave_id=wave.id, link_id=link.id,
