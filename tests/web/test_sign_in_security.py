@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from lipassess.services import staff as staff_service
-from lipassess.web import auth
 from lipassess.web.redirects import has_line_break, same_site_path
 
 PASSWORD = "eva-password-123"
@@ -30,26 +28,6 @@ def make_app(database_url):
     yield make
     for application in made:
         db.engine_for(application).dispose()
-
-
-class Clock:
-    """A settable clock injected into the sign-in code."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(auth, "utcnow", fake)
-    return fake
 
 
 @pytest.fixture

@@ -18,24 +18,6 @@ pytestmark = pytest.mark.postgres
 PASSWORD = "eva-password-123"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(auth, "utcnow", fake)
-    return fake
-
-
 @pytest.fixture
 def probe_app(app):
     bp = Blueprint("session_probe", __name__)
