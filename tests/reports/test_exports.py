@@ -162,6 +162,7 @@ def test_xlsx_has_data_codebook_and_about_sheets(answers: pd.DataFrame, scores: 
     assert codebook["followup_adaptive_leadership"]["kind"] == "scale"
     assert codebook["synthetic"]["label_en"].startswith("Synthetic data")
     about = [row for row in book["about"].iter_rows(values_only=True)]
+    book.close()  # a read-only workbook keeps its file open until closed
     assert about[1][0].startswith("SYNTHETIC DATA")
     assert ("identities_included", "no (pseudonyms only)") in about
 

@@ -52,8 +52,11 @@ def _pseudonyms(fmt: str, path) -> set[str]:
     if fmt == "sav":
         frame, _meta = pyreadstat.read_sav(str(path))
     elif fmt == "xlsx":
-        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            rows = list(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()  # a read-only workbook keeps its file open until closed
         frame = pd.DataFrame(rows[1:], columns=rows[0])
     else:
         frame = pd.read_csv(path)

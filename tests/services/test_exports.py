@@ -110,6 +110,7 @@ def test_xlsx_has_a_bilingual_codebook(session, store, tmp_path) -> None:
     assert entries["followup_applied_any"]["value_labels_en"] == "0 = No; 1 = Yes"
     assert entries["pre_communication"]["measure"] == "scale"
     data = list(book["data"].values)
+    book.close()  # a read-only workbook keeps its file open until closed
     assert len(data) == 1 + 3 and "email" not in data[0]
 
 
