@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from lipassess.analysis._factor import LOWER, one_factor_ml
 
@@ -113,4 +113,4 @@ def logit_wald_ci(estimate: float, se: float, level: float) -> tuple[float, floa
     z = float(stats.norm.isf((1.0 - level) / 2.0))
     centre = math.log(estimate / (1.0 - estimate))
     half = z * se / (estimate * (1.0 - estimate))
-    return (1.0 / (1.0 + math.exp(-(centre - half))), 1.0 / (1.0 + math.exp(-(centre + half))))
+    return float(special.expit(centre - half)), float(special.expit(centre + half))
