@@ -4,12 +4,16 @@ Runs, for each of 6 subscales (5 items each, one reverse-keyed): reliability
 per wave, paired pre/post, reliable change, repeated measures with the mixed
 model, and attrition at follow-up; first with lipassess.analysis, then with the
 straightforward pipeline (pingouin's functions one by one plus statsmodels'
-MixedLM) on the same data, and prints both wall times and their ratio.
-Target: lipassess under 2 s on one core.
+MixedLM) on the same data, and prints both times and their ratio.
+Targets (issue 15): 10,000 participants well under a second and more than 100x
+faster than the baseline; 100,000 participants (a national civil-service
+survey) under 1 s on one core. Both the wall time and the process CPU time are
+printed: on a shared machine the CPU time is the figure to compare with the
+target (BLAS is pinned to one thread below).
 
     python bench/analysis.py                 # both pipelines (the baseline takes minutes)
     python bench/analysis.py --skip-baseline # ours only
-    python bench/analysis.py --participants 2000
+    python bench/analysis.py --participants 100000 --skip-baseline
 """
 
 from __future__ import annotations
@@ -75,10 +79,11 @@ def subscale_items(s: int) -> tuple[list[str], str]:
 
 
 def score(items: pd.DataFrame, reverse: str) -> pd.Series:
-    """Mean of the items after reverse-coding one of them."""
-    keyed = items.copy()
-    keyed[reverse] = SCALE[0] + SCALE[1] - keyed[reverse]
-    return keyed.mean(axis=1, skipna=False)
+    """Mean of the items after reverse-coding one of them (NaN when one is missing)."""
+    keyed = items.to_numpy(dtype=float, copy=True)
+    flip = items.columns.get_loc(reverse)
+    keyed[:, flip] = SCALE[0] + SCALE[1] - keyed[:, flip]
+    return pd.Series(keyed.mean(axis=1), index=items.index)
 
 
 def ours(waves: dict[str, pd.DataFrame], profile: pd.DataFrame) -> list[str]:
@@ -152,14 +157,18 @@ def main() -> None:
         f"data: {args.participants} participants x {N_SUBSCALES * N_ITEMS} items x "
         f"{len(WAVES)} waves, generated in {time.perf_counter() - t0:.2f} s"
     )
-    times = []
+    times, cpu_times = [], []
     skipped: list[str] = []
     for _ in range(args.repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         skipped = ours(waves, profile)
         times.append(time.perf_counter() - t0)
+        cpu_times.append(time.process_time() - c0)
     best = min(times)
-    print(f"lipassess.analysis: {best:.3f} s (best of {args.repeats}; target < 2 s on one core)")
+    print(
+        f"lipassess.analysis: {best:.3f} s wall, {min(cpu_times):.3f} s CPU "
+        f"(best of {args.repeats}; target < 1 s on one core)"
+    )
     for step in skipped:
         print(f"  skipped: {step}")
     if args.skip_baseline:

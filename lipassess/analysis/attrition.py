@@ -225,7 +225,15 @@ def _categorical_rows(name: str, kept: pd.Series, lost: pd.Series) -> list[Basel
     rows = []
     n1, n2 = len(kept), len(lost)
     # One factorisation of both groups (levels as text, sorted), then counts per level.
-    codes, levels = pd.factorize(pd.concat([kept, lost]).astype(str), sort=True)
+    both = pd.concat([kept, lost])
+    codes, levels = pd.factorize(both, sort=False)
+    labels = [str(level) for level in levels]
+    if len(set(labels)) < len(labels):  # two values with one text (1 and "1"): one level
+        codes, levels = pd.factorize(both.astype(str), sort=False)
+        labels = [str(level) for level in levels]
+    order = np.argsort(np.array(labels, dtype=object), kind="stable")
+    codes = np.argsort(order)[codes]
+    levels = [labels[i] for i in order]
     counts_kept = np.bincount(codes[:n1], minlength=len(levels))
     counts_lost = np.bincount(codes[n1:], minlength=len(levels))
     for level, c1, c2 in zip(levels, counts_kept, counts_lost, strict=True):

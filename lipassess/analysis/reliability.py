@@ -357,7 +357,7 @@ def reliability(
         low, high = bounds
         x_all[:, flip] = low + high - x_all[:, flip]
     keep = ~np.isnan(x_all).any(axis=1)
-    x = x_all[keep]
+    x = x_all if keep.all() else x_all[keep]
     n, k = x.shape
     dropped = int(x_all.shape[0] - n)
     require_rows(n, MIN_ROWS, what="Reliability", dropped=dropped)
@@ -371,7 +371,7 @@ def reliability(
     used = ~constant
     k_used = int(used.sum())
     flat = [name for name, c in zip(names, constant, strict=True) if c]
-    pairwise, n_pairwise = _pairwise_alpha(x_all[:, used], n, dropped, notes)
+    pairwise, n_pairwise = _pairwise_alpha(x_all, used, cov, n, dropped, notes)
     if constant.all():
         notes.append(
             "Every item has the same answer from everyone: no reliability can be computed; "
@@ -456,7 +456,7 @@ def reliability(
         floor = ceiling = np.full(k, np.nan)
         notes.append("floor and ceiling are NaN: no response scale was given.")
 
-    mean_score = float(x.mean(axis=1).mean())
+    mean_score = float(means.mean())
     sd_score = float(np.sqrt(max(total_var, 0.0))) / k
     sem = (
         sd_score * float(np.sqrt(1.0 - alpha))
@@ -516,28 +516,30 @@ def reliability(
 
 
 def _pairwise_alpha(
-    x: np.ndarray, n_complete: int, dropped: int, notes: list[str]
+    x_all: np.ndarray, used: np.ndarray, cov: np.ndarray, n_complete: int, dropped: int,
+    notes: list[str],
 ) -> tuple[float, int]:
     """Alpha on pairwise-complete covariances (psych::alpha's default) and the rows it uses."""
-    answered = ~np.isnan(x)
-    n_rows = int(answered.any(axis=1).sum())
-    if x.shape[1] < 2:
-        return float("nan"), n_rows
+    n_used = int(used.sum())
     if not dropped:
         notes.append(
             f"No missing answers: every figure, alpha_pairwise too, uses all {n_complete} rows."
         )
-        centred = x - x.mean(axis=0)
-        return alpha_from_cov(centred.T @ centred / (n_complete - 1)), n_rows
-    cov, counts = pairwise_cov(x)
-    pairs = counts[np.triu_indices(x.shape[1], 1)]
+        return (alpha_from_cov(cov[np.ix_(used, used)]) if n_used >= 2 else float("nan")), n_complete
+    x = x_all[:, used]
+    answered = ~np.isnan(x)
+    n_rows = int(answered.any(axis=1).sum())
+    if n_used < 2:
+        return float("nan"), n_rows
+    pair_cov, counts = pairwise_cov(x)
+    pairs = counts[np.triu_indices(n_used, 1)]
     notes.append(
         f"Listwise deletion: {dropped} of {n_complete + dropped} rows had a missing item and "
         f"were left out; every figure except alpha_pairwise uses the {n_complete} complete rows. "
         f"alpha_pairwise uses every answer (pairwise deletion, psych::alpha's default): "
         f"{n_rows} rows, each covariance on {int(pairs.min())} to {int(pairs.max())} of them."
     )
-    if np.isnan(cov).any():
+    if np.isnan(pair_cov).any():
         notes.append("alpha_pairwise is NaN: two items are never answered by the same two rows.")
         return float("nan"), n_rows
-    return alpha_from_cov(cov), n_rows
+    return alpha_from_cov(pair_cov), n_rows
