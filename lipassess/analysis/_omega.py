@@ -29,14 +29,18 @@ def omega_total(
     k = cov.shape[0]
     nan_loadings = np.full(k, np.nan)
     if k < 3:
-        notes.append("omega_total is NaN: a one-factor model needs at least 3 items.")
+        notes.append(
+            "omega_total, its interval and the loadings are NaN: a one-factor model needs at "
+            "least 3 items that vary."
+        )
         return float("nan"), nan_loadings, False
     sd = np.sqrt(np.diag(cov))
     corr = cov / np.outer(sd, sd)
     if np.linalg.eigvalsh(corr)[0] <= 1e-10:
         notes.append(
-            "omega_total is NaN: the items are linearly dependent (or there are fewer "
-            "complete rows than items), so no factor model can be fitted."
+            "omega_total, its interval and the loadings are NaN: the items are linearly "
+            "dependent (or there are fewer complete rows than items), so no factor model can "
+            "be fitted."
         )
         return float("nan"), nan_loadings, False
     fit = one_factor_ml(corr)

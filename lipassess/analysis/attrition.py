@@ -443,13 +443,15 @@ def attrition(
                 row = _numeric_row(str(column), x[present & kept], x[present & ~kept])
                 if math.isnan(row.effect_size):
                     notes.append(
-                        f"{column}: standardized difference and Student's t undefined "
+                        f"{column}: standardized difference, Student's and Welch's t undefined "
                         "(no variance, or too few in a group)"
                     )
-                if math.isnan(row.t_welch) and not math.isnan(row.effect_size):
+                elif math.isnan(row.t_welch):
                     notes.append(
                         f"{column}: Welch's t undefined (it needs two values in each group)"
                     )
+                if min(row.n_retained, row.n_lost) == 1:
+                    notes.append(f"{column}: the SD of a group of one person is undefined")
                 if math.isnan(row.mann_whitney_p_value):
                     notes.append(f"{column}: Mann-Whitney p undefined (every value is the same)")
                 rows.append(row)

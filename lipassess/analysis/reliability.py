@@ -437,7 +437,9 @@ def reliability(
         if np.isfinite(omega):
             omega_standard_error = omega_se(cu, used_loadings, n, notes)
     else:
-        notes.append("omega_total and its interval are NaN: alpha could not be computed.")
+        notes.append(
+            "omega_total, its interval and the loadings are NaN: alpha could not be computed."
+        )
     omega_ci = logit_wald_ci(omega, omega_standard_error, level)
 
     negative = [name for name, r in zip(names, r_drop, strict=True) if r < 0]

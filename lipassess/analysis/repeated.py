@@ -183,18 +183,19 @@ def _rm_anova(y: np.ndarray, notes: list[str]) -> dict[str, float]:
         eps = min(float(np.trace(sc)) ** 2 / ((k - 1) * tr2), 1.0)
         out["eps"] = eps
         # Huynh & Feldt (1976), as car and afex report it (not capped at 1).
-        hf = (n * df1 * eps - 2.0) / (df1 * (n - 1 - df1 * eps))
+        hf_denominator = df1 * (n - 1 - df1 * eps)
+        hf = (n * df1 * eps - 2.0) / hf_denominator if hf_denominator > 0 else nan
         out["hf"] = hf
         if not math.isnan(out["f"]):
             out["p_gg"] = float(stats.f.sf(out["f"], df1 * eps, df2 * eps))
+        if not hf > 0:
+            notes.append(
+                "Huynh-Feldt epsilon and its p undefined: too few participants for its "
+                "correction (it is not positive)"
+            )
+        elif not math.isnan(out["f"]):
             capped = min(1.0, hf)
             out["p_hf"] = float(stats.f.sf(out["f"], df1 * capped, df2 * capped))
-            if not capped > 0:
-                out["p_hf"] = nan
-                notes.append(
-                    "Huynh-Feldt corrected p undefined: the Huynh-Feldt epsilon is not positive "
-                    "(too few participants)"
-                )
     else:
         notes.append(
             "Greenhouse-Geisser and Huynh-Feldt epsilons, their p-values and Mauchly's test "

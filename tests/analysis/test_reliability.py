@@ -183,7 +183,7 @@ def test_pingouin_missing_dataset_listwise(pingouin_dataset):
     assert "3 of 12 rows" in r.notes[0] and "listwise" in r.notes[0].lower()
     # 9 rows, 11 items: the correlation matrix is singular, so no factor model.
     assert math.isnan(r.omega_total)
-    assert any("omega_total is NaN" in note for note in r.notes)
+    assert any("omega_total, its interval and the loadings are NaN" in note for note in r.notes)
 
 
 def test_two_items_alpha_but_no_omega(bfi_items):
