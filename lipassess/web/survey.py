@@ -137,14 +137,22 @@ def _channel(participant_id: int, wave_id: int) -> str:
     return "link"
 
 
-def _known_language() -> str | None:
-    """The session's language, else the participant's; None when nobody is known yet."""
+def _session_language() -> str | None:
+    """The language chosen in this session or given by the LTI launch; None otherwise (no store read)."""
     lang = cookie.get(SESSION_LANG)
     if lang in LANGUAGES:
         return lang
     launch = cookie.get("lti")  # an LTI launch records the Moodle user's language
     if isinstance(launch, dict) and launch.get("language") in LANGUAGES:
         return launch["language"]
+    return None
+
+
+def _known_language() -> str | None:
+    """The session's language, else the participant's; None when nobody is known yet."""
+    lang = _session_language()
+    if lang is not None:
+        return lang
     participant_id = cookie.get(SESSION_PARTICIPANT)
     if isinstance(participant_id, int):
         try:
@@ -161,10 +169,14 @@ def _lang() -> str:
 
 
 def _open(wave_id: int) -> service.SurveyForm:
+    """The form; a new response takes the session's language, else the participant's (the service's fallback).
+
+    The form holds the participant, so :func:`_lang` afterwards finds it in the session without a query.
+    """
     participant_id = _participant_id()
     channel = _channel(participant_id, wave_id)
     return service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
-                             channel=channel, language=_lang())
+                             channel=channel, language=_session_language())
 
 
 def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[str, int]:
@@ -287,7 +299,6 @@ def page(wave_id: int, number: int) -> Response | tuple[str, int]:
 def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
     participant_id = _participant_id()
     channel = _channel(participant_id, wave_id)
-    lang = _lang()
     action = request.form.get("action", "next")
     switch = action.removeprefix("lang:") if action.startswith("lang:") else None
     if action not in ("next", "back", "save") and switch not in LANGUAGES:
@@ -295,18 +306,20 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
     posted = _posted_answers()
     try:
         saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
-                                   answers=posted, now=utcnow(), language=switch or lang)
+                                   answers=posted, now=utcnow(), language=switch or _session_language())
     except service.ConsentRequired:
         db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
     except service.AnswersRejected as exc:
         # Nothing is stored (the request rolls back); show the page again with what was sent.
         db.rollback()
+        lang = _lang()
         form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
                                  channel=channel, language=lang)
         messages = {key: item_error(problem, lang) for key, problem in exc.errors.items()}
         return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
                        notice="rejected", **_page_context(form, number, lang))
+    lang = _lang()  # the saved form holds the participant: no query
     context = _page_context(saved, number, lang)  # an unknown page number is a 404, which rolls back
     if switch:
         cookie[SESSION_LANG] = switch
