@@ -8,8 +8,9 @@
 * ``X-Content-Type-Options: nosniff`` and a ``Referrer-Policy`` everywhere (no
   referrer at all from a personal link ``/s/<token>``, which must not leak).
 * ``Cache-Control: no-store`` on every answer but the static files and the
-  tool's public key set: pages, PDFs, CSVs and API JSON carry personal or
-  per-cohort data, and a shared or back-button cache must not keep them.
+  favicon (their own caching: :mod:`lipassess.web.assets`) and the tool's
+  public key set: pages, PDFs, CSVs and API JSON carry personal or per-cohort
+  data, and a shared or back-button cache must not keep them.
 * ``Strict-Transport-Security`` in production.
 
 The platforms' origins come from the store and are cached for
@@ -37,7 +38,7 @@ ORIGINS_TTL_SECONDS = 60.0
 #: Blueprints whose pages Moodle shows in its iframe (the LTI landing pages lead to the survey).
 FRAMED_BLUEPRINTS = frozenset({"lti", "survey"})
 #: Endpoints that keep their own caching: nothing personal in them.
-PUBLIC_ENDPOINTS = frozenset({"static", "lti.jwks"})
+PUBLIC_ENDPOINTS = frozenset({"static", "favicon", "lti.jwks"})
 SURVEY_POLICY = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; "
                  "form-action 'self'; base-uri 'none'")
 BASE_POLICY = "base-uri 'none'"

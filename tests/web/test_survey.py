@@ -550,8 +550,10 @@ def test_stylesheet_contrast_focus_and_font() -> None:
     assert _contrast("#ffffff", colours["accent"]) >= 4.5  # primary button text
     assert _contrast(colours["line"], colours["bg"]) >= 3  # borders of inputs (non-text contrast)
     assert ":focus-visible{outline:3px solid" in css
-    assert "url(fonts/NotoSansKhmer-Regular.woff2)" in css and "unicode-range:U+1780-17FF" in css
-    assert "http" not in css  # no CDN
+    assert "@font-face" not in css  # the Khmer font is in khmer.css, linked by Khmer pages only
+    khmer = (STATIC / "khmer.css").read_text(encoding="utf-8")
+    assert "url(fonts/NotoSansKhmer-Regular.woff2)" in khmer and "unicode-range:U+1780-17FF" in khmer
+    assert "http" not in css + khmer  # no CDN
 
 
 def test_khmer_font_is_served_by_the_app_with_its_license(client) -> None:
