@@ -422,10 +422,14 @@ def unknown(rest: str) -> Response:
     if request.path.startswith("/s/"):
         raise links.LinkInvalid()
     adapter = current_app.url_map.bind("localhost")
-    try:
-        endpoint, _ = adapter.match(request.path, method="GET")
-    except (HTTPException, RequestRedirect):
-        endpoint = None
+    endpoint = None
+    for method in ("GET", "POST"):  # a page, or a POST-only address such as save_answers
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except (HTTPException, RequestRedirect):
+            continue
+        if endpoint != "survey.unknown":
+            break
     if endpoint is not None and endpoint != "survey.unknown":
         raise MethodNotAllowed(valid_methods=sorted(set().union(*(rule.methods or set() for rule in
                                                                   current_app.url_map.iter_rules(endpoint)))))
