@@ -251,6 +251,70 @@ def test_progress_stays_in_view_and_every_target_is_big_enough(served) -> None:
             browser.close()
 
 
+
+def test_the_review_of_a_real_post_wave_folds_with_submit_in_the_first_screen(served) -> None:
+    """The bundled post-wave instruments (behaviour, its retrospective pre-test, reaction): every answer
+    given, the review shows one folded part per instrument and the Submit button without scrolling."""
+    sync_playwright, expect = _require_browser()
+    base, app = served
+    from datetime import timedelta
+
+    from lipassess.instruments.files import bundled_instruments_dir
+    from lipassess.services import surveys
+    from lipassess.services.instruments import instrument_of, register_directory
+    from lipassess.services.links import issue_link
+    from lipassess.store.models import WaveKind
+    from lipassess.store.types import utcnow
+    from tests.survey_factories import make_cohort, make_participant, make_wave
+
+    with lipassess_db.session_factory(app)() as session:
+        now = utcnow()
+        versions = {v.instrument_key: v for v in register_directory(session, bundled_instruments_dir())}
+        chosen = [versions[k] for k in ("lip-leadership-behaviour", "lip-leadership-behaviour-retro", "lip-reaction")]
+        cohort = make_cohort(session)
+        wave = make_wave(session, cohort, kind=WaveKind.POST, versions=chosen, opens_at=now - timedelta(days=1),
+                         closes_at=now + timedelta(days=9))
+        participant = make_participant(session, cohort, language="km")
+        token = issue_link(session, participant=participant, wave=wave, now=now, ttl_days=9)
+        form = surveys.open_form(session, participant_id=participant.id, wave_id=wave.id, now=now)
+        surveys.record_consent(session, participant_id=participant.id, wave_id=wave.id, now=now)
+        answers: dict[str, str] = {}
+        for version in chosen:
+            instrument = instrument_of(version)
+            for item in instrument.items:
+                key = surveys.answer_key(version.id, item.id)
+                if item.type == "text":
+                    answers[key] = "ល្អ"
+                elif item.type == "yes_no":
+                    answers[key] = "1"
+                elif item.type == "choice":
+                    answers[key] = str(item.options[0].value)
+                else:
+                    answers[key] = str(instrument.scale_of(item).values[-1])
+        surveys.save_draft(session, participant_id=participant.id, wave_id=wave.id, answers=answers, now=now)
+        session.commit()
+        total = len(answers)
+        parts = len(chosen)
+        assert form.pages and total >= 60
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context, page = _open(browser, base, token, locale="km-KH", consent=False)
+            page.goto(f"{base}/survey/wave/{wave.id}/review")
+            expect(page.locator("details.section")).to_have_count(parts)
+            expect(page.locator("details.section[open]")).to_have_count(0)
+            submit = page.get_by_role("button", name="ដាក់ស្នើចម្លើយរបស់ខ្ញុំ").bounding_box()
+            assert submit is not None and submit["y"] + submit["height"] <= 844, submit
+            height = page.evaluate("document.documentElement.scrollHeight")
+            print(f"review of {total} answers in {parts} parts: page {height} px tall, Submit at {submit['y']:.0f} px")
+            page.screenshot(path=str(ARTIFACTS / "survey-review-real-km-phone.png"))
+            page.get_by_role("button", name="ដាក់ស្នើចម្លើយរបស់ខ្ញុំ").click()
+            page.wait_for_url("**/receipt")
+            context.close()
+        finally:
+            browser.close()
+
+
 # True when every occurrence of the text in <main> sits on one line (its ranges share one top).
 _ONE_LINE = """text => {
   const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
