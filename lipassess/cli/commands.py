@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from lipassess.cli.analyses import refresh
 from lipassess.cli.analyze import analyze
 from lipassess.cli.db import db_group
 from lipassess.cli.demo import demo
@@ -24,6 +25,7 @@ def cli() -> None:
     """Top-level group; subcommands are added below."""
 
 
+analyze.add_command(refresh)
 cli.add_command(analyze)
 cli.add_command(db_group)
 cli.add_command(instruments_group)
