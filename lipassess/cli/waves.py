@@ -10,7 +10,7 @@ from lipassess.cli.context import COHORT_HELP, cli_app, transaction
 from lipassess.services.cohorts import resolve_cohort
 from lipassess.services.instruments import instruments_dir
 from lipassess.services.progress import wave_progress
-from lipassess.services.waves import PLANNED_KINDS, list_waves, parse_kind, parse_when, plan_waves, set_wave_dates
+from lipassess.services.waves import SETTABLE_KINDS, list_waves, parse_kind, parse_when, plan_waves, set_wave_dates
 
 
 @click.group("waves", help="Plan, adjust and list the survey waves (pre, post, followup) of a cohort.")
@@ -45,7 +45,7 @@ def plan(cohort: str, as_json: bool) -> None:
     "of that day, --closes at its end) or an ISO time (2025-05-01T08:00, Cambodian time unless it has a zone).",
 )
 @click.option("--cohort", required=True, metavar="ID", help=COHORT_HELP)
-@click.option("--kind", required=True, type=click.Choice([k.value for k in PLANNED_KINDS]))
+@click.option("--kind", required=True, type=click.Choice([k.value for k in SETTABLE_KINDS]))
 @click.option("--opens", metavar="DATE", help="When the wave opens.")
 @click.option("--closes", metavar="DATE", help="When the wave closes (after it opens).")
 def set_dates(cohort: str, kind: str, opens: str | None, closes: str | None) -> None:

@@ -63,8 +63,13 @@ WAVE_INSTRUMENTS: Mapping[WaveKind, tuple[str, ...]] = {
     WaveKind.PRE: ("lip-leadership-behaviour",),
     WaveKind.POST: ("lip-leadership-behaviour", "lip-leadership-behaviour-retro", "lip-reaction"),
     WaveKind.FOLLOWUP: ("lip-leadership-behaviour", "lip-followup-application"),
+    WaveKind.NEEDS: ("lip-needs-assessment",),
 }
 """The instrument ids each wave presents, in order."""
+
+SETTABLE_KINDS: tuple[WaveKind, ...] = (WaveKind.NEEDS, *PLANNED_KINDS)
+"""The kinds ``waves set`` accepts: the planned ones, and the needs assessment, which has no course date
+to plan from (it comes before a cohort is designed) and is created with both dates given."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,13 +210,13 @@ def parse_when(text: str, *, end_of_day: bool = False, what: str = "date") -> da
 
 
 def parse_kind(text: str) -> WaveKind:
-    """A planned wave kind from its name."""
+    """A wave kind staff may set (:data:`SETTABLE_KINDS`) from its name."""
     try:
         kind = WaveKind(text)
     except ValueError:
         kind = None
-    if kind not in PLANNED_KINDS:
-        raise InvalidInput(f"wave kind {text!r} is not known; use one of {', '.join(k.value for k in PLANNED_KINDS)}")
+    if kind not in SETTABLE_KINDS:
+        raise InvalidInput(f"wave kind {text!r} is not known; use one of {', '.join(k.value for k in SETTABLE_KINDS)}")
     return kind
 
 
