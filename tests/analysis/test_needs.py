@@ -159,3 +159,32 @@ def test_nobody_with_a_pair_is_too_few_rows() -> None:
 
 def test_column_names() -> None:
     assert competency_columns("managing_change") == ("managing_change.importance", "managing_change.competence")
+
+
+# --- closing the loop -----------------------------------------------------------------------------
+
+
+def test_needs_against_change_by_hand(hand: pd.DataFrame) -> None:
+    from lipassess.analysis.needs_loop import needs_and_change
+
+    needs = needs_assessment(hand)
+    # MWDS a 8.8, d 6, b 4, c 4 -> ranks 4, 3, 1.5, 1.5; change .9 .5 .2 .3 -> ranks 4, 3, 1, 2
+    # rho = 4.5 / sqrt(4.5 x 5) = 0.948683 (R: cor(c(8.8, 6, 4, 4), c(.9, .5, .2, .3), method = "spearman"))
+    result = needs_and_change(needs, {"a": (0.9, 0.5, 1.3), "d": 0.5, "b": 0.2, "c": 0.3})
+    assert result.spearman_rho == pytest.approx(4.5 / math.sqrt(22.5), abs=1e-12)
+    assert (result.n_obs, result.verdict, result.not_measured) == (4, "aligned", ("e",))
+    assert [(r.competency, r.change) for r in result.rows][:2] == [("a", 0.9), ("d", 0.5)]
+    assert (result.rows[0].change_ci_low, result.rows[0].change_ci_high) == (0.5, 1.3)
+    assert result.rows[-1].competency == "e" and math.isnan(result.rows[-1].change)
+
+
+def test_needs_against_change_opposite_and_too_few(hand: pd.DataFrame) -> None:
+    from lipassess.analysis.needs_loop import needs_and_change
+
+    needs = needs_assessment(hand)
+    opposite = needs_and_change(needs, {"a": 0.1, "d": 0.2, "b": 0.8, "c": 0.6})
+    # change ranks 1, 2, 4, 3 against 4, 3, 1.5, 1.5: rho = -4.5 / sqrt(22.5)
+    assert opposite.spearman_rho == pytest.approx(-4.5 / math.sqrt(22.5)) and opposite.verdict == "opposite"
+    few = needs_and_change(needs, {"a": 0.1, "b": 0.8, "zz": 1.0})
+    assert few.verdict == "too_few" and math.isnan(few.spearman_rho)
+    assert any("zz" in note for note in few.notes)
