@@ -25,8 +25,10 @@ def waves_group() -> None:
     "are kept. Safe to run again.",
 )
 @click.option("--cohort", required=True, metavar="ID", help=COHORT_HELP)
+@click.option("--needs-in-pre", is_flag=True,
+              help="Also ask the training-needs assessment (lip-needs-assessment) in a pre wave created now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the waves as JSON.")
-def plan(cohort: str, as_json: bool) -> None:
+def plan(cohort: str, needs_in_pre: bool, as_json: bool) -> None:
     config = cli_app().config
     with transaction() as session:
         result = plan_waves(
@@ -35,6 +37,7 @@ def plan(cohort: str, as_json: bool) -> None:
             instruments_directory=instruments_dir(config),
             followup_offset_days=int(config["FOLLOWUP_OFFSET_DAYS"]),
             followup_window_days=int(config["FOLLOWUP_WINDOW_DAYS"]),
+            needs_in_pre=needs_in_pre,
         )
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else result.summary())
 

@@ -37,10 +37,10 @@ from lipassess.errors import InvalidInput
 from lipassess.instruments import Instrument
 from lipassess.services.dataset import Dataset, behaviour_outcomes, load_dataset
 from lipassess.services.demo_data import scope_is_synthetic
+from lipassess.services.waves import NEEDS_INSTRUMENT
 from lipassess.store.models import Cohort
 from lipassess.vocabulary import FOLLOWUP, NEEDS, POST, PRE
 
-NEEDS_INSTRUMENT = "lip-needs-assessment"
 POSITION_ITEM = "position_level"
 MINISTRY_POSITION = "ministry_position"
 GROUP_COLUMNS = ("ministry", "province", POSITION_ITEM, MINISTRY_POSITION)

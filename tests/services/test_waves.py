@@ -159,6 +159,15 @@ def test_only_planned_kinds_and_needs() -> None:
         parse_kind("retro_pre")
 
 
+def test_the_needs_assessment_can_join_a_new_pre_wave(session) -> None:
+    cohort = make_cohort(session)
+    result = plan_waves(session, cohort, instruments_directory=INSTRUMENTS, followup_offset_days=182,
+                        followup_window_days=42, needs_in_pre=True)
+    by_kind = {w.kind: w for w in result.waves}
+    assert by_kind["pre"].instruments == ("lip-leadership-behaviour@1.0", "lip-needs-assessment@1.0")
+    assert by_kind["post"].instruments[0] == "lip-leadership-behaviour@1.0" and len(by_kind["post"].instruments) == 3
+
+
 def test_a_needs_wave_is_set_with_both_dates_and_presents_the_needs_assessment(session) -> None:
     cohort = make_cohort(session)
     with pytest.raises(InvalidInput, match="no needs wave yet: give both --opens and --closes"):
