@@ -10,6 +10,9 @@ from lipassess.analysis.change import ReliableChangeResult as ReliableChangeResu
 from lipassess.analysis.change import reliable_change as reliable_change
 from lipassess.analysis.icc import ICCResult as ICCResult
 from lipassess.analysis.icc import icc as icc
+from lipassess.analysis.needs import NeedsResult as NeedsResult
+from lipassess.analysis.needs import needs_assessment as needs_assessment
+from lipassess.analysis.needs import needs_by_group as needs_by_group
 from lipassess.analysis.paired import PairedResult as PairedResult
 from lipassess.analysis.paired import paired as paired
 from lipassess.analysis.proportion import ProportionResult as ProportionResult
