@@ -38,6 +38,8 @@ def tie_safe(values: np.ndarray) -> np.ndarray:
     if not math.isfinite(largest) or largest == 0.0:
         return x
     step = 10.0 ** (math.floor(math.log10(largest)) - (TIE_DIGITS - 1))
+    if not step > 0.0:  # values near the smallest doubles: leave them as they are
+        return x
     return np.round(x / step)
 
 

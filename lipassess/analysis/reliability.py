@@ -294,9 +294,14 @@ def reliability(
 
         x <- na.omit(items)
         a <- psych::alpha(x, keys = c("A1"))   # alpha, std.alpha, average_r,
-                                               # item.stats r.drop, mean, sd,
-                                               # alpha.drop raw_alpha, total sd
-        psych::alpha.ci(a$total$raw_alpha, nrow(x), ncol(x))  # Feldt CI
+                                               # item.stats raw.r, r.cor, r.drop,
+                                               # mean, sd, alpha.drop raw_alpha,
+                                               # total sd, total ase (Duhachek)
+        psych::alpha.ci(a$total$raw_alpha, nrow(x), ncol(x))  # Feldt CI (ncol: items that vary)
+        psych::alpha(items, keys = c("A1"))$total$raw_alpha   # alpha_pairwise
+
+    With an item everyone answered the same, psych drops it (and, in 2.2.9,
+    fails when ``keys`` is given: reverse the items by hand first).
 
     psych::alpha uses pairwise covariances by default; with missing answers
     call it on ``na.omit(items)`` to compare the listwise figures, and on
