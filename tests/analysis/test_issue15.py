@@ -7,6 +7,7 @@ Reference script: tests/analysis/r/issue15_reference.R, its output beside it
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ def test_four_waves_sphericity_matches_car() -> None:
 
 
 def test_huynh_feldt_above_one_is_reported_and_capped_for_p() -> None:
-    waves = pd.read_csv("tests/analysis/data/waves_small.csv", index_col="id")
+    waves = pd.read_csv(Path(__file__).parent / "data" / "waves_small.csv", index_col="id")
     res = repeated(waves)
     # car: HF eps 1.21694891024481 ("HF eps > 1 treated as 1"), Pr(>F[HF]) 0.0140966089399173;
     # Mauchly W 0.9967010730693, p 0.9836138361078
