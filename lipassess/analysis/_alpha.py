@@ -78,10 +78,10 @@ def corrected_item_total(corr: np.ndarray) -> np.ndarray:
     :math:`1 - 1/(R^{-1})_{ii}` on its diagonal (Cureton 1966), then
     :math:`\sum_j R^c_{ij} / \sqrt{\sum R^c}`. NaN when R is singular.
     """
-    try:
-        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
-    except np.linalg.LinAlgError:
-        return np.full(corr.shape[0], np.nan)
+    undefined = np.full(corr.shape[0], np.nan)
+    if not np.all(np.isfinite(corr)) or np.linalg.eigvalsh(corr)[0] <= 1e-10:
+        return undefined
+    smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
     adjusted = corr.copy()
     np.fill_diagonal(adjusted, smc)
     total = float(adjusted.sum())

@@ -431,6 +431,11 @@ def reliability(
                     "alpha_if_deleted is NaN: with two items, one item alone has no alpha."
                 )
         r_cor[used] = corrected_item_total(corr)
+        if np.isnan(r_cor[used]).all():
+            notes.append(
+                "r_cor is NaN: the item correlations are singular (fewer complete rows than "
+                "items, or items that are linear combinations of others)."
+            )
 
     loadings = np.full(k, nan)
     omega = omega_standard_error = nan

@@ -36,6 +36,7 @@ REASONS: list[tuple[str, str]] = [
     (r"^eta2", r"eta2"),
     (r"^(friedman|kendall)", r"friedman"),
     (r"^(alpha|sem|average_r|r_drop|r_cor|r_item_total)", r"alpha|same answer|reliability"),
+    (r"^r_cor$", r"r_cor"),
     (r"^(omega|loading)", r"omega"),
     (r"^(effect_size|max_abs_effect|t_student|p_student)", r"standardized difference|cox|nobody"),
     (r"^(t_welch|df_welch|p_welch)", r"welch|numeric variables"),
@@ -92,6 +93,8 @@ SCENARIOS: dict[str, Callable[[], Any]] = {
     "reliability, two items": lambda: reliability(frame(a=[1, 2, 3, 4], b=[2, 2, 4, 5])),
     "reliability, a constant item": lambda: reliability(
         frame(a=[1, 2, 3, 4], b=[2, 2, 4, 5], c=[3, 3, 3, 3])),
+    "reliability, fewer rows than items": lambda: reliability(
+        frame(a=[1, 2, 4], b=[2, 1, 5], c=[1, 3, 3], d=[2, 2, 5], e=[5, 1, 4])),
     "attrition, nobody lost": lambda: attrition(frame(s=[1, 2, 3.0]), [True] * 3),
     "attrition, one lost": lambda: attrition(
         pd.DataFrame({"s": [1, 2, 3.0], "g": ["a", "b", "a"]}), [True, True, False]),
@@ -125,3 +128,11 @@ def test_equal_change_up_to_float_noise_is_not_a_huge_t() -> None:
     res = paired(np.array([20, 23, 21, 26, 22]) / 6, np.array([21, 24, 22, 27, 23]) / 6)
     assert math.isnan(res.t) and math.isnan(res.d_z)
     assert any("t is infinite" in note for note in res.notes)
+
+
+def test_r_cor_is_undefined_when_the_correlations_are_singular() -> None:
+    # Three rows, five items: R has rank 2, so the squared multiple correlations
+    # psych puts on its diagonal do not exist (an inverse would be rounding noise).
+    r = reliability(frame(a=[1, 2, 4], b=[2, 1, 5], c=[1, 3, 3], d=[2, 2, 5], e=[5, 1, 4]))
+    assert all(math.isnan(item.r_cor) for item in r.items)
+    assert any(note.startswith("r_cor is NaN") for note in r.notes)
