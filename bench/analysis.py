@@ -99,7 +99,8 @@ def ours(waves: dict[str, pd.DataFrame], profile: pd.DataFrame) -> list[str]:
         rel = 0.8
         if has_reliability:
             for wave in WAVES:
-                r = la.reliability(waves[wave][items].dropna(), reverse=(rev,), scale=SCALE)
+                # Raw answers: listwise inside, and alpha_pairwise on every answer.
+                r = la.reliability(waves[wave][items], reverse=(rev,), scale=SCALE)
                 if wave == "pre":
                     rel = float(r.alpha)
         scores = pd.DataFrame({w: score(waves[w][items], rev) for w in WAVES})

@@ -56,15 +56,21 @@ def pairwise_cov(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Covariances on pairwise-complete rows (R's ``cov(x, use = "pairwise")``) and the row counts.
 
     Entry (i, j) uses the rows where items i and j are both answered, with the
-    means of those rows; the diagonal uses every row answering the item.
-    Matrix products only, so one pass over the data per product.
+    means of those rows; the diagonal uses every row answering the item. Rows
+    that answered every item add the same to each entry and rows that answered
+    none add nothing, so the masked products run over the partly answered rows
+    only (few, in a survey), and the complete rows are summed once.
     """
     answered = ~np.isnan(x)
-    a = answered.astype(float)
-    filled = np.where(answered, x, 0.0)
-    counts = a.T @ a
-    sums = filled.T @ a  # (i, j): sum of item i over the rows answering j
-    cross = filled.T @ filled
+    per_row = answered.sum(axis=1)
+    k = x.shape[1]
+    full = x[per_row == k]
+    part_rows = (per_row > 0) & (per_row < k)
+    part_mask = answered[part_rows].astype(float)
+    part = np.where(answered[part_rows], x[part_rows], 0.0)
+    counts = full.shape[0] + part_mask.T @ part_mask
+    sums = full.sum(axis=0)[:, np.newaxis] + part.T @ part_mask  # (i, j): item i over rows answering j
+    cross = full.T @ full + part.T @ part
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (cross - sums * sums.T / counts) / (counts - 1.0)
     cov[counts < 2] = np.nan

@@ -161,16 +161,18 @@ class _Sufficient:
         observed = ~np.isnan(y)
         sizes_all = observed.sum(axis=1)
         keep = sizes_all > 0
-        observed, sizes_all = observed[keep], sizes_all[keep]
-        self.shift = np.nanmean(y[keep], axis=0)
-        yc = np.where(observed, y[keep] - self.shift, 0.0)
+        if not keep.all():
+            observed, sizes_all, y = observed[keep], sizes_all[keep], y[keep]
+        filled = np.where(observed, y, 0.0)
+        self.shift = filled.sum(axis=0) / observed.sum(axis=0)
+        yc = np.where(observed, y - self.shift, 0.0)
         cluster_sum = yc.sum(axis=1)
         dev = np.where(observed, yc - (cluster_sum / sizes_all)[:, None], 0.0)
         self.k = y.shape[1]
         self.n_participants = int(keep.sum())
         self.n_complete = int((sizes_all == self.k).sum())
         self.n_obs = int(sizes_all.sum())
-        sizes = np.unique(sizes_all)
+        sizes = np.flatnonzero(np.bincount(sizes_all))  # the cluster sizes present, no sort
         obs_f = observed.astype(float)
         self.sizes = sizes.astype(float)
         self.m = np.empty(sizes.size)

@@ -221,22 +221,22 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p)) if 0.0 < p < 1.0 else math.nan
 
 
-def _categorical_rows(name: str, kept: pd.Series, lost: pd.Series) -> list[BaselineDifference]:
+def _categorical_rows(name: str, values: pd.Series, kept: np.ndarray) -> list[BaselineDifference]:
+    """One row per level of ``values`` (answered rows only), retained (``kept``) against lost."""
     rows = []
-    n1, n2 = len(kept), len(lost)
-    # One factorisation of both groups (levels as text, sorted), then counts per level.
-    both = pd.concat([kept, lost])
-    codes, levels = pd.factorize(both, sort=False)
+    n1, n2 = int(kept.sum()), int((~kept).sum())
+    # One factorisation of the column (levels as text, sorted), then counts per level.
+    codes, levels = pd.factorize(values, sort=False)
     labels = [str(level) for level in levels]
     if len(set(labels)) < len(labels):  # two values with one text (1 and "1"): one level
-        codes, levels = pd.factorize(both.astype(str), sort=False)
+        codes, levels = pd.factorize(values.astype(str), sort=False)
         labels = [str(level) for level in levels]
     order = np.argsort(np.array(labels, dtype=object), kind="stable")
     codes = np.argsort(order)[codes]
-    levels = [labels[i] for i in order]
-    counts_kept = np.bincount(codes[:n1], minlength=len(levels))
-    counts_lost = np.bincount(codes[n1:], minlength=len(levels))
-    for level, c1, c2 in zip(levels, counts_kept, counts_lost, strict=True):
+    counts_kept = np.bincount(codes[kept], minlength=len(labels))
+    counts_lost = np.bincount(codes[~kept], minlength=len(labels))
+    for i, c1, c2 in zip(order, counts_kept, counts_lost, strict=True):
+        level = labels[i]
         p1 = float(c1 / n1) if n1 else math.nan
         p2 = float(c2 / n2) if n2 else math.nan
         cox = math.nan
@@ -245,7 +245,7 @@ def _categorical_rows(name: str, kept: pd.Series, lost: pd.Series) -> list[Basel
         rows.append(
             BaselineDifference(
                 variable=name,
-                level=str(level),
+                level=level,
                 kind="categorical",
                 n_retained=n1,
                 n_lost=n2,
@@ -456,9 +456,8 @@ def attrition(
                     notes.append(f"{column}: Mann-Whitney p undefined (every value is the same)")
                 rows.append(row)
             else:
-                level_rows = _categorical_rows(
-                    str(column), values[present & kept], values[present & ~kept]
-                )
+                answered = values if present.all() else values[present]
+                level_rows = _categorical_rows(str(column), answered, kept[present])
                 for r in level_rows:
                     if math.isnan(r.effect_size):
                         notes.append(

@@ -462,8 +462,8 @@ def reliability(
         notes.append("alpha is negative: the items do not measure one thing as scored.")
 
     if bounds is not None:
-        floor = (x == bounds[0]).mean(axis=0)
-        ceiling = (x == bounds[1]).mean(axis=0)
+        floor = np.count_nonzero(x == bounds[0], axis=0) / n
+        ceiling = np.count_nonzero(x == bounds[1], axis=0) / n
     else:
         floor = ceiling = np.full(k, np.nan)
         notes.append("floor and ceiling are NaN: no response scale was given.")
