@@ -96,14 +96,15 @@ def ours(waves: dict[str, pd.DataFrame], profile: pd.DataFrame) -> list[str]:
         skipped.append("reliable change (lipassess.analysis.reliable_change not available)")
     for s in range(N_SUBSCALES):
         items, rev = subscale_items(s)
+        answers = {w: waves[w][items] for w in WAVES}  # one column selection per wave
         rel = 0.8
         if has_reliability:
             for wave in WAVES:
                 # Raw answers: listwise inside, and alpha_pairwise on every answer.
-                r = la.reliability(waves[wave][items], reverse=(rev,), scale=SCALE)
+                r = la.reliability(answers[wave], reverse=(rev,), scale=SCALE)
                 if wave == "pre":
                     rel = float(r.alpha)
-        scores = pd.DataFrame({w: score(waves[w][items], rev) for w in WAVES})
+        scores = pd.DataFrame({w: score(answers[w], rev) for w in WAVES})
         la.paired(scores["pre"], scores["post"])
         if has_change:
             la.reliable_change(scores["pre"], scores["post"], reliability=rel)

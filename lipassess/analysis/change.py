@@ -295,12 +295,15 @@ def reliable_change(
     sem = sd * math.sqrt(1.0 - rxx)
     sdiff = math.sqrt(2.0 * sem * sem)
     diff = (pairs["post"] - pairs["pre"]).to_numpy()
+    counts = dict.fromkeys((IMPROVED, UNCHANGED, DECLINED), 0)
     if sdiff > 0:
         rci = diff / sdiff
         sign = 1.0 if higher_is_better else -1.0
-        categories = np.where(
-            sign * rci > cut, IMPROVED, np.where(sign * rci < -cut, DECLINED, UNCHANGED)
-        ).astype(object)
+        # 0 improved, 1 unchanged, 2 declined; counted on the codes, not the words.
+        codes = np.where(sign * rci > cut, 0, np.where(sign * rci < -cut, 2, 1))
+        tally = np.bincount(codes, minlength=3)
+        counts = {IMPROVED: int(tally[0]), UNCHANGED: int(tally[1]), DECLINED: int(tally[2])}
+        categories = np.array([IMPROVED, UNCHANGED, DECLINED], dtype=object)[codes]
     else:
         rci = np.full(n, np.nan)
         categories = np.full(n, None, dtype=object)
@@ -310,7 +313,6 @@ def reliable_change(
         )
 
     classified = int(np.isfinite(rci).sum())
-    counts = {name: int(np.sum(categories == name)) for name in (IMPROVED, UNCHANGED, DECLINED)}
     participants = ParticipantChanges(pairs.index.tolist(), rci, categories)
     return ReliableChangeResult(
         n_obs=n,
