@@ -183,3 +183,19 @@ def test_omega_interval_stays_inside_zero_one_and_heywood_is_flagged() -> None:
     assert r.omega_heywood
     assert any("Heywood" in note for note in r.notes)
     assert 0.0 < r.omega_ci_low < r.omega_total < r.omega_ci_high < 1.0
+
+
+def test_reliable_change_participants_survive_a_pickle() -> None:
+    # Stored analyses are pickles; the participants are built on access from arrays.
+    import pickle
+
+    from lipassess.analysis import reliable_change
+
+    pre = pd.Series([3.0, 3.4, 2.8, 4.0, 3.1], index=list("abcde"))
+    post = pd.Series([3.9, 3.5, 2.9, 3.1, 4.4], index=list("abcde"))
+    r = reliable_change(pre, post, reliability=0.8, sd_pre=0.5)
+    back = pickle.loads(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == r and back.to_dict() == r.to_dict()
+    assert [(p.id, p.category) for p in back.participants] == [
+        ("a", "improved"), ("b", "unchanged"), ("c", "unchanged"), ("d", "declined"),
+        ("e", "improved")]
