@@ -286,9 +286,11 @@ def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: s
     from lipassess.reports.render import render_html
 
     today = dt.date.today()
+    regular, bold = _static_fonts(current_app.static_folder or "")
+    fonts = {weight: url_for("static", filename=name) for weight, name in ((400, regular), (700, bold)) if name}
     html = _cached("summary_html", scope,
-                   lambda: render_html(_figures(cohorts, scope), lang, generated_on=today, nav=nav),
-                   lang, today, nav, _min_group_size())
+                   lambda: render_html(_figures(cohorts, scope), lang, generated_on=today, nav=nav, web_fonts=fonts),
+                   lang, today, nav, _min_group_size(), tuple(sorted(fonts.items())))
     return Response(html, mimetype="text/html")
 
 
