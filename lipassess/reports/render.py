@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from lipassess.reports import charts
 from lipassess.reports.answer import plain_answer
@@ -38,6 +37,7 @@ from lipassess.reports.narrative import (
     text,
     word,
 )
+from lipassess.reports.notation import notation
 from lipassess.reports.numbers import check_lang, fmt_date, fmt_decimal, fmt_int, fmt_interval, fmt_percent
 from lipassess.vocabulary import TOTAL_OUTCOME
 
@@ -59,18 +59,6 @@ def _g_av_with_ci(effect: Effect) -> tuple[float, float, float] | None:
     if effect.g_av is None or effect.ci_low is None or effect.ci_high is None:
         return None
     return effect.g_av, effect.ci_low, effect.ci_high
-
-
-_NOTATION = re.compile(r"\b([gd])_(av|z)\b")
-
-
-def notation(value: object) -> Markup:
-    """Escaped text with the effect sizes' names typeset: ``g_av`` -> g<sub>av</sub>, ``d_z`` -> d<sub>z</sub>.
-
-    Their written names are statistical notation (Lakens 2013), not
-    identifiers, so a page shows them as a reader would print them.
-    """
-    return Markup(_NOTATION.sub(r"\1<sub>\2</sub>", str(escape(value))))
 
 
 def _environment() -> Environment:

@@ -28,7 +28,9 @@ from lipassess.db import get_session
 from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports import dashboard as dashboard_charts
 from lipassess.reports import tables as report_tables
+from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
+from lipassess.reports.tables.words import plain_words
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.demo_data import scope_is_synthetic
@@ -129,8 +131,9 @@ def _download(build: Callable[[bool], dict[str, report_tables.Table]], name: str
     return _csv_response(table, stem)
 
 
-def _svg(chart: Any) -> Markup:
-    return Markup(chart.svg())
+def _svg(draw: Callable[..., Any], *args: Any) -> Markup:
+    """The chart ``draw(*args)`` for a desktop and for a phone (:func:`lipassess.reports.dashboard.both_widths`)."""
+    return Markup(dashboard_charts.both_widths(lambda width, size: draw(*args, width=width, font_size=size)))
 
 
 @functools.cache
@@ -156,6 +159,12 @@ def _staff_context() -> dict[str, Any]:
 def _khmer_lang(text: Any) -> Markup:
     """`` lang="km"`` for an element whose text has Khmer letters (screen readers switch voice)."""
     return Markup(' lang="km"') if any("\u1780" <= ch <= "\u17ff" for ch in str(text or "")) else Markup("")
+
+
+@bp.app_template_filter("words")
+def _words(text: Any) -> Markup:
+    """An analysis note or code in words, with g_av and d_z typeset (:mod:`lipassess.reports.tables.words`)."""
+    return notation(plain_words(None if text is None else str(text)))
 
 
 @bp.app_template_filter("isodate")
@@ -194,10 +203,10 @@ def cohort(cohort_id: int) -> str:
     analysis = board.analysis
     charts = {}
     if analysis.outcomes:
-        charts["means"] = _svg(dashboard_charts.means_chart(analysis))
-        charts["forest"] = _svg(dashboard_charts.effect_forest(analysis))
+        charts["means"] = _svg(dashboard_charts.means_chart, analysis)
+        charts["forest"] = _svg(dashboard_charts.effect_forest, analysis)
     if any(c.points for c in board.curves):
-        charts["responses"] = _svg(dashboard_charts.response_chart([(c.kind, c.points) for c in board.curves]))
+        charts["responses"] = _svg(dashboard_charts.response_chart, [(c.kind, c.points) for c in board.curves])
     return render_template(
         "staff/cohort.html", principal=principal, cohort=cohort, board=board, analysis=analysis, tables=tables,
         charts=charts, item_tables=_item_tables(board.evaluation),
@@ -220,15 +229,15 @@ def cohort_table(cohort_id: int, name: str) -> Response:
                      cohort.shortname, principal)
 
 
-def _program_view() -> tuple[list[Cohort], dashboard_service.Evaluation, report_tables.Table, Any]:
+def _program_view() -> tuple[list[Cohort], dashboard_service.Evaluation, report_tables.Table, Markup]:
     """Cohorts, the pooled evaluation, the cohort comparison table and the forest plot across cohorts."""
     cohorts = _program_cohorts()
     pooled = _evaluation(cohorts)
     overviews = dashboard_service.cohort_overviews(get_session(), cohorts)
     per_cohort = [(o, _evaluation([o.cohort]).analysis) for o in overviews]
     comparison = dashboard_service.comparison_table(per_cohort)
-    forest = dashboard_charts.cohort_forest([(o.cohort.shortname, _total_pre_post(a)) for o, a in per_cohort],
-                                            _total_pre_post(pooled.analysis))
+    forest = _svg(dashboard_charts.cohort_forest, [(o.cohort.shortname, _total_pre_post(a)) for o, a in per_cohort],
+                  _total_pre_post(pooled.analysis))
     return cohorts, pooled, comparison, forest
 
 
@@ -244,10 +253,10 @@ def program() -> str:
     principal = _principal()
     cohorts, pooled, comparison, forest = _program_view()
     analysis = pooled.analysis
-    charts = {"cohorts": _svg(forest)}
+    charts = {"cohorts": forest}
     if analysis.outcomes:
-        charts["means"] = _svg(dashboard_charts.means_chart(analysis))
-        charts["forest"] = _svg(dashboard_charts.effect_forest(analysis))
+        charts["means"] = _svg(dashboard_charts.means_chart, analysis)
+        charts["forest"] = _svg(dashboard_charts.effect_forest, analysis)
     return render_template(
         "staff/program.html", principal=principal, analysis=analysis, charts=charts,
         tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals),
