@@ -28,6 +28,7 @@ from lipassess.db import get_session
 from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports import dashboard as dashboard_charts
 from lipassess.reports import tables as report_tables
+from lipassess.reports.answer import plain_answer
 from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
 from lipassess.reports.tables.words import plain_words
@@ -227,6 +228,7 @@ def cohort(cohort_id: int) -> str:
     return render_template(
         "staff/cohort.html", principal=principal, cohort=cohort, board=board, analysis=analysis, tables=tables,
         charts=charts, item_tables=_item_tables(board.evaluation), computed_at=stored.computed_at,
+        answer=plain_answer(_figures([cohort], [cohort]).value, "en"),
         csv_url=lambda name: url_for("staff.cohort_table", cohort_id=cohort.id, name=name),
     )
 
@@ -281,6 +283,7 @@ def program() -> str:
         tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals),
         item_tables=_item_tables(pooled),
         synthetic=scope_is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts), computed_at=stored.computed_at,
+        answer=plain_answer(_figures(None, cohorts).value, "en"),
         csv_url=lambda name: url_for("staff.program_table", name=name),
     )
 

@@ -158,6 +158,17 @@ def test_dashboards_on_a_phone_fit_or_scroll_with_a_fixed_first_column_and_a_cue
         # a date never breaks inside itself
         assert page.evaluate("[...document.querySelectorAll('time')].filter(t => t.getClientRects().length > 1)"
                              ".map(t => t.textContent)") == []
+    # the dashboards open with the same plain answer as the summary, above the contents
+    for dashboard, summary in (("/staff/cohorts/1", "/staff/cohorts/1/summary"),
+                               ("/staff/program", "/staff/program/summary")):
+        page.goto(f"{server}{summary}")
+        said = " ".join(page.locator("section.answer p").inner_text().split())
+        page.goto(f"{server}{dashboard}")
+        answer = page.locator("div.answer")
+        assert " ".join(answer.inner_text().split()) == f"In short: {said}"
+        assert said.startswith("Leadership behaviour improved")
+        first_section = page.locator("main section").first.bounding_box() or {"y": 0}
+        assert (answer.bounding_box() or {"y": 1e9})["y"] < first_section["y"]
     # scroll a wide table: its row headers stay at the left edge of the box
     page.goto(f"{server}/staff/cohorts/1")
     moved = page.evaluate("""() => {
