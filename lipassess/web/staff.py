@@ -31,7 +31,7 @@ from lipassess.reports import tables as report_tables
 from lipassess.reports.answer import plain_answer
 from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
-from lipassess.reports.tables.words import plain_words
+from lipassess.reports.tables.words import header_help, plain_words
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.analysis_store import Stored
@@ -169,6 +169,12 @@ def _khmer_lang(text: Any) -> Markup:
 def _words(text: Any) -> Markup:
     """An analysis note or code in words, with g_av and d_z typeset (:mod:`lipassess.reports.tables.words`)."""
     return notation(plain_words(None if text is None else str(text)))
+
+
+@bp.app_template_filter("header_help")
+def _header_help(header: Any) -> str | None:
+    """What a statistic named in a column header is, for its tooltip (:mod:`lipassess.reports.tables.words`)."""
+    return header_help(str(header))
 
 
 @bp.app_template_filter("isodate")

@@ -8,7 +8,7 @@ import pytest
 
 from lipassess.reports.notation import notation
 from lipassess.reports.render import render_html
-from lipassess.reports.tables.words import plain_words, variable_label
+from lipassess.reports.tables.words import header_help, plain_words, variable_label
 from tests.reports.factories import make_figures
 
 CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
@@ -59,3 +59,17 @@ def test_summary_shows_no_code_and_the_pdf_html_no_web_font() -> None:
         assert not CODE.search(visible), CODE.findall(visible)
         pdf_html = render_html(make_figures(), lang, for_pdf=True)
         assert "url(" not in pdf_html and "@media screen" not in pdf_html
+
+
+@pytest.mark.parametrize(("header", "names"), [
+    ("g_av 95% CI", "Hedges' g_av"), ("Gap d_z", "Cohen's d_z"), ("p (Holm)", "Holm 1979"),
+    ("GG epsilon", "Greenhouse-Geisser"), ("Reliably improved", "Reliable Change Index"),
+    ("omega total", "McDonald's omega"), ("WWC baseline equivalence", "What Works Clearinghouse"),
+])
+def test_headers_naming_a_statistic_carry_its_name_and_meaning(header: str, names: str) -> None:
+    assert names in (header_help(header) or "")
+
+
+@pytest.mark.parametrize("header", ["Mean pre", "Submitted", "Opens", "Why it is missing"])
+def test_headers_in_plain_words_need_no_tooltip(header: str) -> None:
+    assert header_help(header) is None

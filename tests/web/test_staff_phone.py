@@ -171,6 +171,9 @@ def test_dashboards_on_a_phone_fit_or_scroll_with_a_fixed_first_column_and_a_cue
         assert (answer.bounding_box() or {"y": 1e9})["y"] < first_section["y"]
     # scroll a wide table: its row headers stay at the left edge of the box
     page.goto(f"{server}/staff/cohorts/1")
+    # the technical names of the statistics are explained in the headers' tooltips
+    assert "Hedges' g_av" in (page.locator("#table-pre_post th[scope=col]", has_text="95% CI").last
+                              .get_attribute("title") or "")
     moved = page.evaluate("""() => {
         const w = document.querySelector('#change .table-wrap'); const th = w.querySelector('tbody th');
         const before = th.getBoundingClientRect().left; w.scrollLeft = 250;

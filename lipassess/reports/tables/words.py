@@ -44,6 +44,27 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"only one group in '(?P<variable>\w+)': differential attrition undefined"),
      "differential attrition cannot be computed: everyone is in one {variable}"),
 )
+HEADER_HELP: tuple[tuple[str, str], ...] = (
+    ("g_av", "Hedges' g_av: the mean change over the average SD of the two waves, corrected for small "
+             "samples (Lakens 2013); 0.2 small, 0.5 medium, 0.8 large (Cohen 1988)"),
+    ("d_z", "Cohen's d_z: the mean change over the SD of the individual changes (Lakens 2013)"),
+    ("Reliably", "Beyond measurement error by the Reliable Change Index (Jacobson & Truax 1991)"),
+    ("RCI", "Reliable Change Index: a change larger than measurement error explains (Jacobson & Truax 1991)"),
+    ("GG", "Greenhouse-Geisser correction for unequal variances of the wave differences"),
+    ("WWC", "What Works Clearinghouse baseline-equivalence standard (Procedures and Standards Handbook 5.0)"),
+    ("omega", "McDonald's omega total: reliability from a one-factor model"),
+    ("alpha", "Cronbach's alpha: reliability from the items' covariances"),
+    ("eta2", "Generalized eta squared: the share of variance due to the wave (Olejnik & Algina 2003)"),
+    ("Kendall", "Kendall's W: agreement of the participants' rankings of the waves (0 to 1)"),
+    ("Friedman", "Friedman test: a rank test of differences between the waves"),
+    ("Holm", "p adjusted for several comparisons (Holm 1979)"),
+    ("Wilcoxon", "Wilcoxon signed-rank test: a rank test of the paired changes"),
+    ("SEM", "Standard error of measurement"),
+    ("ICC", "Intraclass correlation"),
+    ("Wilson", "Wilson score interval for a share"),
+)
+"""Column headers that name a statistic, and what it is: shown as the header's tooltip on the pages."""
+
 _CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
 
@@ -81,4 +102,12 @@ def plain_words(text: str | None) -> str:
     return out[:1].upper() + out[1:]  # a note or code reworded at its start begins a sentence
 
 
-__all__ = ["CODES", "NOTATION", "plain_words", "variable_label"]
+def header_help(header: str) -> str | None:
+    """What the statistic a column header names is, for its tooltip; None for a header in plain words."""
+    for token, help_text in HEADER_HELP:
+        if re.search(rf"\b{re.escape(token)}", header):
+            return help_text
+    return None
+
+
+__all__ = ["CODES", "HEADER_HELP", "NOTATION", "header_help", "plain_words", "variable_label"]
