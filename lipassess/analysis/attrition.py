@@ -127,12 +127,16 @@ class AttritionResult(ResultMixin):
             f"  group {g.group}: {g.n_lost}/{g.n_total} lost ({fmt(g.attrition)})"
             for g in self.groups
         ]
-        lines.append("  variable               retained      lost    effect  measure       WWC")
+        lines.append(
+            "  variable               retained      lost    effect  measure       "
+            "p_welch    p_mw  WWC"
+        )
         for v in self.variables:
             label = v.variable if v.level is None else f"{v.variable}={v.level}"
             lines.append(
                 f"  {label:<20}{fmt(v.retained_value):>10}{fmt(v.lost_value):>10}"
-                f"{fmt(v.effect_size):>10}  {v.measure:<12}  {v.wwc}"
+                f"{fmt(v.effect_size):>10}  {v.measure:<12}{fmt(v.p_welch, 4):>8}"
+                f"{fmt(v.mann_whitney_p_value, 4):>8}  {v.wwc}"
             )
         lines.append(f"  baseline equivalence: {self.wwc_category}; flag: {self.flag}")
         lines += [f"  note: {n}" for n in self.notes]
