@@ -26,6 +26,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+import os
 import posixpath
 import re
 import threading
@@ -78,11 +79,10 @@ class Assets:
         path = safe_join(str(self.folder), filename)
         if path is None:
             return None
-        try:
-            stat = Path(path).stat()
-        except OSError:
+        if not os.path.isfile(path):
             return None
-        if not Path(path).is_file() or stat.st_size > MAX_ASSET_BYTES:
+        stat = os.stat(path)
+        if stat.st_size > MAX_ASSET_BYTES:
             return None
         stamp = (stat.st_size, stat.st_mtime_ns)
         found = self._cache.get(filename)

@@ -31,12 +31,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, false, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lipassess.errors import InvalidInput
 from lipassess.services import audit
+from lipassess.services.links import LinkRevoked
 from lipassess.services.lti_scores import queue_completion
 from lipassess.services.surveys.answers import apply_answers, validate_answers
 from lipassess.services.surveys.errors import (
@@ -61,6 +62,7 @@ from lipassess.services.surveys.form import (
 from lipassess.store.models import (
     Enrolment,
     EnrolmentStatus,
+    Invitation,
     Participant,
     Response,
     ResponseStatus,
@@ -71,24 +73,36 @@ from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 CHANNELS = ("link", "lti")
 
 
-def _access(session: Session, participant_id: int, wave_id: int) -> tuple[Participant, Wave, Response | None]:
+def _access(session: Session, participant_id: int, wave_id: int,
+            invitation_id: int | None = None) -> tuple[Participant, Wave, Response | None]:
     """The participant, the wave and their response (read fresh), checked as :func:`check_access` says.
 
-    One query: participant, wave, enrolment status and response joined.
+    One query: participant, wave, enrolment status, response and (for a personal
+    link) the invitation joined. With ``invitation_id`` the participant answers
+    through that link: it must be theirs, for this wave, and not revoked
+    (:class:`~lipassess.services.links.LinkRevoked`), checked first.
     """
+    invitation = (and_(Invitation.id == invitation_id, Invitation.participant_id == Participant.id,
+                       Invitation.wave_id == Wave.id) if invitation_id is not None else false())
     row = session.execute(
-        select(Participant, Wave, Enrolment.status, Response)
+        select(Participant, Wave, Enrolment.status, Response, Invitation.id, Invitation.revoked_at)
         .select_from(Participant)
         .join(Wave, Wave.id == wave_id)
         .outerjoin(Enrolment, and_(Enrolment.participant_id == Participant.id,
                                    Enrolment.cohort_id == Wave.cohort_id))
         .outerjoin(Response, and_(Response.participant_id == Participant.id, Response.wave_id == Wave.id))
+        .outerjoin(Invitation, invitation)
         .where(Participant.id == participant_id)
         .execution_options(populate_existing=True)
     ).first()
     if row is None:
         raise SurveyUnavailable()
-    participant, wave, status, response = row
+    participant, wave, status, response, live_id, revoked_at = row
+    if invitation_id is not None:
+        if live_id is None:
+            raise SurveyUnavailable()
+        if revoked_at is not None:
+            raise LinkRevoked()
     if status is None:
         raise SurveyUnavailable()
     if participant.withdrawn_at is not None:
@@ -140,11 +154,13 @@ def _language(language: str | None, fallback: str) -> str:
 
 
 def open_form(session: Session, *, participant_id: int, wave_id: int, now: datetime,
-              channel: str = "link", language: str | None = None) -> SurveyForm:
+              channel: str = "link", language: str | None = None, invitation_id: int | None = None) -> SurveyForm:
     """The participant's form for a wave, creating the draft response on first open.
 
     A submitted response is returned as it is (show its receipt), whatever the
-    date. A draft or a new response needs the wave to be open.
+    date. A draft or a new response needs the wave to be open. ``invitation_id``:
+    the personal link the participant answers through, checked in the same query
+    (see :func:`_access`).
 
     Raises
     ------
@@ -159,7 +175,7 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
     """
     if channel not in CHANNELS:
         raise InvalidInput(f"channel must be one of {', '.join(CHANNELS)} (got {channel!r})")
-    participant, wave, response = _access(session, participant_id, wave_id)
+    participant, wave, response = _access(session, participant_id, wave_id, invitation_id)
     layout = layout_of(session, wave)
     if response is not None and response.status is ResponseStatus.SUBMITTED:
         return build_form(participant, wave, response, layout, stored_answers(session, response.id))
@@ -205,9 +221,9 @@ def _lock_draft(session: Session, participant_id: int, wave_id: int, now: dateti
     raise ConsentRequired()
 
 
-def _draft_for_writing(session: Session, participant_id: int, wave_id: int,
-                       now: datetime) -> tuple[Participant, Wave, Response]:
-    participant, wave, existing = _access(session, participant_id, wave_id)
+def _draft_for_writing(session: Session, participant_id: int, wave_id: int, now: datetime,
+                       invitation_id: int | None = None) -> tuple[Participant, Wave, Response]:
+    participant, wave, existing = _access(session, participant_id, wave_id, invitation_id)
     if existing is not None and existing.status is ResponseStatus.SUBMITTED:
         raise AlreadySubmitted(receipt_of(existing))
     _check_window(wave, now)
@@ -225,11 +241,12 @@ def record_consent(session: Session, *, participant_id: int, wave_id: int, now: 
 
 
 def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: Mapping[str, Any],
-               now: datetime, language: str | None = None) -> SurveyForm:
+               now: datetime, language: str | None = None, invitation_id: int | None = None) -> SurveyForm:
     """Validate and store some answers of a draft; the whole call is refused on any bad answer.
 
     ``answers`` maps answer keys to values; ``None`` or ``""`` removes a stored
     answer. Required items are not checked here (see :func:`submit`).
+    ``invitation_id`` as for :func:`open_form`.
 
     Raises
     ------
@@ -240,7 +257,7 @@ def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: 
     ConsentRequired, AlreadySubmitted, WaveNotOpen, WaveClosed
         And the access errors of :func:`check_access`.
     """
-    participant, wave, response = _draft_for_writing(session, participant_id, wave_id, now)
+    participant, wave, response = _draft_for_writing(session, participant_id, wave_id, now, invitation_id)
     if response.consent_at is None:
         raise ConsentRequired()
     layout = layout_of(session, wave)
