@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, false, select, update
+from sqlalchemy import Select, and_, bindparam, false, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -57,7 +57,7 @@ from lipassess.services.surveys.form import (
     build_form,
     layout_of,
     receipt_of,
-    stored_answers,
+    stored_values,
 )
 from lipassess.store.models import (
     Enrolment,
@@ -73,6 +73,27 @@ from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 CHANNELS = ("link", "lti")
 
 
+def _access_statement(
+        with_invitation: bool) -> Select[Participant, Wave, EnrolmentStatus, Response, int, datetime | None]:
+    invitation = (and_(Invitation.id == bindparam("invitation_id"), Invitation.participant_id == Participant.id,
+                       Invitation.wave_id == Wave.id) if with_invitation else false())
+    return (
+        select(Participant, Wave, Enrolment.status, Response, Invitation.id, Invitation.revoked_at)
+        .select_from(Participant)
+        .join(Wave, Wave.id == bindparam("wave_id"))
+        .outerjoin(Enrolment, and_(Enrolment.participant_id == Participant.id,
+                                   Enrolment.cohort_id == Wave.cohort_id))
+        .outerjoin(Response, and_(Response.participant_id == Participant.id, Response.wave_id == Wave.id))
+        .outerjoin(Invitation, invitation)
+        .where(Participant.id == bindparam("participant_id"))
+        .execution_options(populate_existing=True)
+    )
+
+
+#: Built once (building a statement costs more CPU than running it): without and with a link's invitation.
+_ACCESS = {False: _access_statement(False), True: _access_statement(True)}
+
+
 def _access(session: Session, participant_id: int, wave_id: int,
             invitation_id: int | None = None) -> tuple[Participant, Wave, Response | None]:
     """The participant, the wave and their response (read fresh), checked as :func:`check_access` says.
@@ -82,19 +103,10 @@ def _access(session: Session, participant_id: int, wave_id: int,
     through that link: it must be theirs, for this wave, and not revoked
     (:class:`~lipassess.services.links.LinkRevoked`), checked first.
     """
-    invitation = (and_(Invitation.id == invitation_id, Invitation.participant_id == Participant.id,
-                       Invitation.wave_id == Wave.id) if invitation_id is not None else false())
-    row = session.execute(
-        select(Participant, Wave, Enrolment.status, Response, Invitation.id, Invitation.revoked_at)
-        .select_from(Participant)
-        .join(Wave, Wave.id == wave_id)
-        .outerjoin(Enrolment, and_(Enrolment.participant_id == Participant.id,
-                                   Enrolment.cohort_id == Wave.cohort_id))
-        .outerjoin(Response, and_(Response.participant_id == Participant.id, Response.wave_id == Wave.id))
-        .outerjoin(Invitation, invitation)
-        .where(Participant.id == participant_id)
-        .execution_options(populate_existing=True)
-    ).first()
+    params = {"participant_id": participant_id, "wave_id": wave_id}
+    if invitation_id is not None:
+        params["invitation_id"] = invitation_id
+    row = session.execute(_ACCESS[invitation_id is not None], params).first()
     if row is None:
         raise SurveyUnavailable()
     participant, wave, status, response, live_id, revoked_at = row
@@ -137,12 +149,15 @@ def _check_window(wave: Wave, now: datetime) -> None:
         raise WaveClosed(wave.closes_at)
 
 
+_FIND_RESPONSE = (
+    select(Response)
+    .where(Response.participant_id == bindparam("participant_id"), Response.wave_id == bindparam("wave_id"))
+    .execution_options(populate_existing=True)
+)
+
+
 def _find_response(session: Session, participant_id: int, wave_id: int) -> Response | None:
-    return session.scalar(
-        select(Response)
-        .where(Response.participant_id == participant_id, Response.wave_id == wave_id)
-        .execution_options(populate_existing=True)
-    )
+    return session.scalar(_FIND_RESPONSE, {"participant_id": participant_id, "wave_id": wave_id})
 
 
 def _language(language: str | None, fallback: str) -> str:
@@ -178,7 +193,7 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
     participant, wave, response = _access(session, participant_id, wave_id, invitation_id)
     layout = layout_of(session, wave)
     if response is not None and response.status is ResponseStatus.SUBMITTED:
-        return build_form(participant, wave, response, layout, stored_answers(session, response.id))
+        return build_form(participant, wave, response, layout, stored_values(session, response.id))
     _check_window(wave, now)
     if response is None:
         if not layout.pages:
@@ -198,7 +213,16 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
         assert response is not None
         # A new response has no answers yet.
         return build_form(participant, wave, response, layout, {})
-    return build_form(participant, wave, response, layout, stored_answers(session, response.id))
+    return build_form(participant, wave, response, layout, stored_values(session, response.id))
+
+
+_LOCK_DRAFT = (
+    update(Response)
+    .where(Response.participant_id == bindparam("b_participant"), Response.wave_id == bindparam("b_wave"),
+           Response.status == ResponseStatus.DRAFT)
+    .values(updated_at=bindparam("b_now"))
+    .returning(Response)
+)
 
 
 def _lock_draft(session: Session, participant_id: int, wave_id: int, now: datetime) -> Response:
@@ -206,11 +230,7 @@ def _lock_draft(session: Session, participant_id: int, wave_id: int, now: dateti
     session.flush()
     # UPDATE ... RETURNING: the lock and the fresh row in one statement (PostgreSQL; SQLite 3.35+).
     locked = session.scalars(
-        update(Response)
-        .where(Response.participant_id == participant_id, Response.wave_id == wave_id,
-               Response.status == ResponseStatus.DRAFT)
-        .values(updated_at=now)
-        .returning(Response),
+        _LOCK_DRAFT, {"b_participant": participant_id, "b_wave": wave_id, "b_now": now},
         execution_options={"synchronize_session": False, "populate_existing": True},
     ).first()
     if locked is not None:
@@ -262,7 +282,7 @@ def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: 
         raise ConsentRequired()
     layout = layout_of(session, wave)
     parsed = validate_answers(layout, answers)
-    stored = stored_answers(session, response.id)
+    stored = stored_values(session, response.id)
     apply_answers(session, response, parsed, stored)
     if language in LANGUAGES:
         response.language = language
@@ -289,7 +309,7 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
     if response.consent_at is None:
         raise ConsentRequired()
     layout = layout_of(session, wave)
-    stored = stored_answers(session, response.id)
+    stored = stored_values(session, response.id)
     if answers:
         apply_answers(session, response, validate_answers(layout, answers), stored)
     form = build_form(participant, wave, response, layout, stored)
