@@ -188,7 +188,7 @@ def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, env: dict[
     """gunicorn on 127.0.0.1:port, started and stopped by this process (by its pid)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
-               "--graceful-timeout", "5", "--preload"]
+               "--graceful-timeout", "5", "--keep-alive", "10", "--preload"]
     if pythonpath:
         command += ["--pythonpath", pythonpath]
     process = subprocess.Popen([*command, app_spec], cwd=ROOT, env={**os.environ, **env})
