@@ -53,10 +53,11 @@ class FormPage:
     first_of_instrument: bool
     part: int  # 1-based page within the instrument
     parts: int  # pages of the instrument
+    keys: tuple[str, ...] = ()  # the items' answer keys, in order (set from the items when left empty)
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(answer_key(self.version_id, item.id) for item in self.items)
+    def __post_init__(self) -> None:
+        if not self.keys:  # computed once: pages are cached and their keys read many times per request
+            object.__setattr__(self, "keys", tuple(answer_key(self.version_id, item.id) for item in self.items))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
