@@ -6,6 +6,7 @@ import click
 
 from lipassess.cli.analyses import refresh
 from lipassess.cli.analyze import analyze
+from lipassess.cli.analyze_needs import needs as analyze_needs
 from lipassess.cli.db import db_group
 from lipassess.cli.demo import demo
 from lipassess.cli.dispatch import dispatch_command
@@ -26,6 +27,7 @@ def cli() -> None:
 
 
 analyze.add_command(refresh)
+analyze.add_command(analyze_needs)
 cli.add_command(analyze)
 cli.add_command(db_group)
 cli.add_command(instruments_group)

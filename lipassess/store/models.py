@@ -76,6 +76,7 @@ class Base(DeclarativeBase):
 class WaveKind(enum.StrEnum):
     """The kinds of survey wave; the stored values are :data:`lipassess.vocabulary.WAVE_KINDS`."""
 
+    NEEDS = vocabulary.NEEDS
     PRE = vocabulary.PRE
     POST = vocabulary.POST
     RETRO_PRE = vocabulary.RETRO_PRE

@@ -28,7 +28,7 @@ class PathIdConverter(IntegerConverter):
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import api, auth, cookies, errors, headers, lti, main, staff, survey
+    from lipassess.web import api, assets, auth, compression, cookies, errors, headers, lti, main, staff, survey
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS)
     app.url_map.converters["int"] = PathIdConverter  # before any rule is added
@@ -42,5 +42,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(api.bp)
     lti.init_app(app)
     errors.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)
     headers.init_app(app)
 
