@@ -310,7 +310,7 @@ def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: s
     figures = _figures(cohorts, scope)
     nav_html = _summary_nav(lang, computed_at=figures.computed_at, **nav)
     html = _stored("summary_html", scope, lambda: render_html(figures.value, lang, generated_on=today, nav=nav_html),
-                   lang, cohorts is None, _min_group_size(), extra_version=(today, nav_html))
+                   lang, cohorts is None, _min_group_size(), extra_version=(today, figures.computed_at, nav_html))
     return Response(html.value, mimetype="text/html")
 
 
