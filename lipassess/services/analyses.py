@@ -70,6 +70,31 @@ def figures(session: Session, cohorts: list[Cohort] | None, *, scope: Sequence[C
                                 cohorts is None, min_group_size, extra_version=figures_version(session, scope))
 
 
+def evaluation_and_figures(session: Session, cohorts: list[Cohort] | None, *, scope: Sequence[Cohort],
+                           min_group_size: int, versions: Mapping[int, str] | None = None
+                           ) -> tuple[Stored[dashboard.Evaluation], Stored[ImpactFigures]]:
+    """The evaluation and the impact figures of a scope together, as a dashboard shows them (stored).
+
+    ``cohorts`` None is the whole program (whose cohorts are ``scope``). When
+    either is stale, both are computed from one analysis and stored.
+    """
+    from lipassess.services.impact import impact_report
+
+    ids = [c.id for c in scope]
+    keys = report_keys(session, scope, program=cohorts is None, min_group_size=min_group_size, versions=versions)
+    found = {kind: analysis_store.read(session, key, version) for kind, (key, version) in keys.items()}
+    evaluation, figures = found[EVALUATION], found[FIGURES]
+    if evaluation is not None and figures is not None:
+        return evaluation, figures  # type: ignore[return-value]  # stored under these kinds by this code
+    computed_at, started = utcnow(), time.perf_counter()
+    report = impact_report(session, cohorts, min_group_size=min_group_size)
+    seconds = time.perf_counter() - started
+    store_report(session, keys, ids, report, computed_at=computed_at, seconds=seconds)
+    return (Stored(value=dashboard.evaluation_of(report.dataset, report.analysis), computed_at=computed_at,
+                   from_store=False, seconds=seconds),
+            Stored(value=report.figures, computed_at=computed_at, from_store=False, seconds=seconds))
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Refreshed:
     """One scope :func:`refresh` looked at: ``computed`` False when its stored results were fresh."""
@@ -125,7 +150,8 @@ def report_keys(session: Session, scope: Sequence[Cohort], *, program: bool, min
     fingerprints when already read.
     """
     ids = [c.id for c in scope]
-    return {EVALUATION: (analysis_store.row_key(EVALUATION, ids, ()),
+    # the program's evaluation is labelled "program" even when it has one cohort: its own row
+    return {EVALUATION: (analysis_store.row_key(EVALUATION, ids, ("program",) if program else ()),
                          analysis_store.version_of(session, scope, versions=versions)),
             FIGURES: (analysis_store.row_key(FIGURES, ids, (program, min_group_size)),
                       analysis_store.version_of(session, scope, *figures_version(session, scope), versions=versions))}
