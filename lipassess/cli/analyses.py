@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
 
 from lipassess.cli.context import cli_app, transaction
 from lipassess.errors import LipassessError
+
+if TYPE_CHECKING:
+    from lipassess.services.analyses import Refreshed
 
 log = logging.getLogger("lipassess.analyses")
 
@@ -33,7 +38,7 @@ def refresh_stored(app: Flask) -> None:
     log.debug("%s", _line(done))
 
 
-def _line(done: list) -> str:  # list[analyses.Refreshed]
+def _line(done: Sequence[Refreshed]) -> str:
     computed = [r for r in done if r.computed]
     if not computed:
         return f"analyses: all {len(done)} stored results up to date"
