@@ -12,6 +12,7 @@ need against the change of its behaviour subscale
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import pandas as pd
@@ -29,8 +30,10 @@ from lipassess.analysis.needs import (
 from lipassess.analysis.needs_loop import needs_and_change
 from lipassess.analysis.needs_scope import NeedsAnalysis
 from lipassess.analysis.validation import TOO_FEW_ROWS
-from lipassess.errors import InvalidInput
+from lipassess.errors import InsufficientData, InvalidInput
 from lipassess.instruments import Instrument
+from lipassess.services import analyses
+from lipassess.services.analysis_store import Stored
 from lipassess.services.dataset import Dataset, behaviour_outcomes, load_dataset
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.waves import NEEDS_INSTRUMENT
@@ -55,13 +58,13 @@ def needs_frame(dataset: Dataset) -> tuple[pd.DataFrame, Instrument]:
 
     Raises
     ------
-    InvalidInput
+    InsufficientData
         Nobody in the scope has answered the needs assessment yet.
     """
     sheets = [dataset.sheet(NEEDS_INSTRUMENT, wave) for wave in (NEEDS, PRE)]
     found = [sheet for sheet in sheets if sheet is not None and len(sheet.answers)]
     if not found:
-        raise InvalidInput(
+        raise InsufficientData(
             f"nobody in {dataset.scope} has answered the needs assessment ({NEEDS_INSTRUMENT}) yet; open a needs "
             f"wave with 'lipassess waves set --cohort COHORT --kind needs --opens DAY --closes DAY'")
     instrument = found[0].instrument
@@ -110,7 +113,9 @@ def needs_analysis(session: Session, cohorts: Sequence[Cohort] | None, *, min_gr
     Raises
     ------
     InvalidInput
-        No cohorts, nobody answered the needs assessment, or nobody answered both questions of any competency.
+        No cohorts, or nobody answered both questions of any competency.
+    InsufficientData
+        Nobody answered the needs assessment.
     """
     chosen = list(cohorts) if cohorts is not None else list(session.scalars(select(Cohort).order_by(Cohort.id)))
     if not chosen:
@@ -138,4 +143,16 @@ def needs_analysis(session: Session, cohorts: Sequence[Cohort] | None, *, min_gr
 
 
 __all__ = ["GROUP_COLUMNS", "NEEDS_INSTRUMENT", "NeedsAnalysis", "competencies_of", "needs_analysis",
-           "needs_frame"]
+           "needs_frame", "stored_needs"]
+
+
+def stored_needs(session: Session, cohorts: list[Cohort] | None, *, scope: Sequence[Cohort], min_group_size: int,
+                 for_managers: bool) -> Stored[NeedsAnalysis]:
+    """:func:`needs_analysis` of ``cohorts`` (None: the program, whose cohorts are ``scope``), kept in the store
+    like every analysis the staff pages and the API show; ``for_managers`` applies the small-group rule."""
+    stored = analyses.stored(session, "needs", scope, lambda: needs_analysis(session, cohorts,
+                                                                             min_group_size=min_group_size),
+                             cohorts is None, min_group_size)
+    if not for_managers:
+        return stored
+    return dataclasses.replace(stored, value=stored.value.for_managers())
