@@ -87,3 +87,11 @@ def test_the_api(client, world) -> None:
     assert len(hidden) == 2 and all(g["result"] is None for g in hidden)
     empty = client.get(f"/api/v1/cohorts/{world['empty']}/needs", headers={"Authorization": f"Bearer {token}"})
     assert empty.status_code == 422 and empty.get_json()["code"] == "insufficient_data"
+
+
+def test_the_dashboards_link_to_the_report(client, world) -> None:
+    assert sign_in(client, "eva").status_code == 302
+    page = client.get(f"/staff/cohorts/{world['cohort']}").text
+    assert f'href="/staff/cohorts/{world["cohort"]}/needs?lang=km"' in page
+    assert f'href="/staff/cohorts/{world["cohort"]}/needs.pdf?lang=en"' in page
+    assert 'href="/staff/program/needs"' in client.get("/staff/program").text
