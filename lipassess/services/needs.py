@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipassess.analysis import paired
+from lipassess.analysis.cohort import OutcomeData
 from lipassess.analysis.needs import (
     COMPETENCE,
     IMPORTANCE,
@@ -89,11 +90,11 @@ def needs_frame(dataset: Dataset) -> tuple[pd.DataFrame, Instrument]:
     return frame, instrument
 
 
-def _change(dataset: Dataset, competencies: Sequence[str], wave: str,
+def _change(outcomes: Sequence[OutcomeData], competencies: Sequence[str], wave: str,
             ci: float) -> dict[str, tuple[float, float, float]]:
     """Hedges' g_av with its CI from pre to ``wave`` of each behaviour subscale that is a competency."""
     out = {}
-    for outcome in behaviour_outcomes(dataset):
+    for outcome in outcomes:
         if outcome.name not in competencies or not {PRE, wave} <= set(outcome.scores.columns):
             continue
         try:
@@ -121,6 +122,12 @@ def needs_analysis(session: Session, cohorts: Sequence[Cohort] | None, *, min_gr
     if not chosen:
         raise InvalidInput("there are no cohorts yet; run 'lipassess sync' to pull the courses from Moodle")
     dataset = load_dataset(session, chosen, scope="program" if cohorts is None else None)
+    return needs_of_dataset(dataset, min_group_size=min_group_size, ci=ci,
+                            synthetic=scope_is_synthetic(session, chosen))
+
+
+def needs_of_dataset(dataset: Dataset, *, min_group_size: int, synthetic: bool, ci: float = 0.95) -> NeedsAnalysis:
+    """:func:`needs_analysis` on a dataset already loaded (the demo reuses the impact report's)."""
     frame, instrument = needs_frame(dataset)
     competencies = competencies_of(instrument)
     columns = [column for competency in competencies for column in competency_columns(competency)]
@@ -134,16 +141,13 @@ def needs_analysis(session: Session, cohorts: Sequence[Cohort] | None, *, min_gr
     labels = {option.value: {"en": option.label.en, "km": option.label.km}
               for option in (position.options if position is not None else ())}
     loop = {}
+    outcomes = behaviour_outcomes(dataset)
     for wave in CHANGE_WAVES:
-        change = _change(dataset, competencies, wave, ci)
+        change = _change(outcomes, competencies, wave, ci)
         if change:
             loop[wave] = needs_and_change(overall, change)
     return NeedsAnalysis(scope=dataset.scope, overall=overall, groups=groups, position_labels=labels, loop=loop,
-                         min_group_size=min_group_size, synthetic=scope_is_synthetic(session, chosen))
-
-
-__all__ = ["GROUP_COLUMNS", "NEEDS_INSTRUMENT", "NeedsAnalysis", "competencies_of", "needs_analysis",
-           "needs_frame", "stored_needs"]
+                         min_group_size=min_group_size, synthetic=synthetic)
 
 
 def stored_needs(session: Session, cohorts: list[Cohort] | None, *, scope: Sequence[Cohort], min_group_size: int,
