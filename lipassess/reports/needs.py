@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from lipassess.analysis.needs import CompetencyNeed, NeedsResult
 from lipassess.analysis.needs_scope import NeedsAnalysis
+from lipassess.analysis.subgroups import GroupResult
 from lipassess.reports import charts
 from lipassess.reports.fonts import css_font_stack
 from lipassess.reports.khmer import add_break_opportunities
@@ -125,25 +126,46 @@ def _overall_recommendations(analysis: NeedsAnalysis, words: _Words) -> list[Sen
     return out
 
 
+def _group_values(analysis: NeedsAnalysis, dimension: str, group: GroupResult, first: CompetencyNeed,
+                  words: _Words) -> dict[str, str]:
+    return {"competency": words.name(first.competency), "mwds": words.dec(first.mwds),
+            "who": group_label(analysis, dimension, group.group, words.lang), "n": words.count(int(group.n))}
+
+
 def _group_recommendations(analysis: NeedsAnalysis, words: _Words) -> list[Sentence]:
-    """``rec.group`` for the shown groups of the most specific grouping that has any, largest need first."""
+    """Advice per group, from the most specific grouping that shows any group.
+
+    ``rec.group_most`` names the group with the largest first need when that need is the
+    overall first one (start there); ``rec.group`` names each group whose first need differs
+    from the overall first, largest need first (at most :data:`MAX_GROUP_RECOMMENDATIONS`).
+    Groups that agree with the overall order add nothing new and are not repeated.
+    """
+    overall_first = {r.competency for r in analysis.overall.competencies if r.rank == 1}
     for dimension in GROUP_ORDER:
         result = analysis.groups.get(dimension)
         if result is None:
             continue
-        shown = [(g, g.result) for g in result.groups if not g.suppressed and isinstance(g.result, NeedsResult)]
-        if not shown:
-            continue
         tops = []
-        for group, needs in shown:
-            first = next((r for r in needs.competencies if r.rank == 1), None)
+        for group in result.groups:
+            if group.suppressed or not isinstance(group.result, NeedsResult):
+                continue
+            first = next((r for r in group.result.competencies if r.rank == 1), None)
             if first is not None:
                 tops.append((first.mwds, group, first))
+        if not tops:
+            continue
         tops.sort(key=lambda item: -item[0])
-        return [Sentence("rec.group", _t("rec.group", words.lang, competency=words.name(first.competency),
-                                         who=group_label(analysis, dimension, group.group, words.lang),
-                                         mwds=words.dec(first.mwds), n=words.count(int(group.n))))
-                for _, group, first in tops[:MAX_GROUP_RECOMMENDATIONS]]
+
+        out = []
+        _, top_group, top_first = tops[0]
+        if top_first.competency in overall_first:
+            most = _group_values(analysis, dimension, top_group, top_first, words)
+            out.append(Sentence("rec.group_most", _t("rec.group_most", words.lang, **most)))
+        differ = [(group, first) for _, group, first in tops if first.competency not in overall_first]
+        out += [Sentence("rec.group", _t("rec.group", words.lang,
+                                         **_group_values(analysis, dimension, group, first, words)))
+                for group, first in differ[:MAX_GROUP_RECOMMENDATIONS]]
+        return out
     return []
 
 

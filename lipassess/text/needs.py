@@ -98,6 +98,10 @@ TEXT: dict[str, dict[str, str]] = {
         "km": "សូមដាក់{competency}ជាអាទិភាពទីមួយសម្រាប់{who}៖ គម្លាតធំបំផុតរវាងសារៈសំខាន់ "
               "និងសមត្ថភាពបច្ចុប្បន្ន (MWDS {mwds} មនុស្ស {n} នាក់)។",
     },
+    "rec.group_most": {
+        "en": "{competency} is needed most by {who} (MWDS {mwds}, {n} people): start there.",
+        "km": "{who} ត្រូវការ{competency}ខ្លាំងជាងគេ (MWDS {mwds} មនុស្ស {n} នាក់)៖ សូមចាប់ផ្ដើមពីទីនោះ។",
+    },
     "rec.maintain": {
         "en": "{competencies}: important and already strong; a short refresher is enough.",
         "km": "{competencies}៖ សំខាន់ ហើយមានសមត្ថភាពល្អរួចហើយ។ ការរំលឹកឡើងវិញរយៈពេលខ្លីគឺគ្រប់គ្រាន់។",
