@@ -218,15 +218,20 @@ def _ranked_rows(overall: NeedsResult, words: _Words) -> list[dict[str, Any]]:
 
 
 def _group_rows(analysis: NeedsAnalysis, words: _Words) -> list[dict[str, Any]]:
+    """One row per group; the many small ministry x position pairs hidden by the rule share one row."""
     rows = []
     hidden = _t("hidden", words.lang, min=words.count(analysis.min_group_size))
     for dimension in ("ministry", "position_level", "ministry_position", "province"):
         result = analysis.groups.get(dimension)
         if result is None:
             continue
+        name = text(f"report.needs.dimension.{dimension}", words.lang)
+        collapsed = 0
         for group in result.groups:
-            label = group_label(analysis, dimension, group.group, words.lang)
-            row = {"dimension": text(f"report.needs.dimension.{dimension}", words.lang), "label": label,
+            if group.suppressed and dimension == "ministry_position":
+                collapsed += 1
+                continue
+            row = {"dimension": name, "label": group_label(analysis, dimension, group.group, words.lang),
                    "suppressed": group.suppressed, "n": "\u2013", "top": hidden}
             if not group.suppressed and isinstance(group.result, NeedsResult):
                 tops = [r for r in group.result.competencies if r.rank is not None][:TOP_PER_GROUP]
@@ -234,6 +239,9 @@ def _group_rows(analysis: NeedsAnalysis, words: _Words) -> list[dict[str, Any]]:
                 row["top"] = "; ".join(f"{words.count(r.rank or 0)}. {words.name(r.competency)} ({words.dec(r.mwds)})"
                                        for r in tops)
             rows.append(row)
+        if collapsed:
+            rows.append({"dimension": name, "suppressed": True, "n": "\u2013", "top": hidden,
+                         "label": _t("hidden_groups", words.lang, count=words.count(collapsed))})
     return rows
 
 

@@ -69,6 +69,7 @@ TEXT: dict[str, dict[str, str]] = {
     "not_ranked": {"en": "nobody answered both questions", "km": "គ្មាននរណាឆ្លើយសំណួរទាំងពីរទេ"},
     "no_ci": {"en": "one answer: no interval", "km": "ចម្លើយតែមួយ៖ គ្មានចន្លោះទំនុកចិត្ត"},
     "hidden": {"en": "fewer than {min} people: not shown", "km": "តិចជាង {min} នាក់៖ មិនបង្ហាញ"},
+    "hidden_groups": {"en": "{count} other groups", "km": "ក្រុម {count} ផ្សេងទៀត"},
     "not_measured": {"en": "not measured", "km": "មិនបានវាស់"},
     "chart.mwds.title": {"en": "Need by competency (MWDS, 95% CI)",
                          "km": "តម្រូវការតាមសមត្ថភាព (MWDS ចន្លោះទំនុកចិត្ត ៩៥%)"},
