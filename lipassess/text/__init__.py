@@ -9,6 +9,7 @@ and Khmer text side by side, so a translator reviews a pair at a time):
 - ``report.<key>``: impact summary templates (:mod:`.report` ``TEXT``)
 - ``report.outcome.<name>``, ``report.wave.<kind>``, ``report.wave_survey.<kind>``,
   ``report.size.<size>``: the summary's outcome, wave and effect-size words (:mod:`.report`)
+- ``report.answer.<key>``: the plain answer at the top of a summary (:mod:`.report` ``ANSWER``)
 - ``report.needs.<key>``, ``report.needs.competency.<id>``, ``report.needs.quadrant.<code>``,
   ``report.needs.dimension.<group>``: the training-needs report (:mod:`.needs`)
 - ``message.<key>``, ``message.wave.<kind>``: invitations and reminders (:mod:`.messages`)
@@ -60,6 +61,7 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("report.wave", _report.WAVE_LABELS),
         ("report.wave_survey", _report.WAVE_SURVEY_NAMES),
         ("report.size", _report.SIZE_WORDS),
+        ("report.answer", _report.ANSWER),
         ("report.needs", _needs.TEXT),
         ("report.needs.competency", _needs.COMPETENCIES),
         ("report.needs.quadrant", _needs.QUADRANTS),
