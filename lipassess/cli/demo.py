@@ -144,5 +144,7 @@ def _print_outputs(out_dir: Path, files: dict[str, list[Path]]) -> None:
                               "each cohort and the program, English and Khmer)")
     _line("summaries (PDF)", f"{out_dir / 'summaries'}/summary-*.pdf  ({len(files['summaries_pdf'])} files)")
     _line("analyses (JSON)", f"{out_dir / 'analyses'}/analysis-*.json  ({len(files['analyses'])} files)")
+    _line("needs reports", f"{out_dir / 'needs'}/needs-*.html  ({len(files.get('needs_html', []))} files), "
+                           f"needs-program-*.pdf  ({len(files.get('needs_pdf', []))} files)")
     _line("dashboard tables", f"{out_dir / 'tables'}/*.csv  ({len(files['tables'])} files)")
     _line("exports", f"{out_dir / 'exports'}/  ({', '.join(p.name for p in files['exports'])}; pseudonyms only)")

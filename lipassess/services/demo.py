@@ -11,6 +11,7 @@ whole program:
 * ``tables/<scope>-<table>.csv``: the dashboard's tables as an evaluator
   downloads them (:func:`lipassess.services.dashboard.cohort_tables` and
   :func:`~lipassess.services.dashboard.program_tables`), plus a ``synthetic`` column;
+* ``needs/needs-<scope>-<lang>.html``: the training-needs report (and ``.pdf`` for the program);
 
 and the program's exports in ``exports/``: long and wide CSV, XLSX, SPSS.
 Every output says it is synthetic (banner and footer in the summaries, a
@@ -51,6 +52,7 @@ from lipassess.reports.figures import ImpactFigures
 from lipassess.reports.render import render_html, render_pdf
 from lipassess.services import analyses, audit, dashboard, links, staff
 from lipassess.services.demo_data import DEMO_PROGRAM_CODE, DemoSummary, build_demo_program
+from lipassess.services.demo_needs import write_demo_needs
 from lipassess.services.exports import FILE_SUFFIXES, export_many
 from lipassess.services.impact import impact_report
 from lipassess.services.waves import LOCAL_TZ
@@ -83,6 +85,8 @@ lipassess demo output
 
 summaries/   one-page impact summaries per cohort and for the whole program, English and Khmer, HTML and PDF
 analyses/    every statistic per scope as JSON (CohortAnalysis.to_dict())
+needs/       training-needs reports (which competencies to teach first, to whom) per cohort and for the program,
+             English and Khmer, HTML; PDF for the program
 tables/      the evaluator dashboard's tables as CSV
 exports/     the program's answers: long CSV, wide CSV, XLSX with a codebook, SPSS .sav
 {DEMO_DATABASE}   the demo database (SQLite); 'lipassess demo --out <this folder> --serve' opens the dashboard on it
@@ -210,7 +214,8 @@ def participant_link(session: Session, *, now: datetime, ttl_days: int) -> Parti
 
 @dataclass(slots=True)
 class DemoOutputs:
-    """The files written, by kind (``summaries_html``, ``summaries_pdf``, ``analyses``, ``tables``, ``exports``)."""
+    """The files written, by kind (``summaries_html``, ``summaries_pdf``, ``analyses``, ``tables``, ``exports``,
+    ``needs_html``, ``needs_pdf``)."""
 
     out_dir: Path
     files: dict[str, list[Path]] = field(default_factory=dict)
@@ -322,7 +327,7 @@ def write_demo_outputs(session: Session, out_dir: str | Path, *, min_group_size:
     most 2) while the analyses, tables and exports go on here; 0 renders them here.
     """
     out = Path(out_dir)
-    folders = {name: out / name for name in ("summaries", "analyses", "tables", "exports")}
+    folders = {name: out / name for name in ("summaries", "analyses", "tables", "exports", "needs")}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
     outputs = DemoOutputs(out_dir=out)
@@ -371,6 +376,10 @@ def write_demo_outputs(session: Session, out_dir: str | Path, *, min_group_size:
                 for name, table in tables.items():
                     outputs.add("tables", folders["tables"] / f"{slug}-{name}.csv").write_text(
                         table.csv_file(synthetic=True), encoding="utf-8", newline="")
+                for kind, paths in write_demo_needs(report.dataset, folders["needs"], min_group_size=min_group_size,
+                                                    pdf=cohort is None).items():
+                    for needs_path in paths:
+                        outputs.add(kind, needs_path)
             tell("writing exports")
             targets: Mapping[str, Path] = {fmt: folders["exports"] / f"lipassess-demo{FILE_SUFFIXES[fmt]}"
                                            for fmt in FILE_SUFFIXES}

@@ -16,7 +16,9 @@ from a latent-trait model so that the analyses have a known answer:
   lost is ``logistic(-1.3 - 0.6 * theta)`` (about 25% overall, more among
   those who started lower);
 * 3% of item answers are missing at random; about 85% say they applied the
-  skills at six months.
+  skills at six months;
+* about two months before each course, 90% answered the training-needs
+  assessment (:mod:`lipassess.services.demo_needs` has its truth).
 
 The last cohort is dated from the day the demo is built (:func:`demo_cohorts`):
 its six-month follow-up opened three days before and stays open six weeks, so
@@ -38,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from lipassess.errors import Conflict
 from lipassess.instruments import Instrument
+from lipassess.services.demo_needs import add_demo_needs
 from lipassess.services.instruments import instrument_of, register_directory
 from lipassess.store.models import (
     Answer,
@@ -275,7 +278,11 @@ def build_demo_program(session: Session, instruments_directory, *, seed: int = 2
         session.execute(insert(Answer), answer_rows[start:start + 5000])
     n_answers = len(answer_rows)
     session.flush()
-    return DemoSummary(cohorts=len(specs), participants=n_people, responses=n_responses, answers=n_answers)
+    # the training-needs assessment before each cohort (issue 17), from its own random generator
+    needs = add_demo_needs(session, list(session.scalars(select(Cohort).where(Cohort.program_id == program.id)
+                                                         .order_by(Cohort.id))), seed=seed)
+    return DemoSummary(cohorts=len(specs), participants=n_people, responses=n_responses + needs.responses,
+                       answers=n_answers + needs.answers)
 
 
 def _other_answers(rng: np.random.Generator, instrument: Instrument, response_id: int, version_id: int,

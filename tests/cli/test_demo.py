@@ -266,3 +266,16 @@ def test_rebuild_starts_over(demo) -> None:
     assert "(created)" in rebuilt.stdout and "(new;" in rebuilt.stdout
     second = password(rebuilt.stdout)
     assert second != first and signs_in(out, second) and not signs_in(out, first)
+
+
+def test_needs_reports_are_written(demo) -> None:
+    out, stdout = demo["out"], demo["stdout"]
+    for scope in SCOPES:
+        for lang in ("en", "km"):
+            html = (out / "needs" / f"needs-{scope}-{lang}.html").read_text(encoding="utf-8")
+            assert 'class="synthetic-banner"' in html and 'data-rule="rec.first"' in html
+    for lang in ("en", "km"):
+        assert (out / "needs" / f"needs-program-{lang}.pdf").stat().st_size > 10_000
+    english = squash(pdftotext(out / "needs" / "needs-program-en.pdf"))
+    assert "PutConflictmanagementfirstforthewholeprogram" in english and "SYNTHETIC" in english
+    assert sum(line.startswith("needs reports") for line in stdout.splitlines()) == 1

@@ -223,3 +223,29 @@ class SummarySchema(Schema):
     scale_max = fields.Float(required=True)
     lang = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
     narrative = fields.Nested(NarrativeSchema, required=True)
+
+
+class NeedsSchema(Schema):
+    """``NeedsAnalysis.to_dict()`` (see ``lipassess.analysis.needs`` for every field) plus the advice."""
+
+    scope = fields.String(required=True)
+    competencies = fields.List(fields.Dict(), required=True, metadata={
+        "description": "by rank: competency, n, importance_mean, competence_mean, discrepancy_mean, discrepancy_sd, "
+                       "mwds, mwds_ci_low, mwds_ci_high, rank (1 = largest need), quadrant (HH, HL, LH, LL)"})
+    n_respondents = fields.Integer(required=True)
+    n_obs = fields.Integer(required=True)
+    importance_cut = fields.Float(required=True)
+    discrepancy_cut = fields.Float(required=True)
+    ci = fields.Float(required=True)
+    method = fields.String(required=True)
+    notes = fields.List(fields.String(), required=True)
+    groups = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, metadata={
+        "description": "ministry, province, position_level, ministry_position -> SubgroupResult.to_dict()"})
+    position_labels = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)
+    loop = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, metadata={
+        "description": "post, followup -> needs against change (NeedsLoopResult.to_dict())"})
+    min_group_size = fields.Integer(required=True)
+    synthetic = fields.Boolean(required=True)
+    computed_at = fields.DateTime(required=True)
+    lang = fields.String(required=True)
+    recommendations = fields.List(fields.Dict(), required=True, metadata={"description": "{key, text}"})
