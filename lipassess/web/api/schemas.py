@@ -165,6 +165,15 @@ class CohortEffectSchema(Schema):
     pre_post = fields.Nested(EffectSchema, required=True)
 
 
+class InvarianceFigureSchema(Schema):
+    """Scalar measurement invariance of the subscales from pre to post (``lipassess.reports.invariance``)."""
+
+    holds = fields.List(fields.String(), required=True)
+    partial = fields.List(fields.String(), required=True)
+    partial_items = fields.List(fields.String(), required=True)
+    fails = fields.List(fields.String(), required=True)
+
+
 class SentenceSchema(Schema):
     key = fields.String(required=True, metadata={"description": "the rule that produced the sentence"})
     text = fields.String(required=True)
@@ -215,5 +224,7 @@ class SummarySchema(Schema):
     self_report = fields.Boolean(required=True)
     scale_min = fields.Float(required=True)
     scale_max = fields.Float(required=True)
+    invariance = fields.Nested(InvarianceFigureSchema, allow_none=True,
+                               metadata={"description": "null when too few answered both surveys"})
     lang = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
     narrative = fields.Nested(NarrativeSchema, required=True)
