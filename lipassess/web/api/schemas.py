@@ -169,7 +169,8 @@ class InvarianceFigureSchema(Schema):
     """Scalar measurement invariance of the subscales from pre to post (``lipassess.reports.invariance``)."""
 
     holds = fields.List(fields.String(), required=True)
-    partial = fields.List(fields.String(), required=True)
+    # "partial" is a Schema attribute: the field is declared under another name, read and written as "partial".
+    partial_ = fields.List(fields.String(), required=True, attribute="partial", data_key="partial")
     partial_items = fields.List(fields.String(), required=True)
     fails = fields.List(fields.String(), required=True)
 
