@@ -205,3 +205,11 @@ def test_p_values_are_chi_square_tail_areas(three_waves):
     assert c.p_value == pytest.approx(float(stats.chi2.sf(c.chisq_diff, c.df_diff)), rel=1e-12)
     assert not math.isnan(three_waves.configural.p_value)
     assert np.isfinite(three_waves.final_scalar.chisq)
+
+
+def test_items_that_do_not_correlate_are_refused_not_judged():
+    """Pure noise has no factor: the configural model does not converge (or is not identified)."""
+    rng = np.random.default_rng(3)
+    frames = {w: pd.DataFrame(rng.normal(size=(150, 4)), columns=ITEMS) for w in ("pre", "post", "followup")}
+    with pytest.raises(InvalidInput, match="configural factor model"):
+        invariance_across_waves(frames)
