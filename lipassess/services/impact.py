@@ -514,7 +514,7 @@ def impact_report(session: Session, cohorts: Sequence[Cohort] | None, *, min_gro
         then_test=_then_test(total, states), attrition=attrition, subgroups=subgroups, cohorts=forest,
         min_subgroup_size=min_group_size, followup_months=followup_months, self_report=True,
         scale_min=float(scale[0]), scale_max=float(scale[1]),
-        invariance=before_after(list(outcomes_data.values())),
+        invariance=before_after(list(outcomes_data.values()), dataset.profile.get("language")),
     )
     return ImpactReport(figures=figures, analysis=analysis, dataset=dataset, cohorts=tuple(chosen))
 

@@ -6,18 +6,19 @@ profile (``language`` by default: the language each participant uses, so Khmer
 against English forms). :func:`cohort_invariance` is what
 ``lipassess analyze invariance --cohort`` prints; :func:`before_after` is the
 part the impact summary's caveats read (pre against post only, the comparison
-the summary's "before and after" sentences are about).
+the summary's "before and after" sentences are about, and the languages at the pre-test).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipassess.analysis.cohort import OutcomeData
-from lipassess.analysis.invariance import INVARIANT, PARTIAL
+from lipassess.analysis.invariance import INVARIANT, NOT_INVARIANT, PARTIAL
 from lipassess.analysis.scale_invariance import ScalesInvariance, invariance_by_scale
 from lipassess.errors import InsufficientData, InvalidInput
 from lipassess.reports.invariance import Invariance
@@ -51,11 +52,16 @@ def cohort_invariance(session: Session, cohorts: Sequence[Cohort] | None, *, gro
     return invariance_by_scale(outcomes, waves=waves, groups=groups, group=group, scope=dataset.scope)
 
 
-def before_after(outcomes: Sequence[OutcomeData]) -> Invariance | None:
-    """The summary's view: per subscale, does scalar invariance hold from pre to post? None: nothing tested."""
-    result = invariance_by_scale([o for o in outcomes if o.name in SUBSCALE_OUTCOMES], waves=(PRE, POST))
-    holds, partial, items, fails = [], [], [], []
+def before_after(outcomes: Sequence[OutcomeData], languages: pd.Series | None = None) -> Invariance | None:
+    """The summary's view: per subscale, does scalar invariance hold from pre to post, and across ``languages``
+    (each participant's language; tested on the pre-test answers)? None: nothing could be tested.
+    """
+    result = invariance_by_scale([o for o in outcomes if o.name in SUBSCALE_OUTCOMES], waves=(PRE, POST),
+                                 groups=languages)
+    holds, partial, items, fails, language_fails = [], [], [], [], []
     for name, scale in result.scales.items():
+        if scale.across_groups is not None and scale.across_groups.verdict == NOT_INVARIANT:
+            language_fails.append(name)
         test = scale.across_waves
         if test is None:
             continue
@@ -66,6 +72,7 @@ def before_after(outcomes: Sequence[OutcomeData]) -> Invariance | None:
             items += [i for i in (*test.free_loadings, *test.free_intercepts) if i not in items]
         else:
             fails.append(name)
-    if not (holds or partial or fails):
+    if not (holds or partial or fails or language_fails):
         return None
-    return Invariance(holds=tuple(holds), partial=tuple(partial), partial_items=tuple(items), fails=tuple(fails))
+    return Invariance(holds=tuple(holds), partial=tuple(partial), partial_items=tuple(items), fails=tuple(fails),
+                      language_fails=tuple(language_fails))

@@ -296,6 +296,14 @@ TEXT: dict[str, dict[str, str]] = {
               "(ភាពមិនប្រែប្រួលនៃរង្វាស់កម្រិតស្កាលែរមិនត្រូវបានបញ្ជាក់) ដូច្នេះផ្នែកខ្លះនៃការផ្លាស់ប្តូរដែលបានបង្ហាញ "
               "អាចមកពីការអានសំណួរខុសគ្នា ជាជាងការផ្លាស់ប្តូរឥរិយាបថ។",
     },
+    "caveat.invariance_language": {
+        "en": "Warning: for {outcomes}, the Khmer and English questionnaires may not have been understood the "
+              "same way (scalar measurement invariance across the languages does not hold), so compare the scores "
+              "of the two language groups with care.",
+        "km": "ការព្រមាន៖ សម្រាប់{outcomes} កម្រងសំណួរជាភាសាខ្មែរ និងភាសាអង់គ្លេសប្រហែលជាមិនត្រូវបានយល់ដូចគ្នាទេ "
+              "(ភាពមិនប្រែប្រួលនៃរង្វាស់កម្រិតស្កាលែររវាងភាសាទាំងពីរមិនត្រូវបានបញ្ជាក់) ដូច្នេះត្រូវប្រៀបធៀបពិន្ទុ"
+              "របស់ក្រុមភាសាទាំងពីរដោយប្រុងប្រយ័ត្ន។",
+    },
     # missing numbers: "{what} cannot be given, because {why}."
     "missing": {"en": "{what} cannot be given, because {why}.", "km": "មិនអាចបង្ហាញ{what}បានទេ ដោយសារ{why}។"},
     "what.retention": {"en": "The share who stayed to the follow-up",

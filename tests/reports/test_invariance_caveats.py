@@ -59,3 +59,12 @@ def test_figures_round_trip_with_invariance() -> None:
 def test_invalid_invariance_figures_are_refused(bad) -> None:
     with pytest.raises(InvalidInput):
         Invariance(**bad)
+
+
+def test_failing_language_invariance_is_a_warning() -> None:
+    figures = make_figures(invariance=Invariance(holds=("communication",), language_fails=("communication",)))
+    en, km = caveats(figures), caveats(figures, "km")
+    assert en["caveat.invariance_language"].startswith(
+        "Warning: for Communication, the Khmer and English questionnaires may not have been understood the same way")
+    assert "caveat.invariance_holds" in en
+    assert set(km) == set(en)

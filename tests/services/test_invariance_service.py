@@ -81,3 +81,21 @@ def test_demo_cohort_subscales_are_tested_across_waves_and_languages(demo_sessio
         verdicts.append(test.verdict)
         assert scale.across_groups is not None or "groups" in scale.missing
     assert verdicts.count("not_invariant") <= 1
+
+
+def test_before_after_warns_when_the_languages_read_two_of_three_items_differently() -> None:
+    """Shift two of three items for the Khmer group: releasing one leaves too few constrained items."""
+    sim = pd.read_csv(SIM, index_col="id")
+    km = sim["language"] == "km"
+    shifted = sim.copy()
+    shifted.loc[km, "pre_i1"] = (shifted.loc[km, "pre_i1"] + 1).clip(upper=5)
+    shifted.loc[km, "pre_i2"] = (shifted.loc[km, "pre_i2"] - 1).clip(lower=1)
+    result = before_after([outcome("communication", ["i1", "i2", "i4"], shifted),
+                           outcome("adaptive_leadership", ["i1", "i2", "i4"], sim)], sim["language"])
+    assert result is not None
+    assert result.language_fails == ("communication",)
+    # i4 reads higher in Khmer in the unshifted data, but releasing it alone repairs the step: partial, no warning.
+    assert "adaptive_leadership" not in result.language_fails
+    # Shifting the pretest only also breaks communication's invariance from pre to post.
+    assert result.holds == ("adaptive_leadership",)
+    assert "communication" in result.fails + result.partial

@@ -177,6 +177,7 @@ class InvarianceFigureSchema(Schema):
     partial_ = fields.List(fields.String(), required=True, attribute="partial", data_key="partial")
     partial_items = fields.List(fields.String(), required=True)
     fails = fields.List(fields.String(), required=True)
+    language_fails = fields.List(fields.String(), required=True)
 
 
 class SentenceSchema(Schema):
