@@ -213,3 +213,18 @@ def test_items_that_do_not_correlate_are_refused_not_judged():
     frames = {w: pd.DataFrame(rng.normal(size=(150, 4)), columns=ITEMS) for w in ("pre", "post", "followup")}
     with pytest.raises(InvalidInput, match="configural factor model"):
         invariance_across_waves(frames)
+
+
+def test_the_loading_search_releases_the_item_lavaan_finds_worst(sim, reference):
+    """With a rule strict enough to fail the metric step, the first loading released is lavaan's argmin."""
+    strict = Criteria(delta_cfi=0.0, delta_rmsea=-1.0)  # any fall in CFI fails
+    result = invariance_across_waves(by_wave(sim, ["pre", "post", "followup"]), criteria=strict)
+    expected = reference["waves"]["pre,post,followup"]["metric_free_one"]
+    worst = min(expected, key=expected.get)
+    first = result.releases[0]
+    assert (first.parameter, first.item) == ("loading", worst)
+    assert first.comparison.chisq_diff == pytest.approx(expected[worst] - reference["waves"]["pre,post,followup"][
+        "configural"]["chisq"], abs=FIT)
+    assert result.free_loadings[0] == worst
+    # Intercepts of released loadings are released too (Byrne, Shavelson & Muthen 1989).
+    assert set(result.free_loadings) <= set(result.final_scalar.free_intercepts)
