@@ -293,7 +293,7 @@ def _fit(models: Sequence[GroupModel], data: Sequence[Moments]) -> CFAFit:
     n_total = sum(m.n for m in data)
     p = data[0].cov.shape[0]
     df = len(data) * (p * (p + 1) // 2 + p) - theta.size
-    chisq = n_total * value
+    chisq = max(n_total * value, 0.0)  # F >= 0; a saturated model can land a rounding error below
     base_chisq, base_df = _baseline(data)
     return CFAFit(
         chisq=chisq, df=df, p_value=float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan,
