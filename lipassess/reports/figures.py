@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lipassess.errors import InvalidInput
+from lipassess.reports.invariance import Invariance
 from lipassess.vocabulary import OUTCOMES, SUBSCALE_OUTCOMES, TOTAL_OUTCOME, WAVE_KINDS
 
 SUBSCALES = SUBSCALE_OUTCOMES
@@ -445,6 +446,8 @@ class ImpactFigures:
         True when every outcome is the participants' own rating (adds a caveat).
     scale_min, scale_max : float
         Ends of the response scale, for the paired-means chart.
+    invariance : Invariance or None
+        Whether the subscales were understood the same way before and after (None: not tested).
     """
 
     scope: str
@@ -469,6 +472,7 @@ class ImpactFigures:
     self_report: bool = True
     scale_min: float = 1.0
     scale_max: float = 5.0
+    invariance: Invariance | None = None
 
     def __post_init__(self) -> None:
         if self.scope_kind not in ("cohort", "program"):
@@ -548,7 +552,9 @@ _SCHEMA: dict[type, dict[str, Any]] = {
     CohortEffect: {"pre_post": Effect},
     ImpactFigures: {"retention": Share, "outcomes": (OutcomeFigures,), "reliably_improved": Share,
                     "reliably_declined": Share, "applied_skills": Share, "then_test": ThenTest,
-                    "attrition": Attrition, "subgroups": (SubgroupRow,), "cohorts": (CohortEffect,)},
+                    "attrition": Attrition, "subgroups": (SubgroupRow,), "cohorts": (CohortEffect,),
+                    "invariance": Invariance},
+    Invariance: {},
     Missing: {},
 }
 

@@ -74,6 +74,7 @@ from lipassess.reports.figures import (
 from lipassess.services.dataset import BEHAVIOUR, Dataset, behaviour_outcomes, load_dataset
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.evaluation import evaluate
+from lipassess.services.invariance import before_after
 from lipassess.services.progress import wave_progress
 from lipassess.store.models import Cohort, InstrumentVersion, Response, ResponseStatus, Wave, WaveInstrument
 from lipassess.store.types import utcnow
@@ -513,6 +514,7 @@ def impact_report(session: Session, cohorts: Sequence[Cohort] | None, *, min_gro
         then_test=_then_test(total, states), attrition=attrition, subgroups=subgroups, cohorts=forest,
         min_subgroup_size=min_group_size, followup_months=followup_months, self_report=True,
         scale_min=float(scale[0]), scale_max=float(scale[1]),
+        invariance=before_after(list(outcomes_data.values()), dataset.profile.get("language")),
     )
     return ImpactReport(figures=figures, analysis=analysis, dataset=dataset, cohorts=tuple(chosen))
 

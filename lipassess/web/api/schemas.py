@@ -169,6 +169,17 @@ class CohortEffectSchema(Schema):
     pre_post = fields.Nested(EffectSchema, required=True)
 
 
+class InvarianceFigureSchema(Schema):
+    """Scalar measurement invariance of the subscales from pre to post (``lipassess.reports.invariance``)."""
+
+    holds = fields.List(fields.String(), required=True)
+    # "partial" is a Schema attribute: the field is declared under another name, read and written as "partial".
+    partial_ = fields.List(fields.String(), required=True, attribute="partial", data_key="partial")
+    partial_items = fields.List(fields.String(), required=True)
+    fails = fields.List(fields.String(), required=True)
+    language_fails = fields.List(fields.String(), required=True)
+
+
 class SentenceSchema(Schema):
     key = fields.String(required=True, metadata={"description": "the rule that produced the sentence"})
     text = fields.String(required=True)
@@ -221,6 +232,8 @@ class SummarySchema(Schema):
     self_report = fields.Boolean(required=True)
     scale_min = fields.Float(required=True)
     scale_max = fields.Float(required=True)
+    invariance = fields.Nested(InvarianceFigureSchema, allow_none=True,
+                               metadata={"description": "null when too few answered both surveys"})
     lang = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
     narrative = fields.Nested(NarrativeSchema, required=True)
 
