@@ -546,3 +546,7 @@ class LtiScoreOutbox(TimestampMixin, Base):
     sent_at: Mapped[datetime | None]
 
     link: Mapped[LtiResourceLink] = relationship()
+
+
+# The rater tables live in their own module (one job per module) but on the same Base.
+from lipassess.store import rater_models as rater_models  # noqa: E402

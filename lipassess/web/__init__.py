@@ -32,7 +32,7 @@ class PathIdConverter(IntegerConverter):
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import api, auth, cookies, errors, headers, lti, main, staff, survey
+    from lipassess.web import api, auth, cookies, errors, headers, lti, main, raters, staff, survey
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS)
     app.url_map.converters["int"] = PathIdConverter  # before any rule is added
@@ -43,6 +43,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(survey.bp)
+    app.register_blueprint(raters.bp)
     csrf.exempt(api.bp)  # read-only, token-authenticated
     app.register_blueprint(api.bp)
     lti.init_app(app)
