@@ -17,13 +17,17 @@ from typing import Final, overload
 # Waves
 # ---------------------------------------------------------------------------
 
+NEEDS: Final = "needs"
 PRE: Final = "pre"
 POST: Final = "post"
 RETRO_PRE: Final = "retro_pre"
 FOLLOWUP: Final = "followup"
 
-WAVE_KINDS: Final[tuple[str, ...]] = (PRE, POST, RETRO_PRE, FOLLOWUP)
-"""Every wave kind, in display order (the stored values of ``WaveKind``)."""
+WAVE_KINDS: Final[tuple[str, ...]] = (NEEDS, PRE, POST, RETRO_PRE, FOLLOWUP)
+"""Every wave kind, in display order (the stored values of ``WaveKind``).
+
+``needs`` is the training-needs assessment, asked before a cohort is designed
+(so it sorts first); it is no measurement point of the behaviour outcomes."""
 
 WAVE_ORDER: Final[dict[str, int]] = {kind: i for i, kind in enumerate(WAVE_KINDS)}
 """Sort position of each wave kind."""
@@ -32,6 +36,7 @@ MEASUREMENT_WAVES: Final[tuple[str, ...]] = (PRE, POST, FOLLOWUP)
 """The three measurement points in time (the retrospective pre-test is asked at ``post``)."""
 
 WAVE_LABELS: Final[dict[str, dict[str, str]]] = {
+    NEEDS: {"en": "Needs assessment", "km": "ការវាយតម្លៃតម្រូវការ"},
     PRE: {"en": "Pre", "km": "មុនវគ្គ"},
     POST: {"en": "Post", "km": "ក្រោយវគ្គ"},
     RETRO_PRE: {"en": "Retrospective pre", "km": "មុនវគ្គ (រំលឹកឡើងវិញ)"},
@@ -150,7 +155,7 @@ def format_date(day: date, lang: str, *, use_khmer_digits: bool = True) -> str:
 
 __all__ = [
     "DEFAULT_LANGUAGE", "ENGLISH_MONTHS", "FOLLOWUP", "KHMER_DIGITS", "KHMER_MONTHS", "LANGUAGES",
-    "LANGUAGE_NAMES", "MEASUREMENT_WAVES", "OUTCOMES", "POST", "PRE", "RETRO_PRE", "SUBSCALE_OUTCOMES",
+    "LANGUAGE_NAMES", "MEASUREMENT_WAVES", "NEEDS", "OUTCOMES", "POST", "PRE", "RETRO_PRE", "SUBSCALE_OUTCOMES",
     "TOTAL", "TOTAL_OUTCOME", "WAVE_KINDS", "WAVE_LABELS", "WAVE_ORDER", "format_date", "khmer_digits",
     "normalise_language", "other_language", "outcome_key", "wave_sort_key",
 ]

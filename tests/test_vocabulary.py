@@ -11,7 +11,8 @@ from lipassess.store.models import WaveKind
 
 
 def test_wave_kind_values_are_the_vocabulary_and_unchanged_in_the_database() -> None:
-    assert [k.value for k in WaveKind] == list(vocabulary.WAVE_KINDS) == ["pre", "post", "retro_pre", "followup"]
+    assert [k.value for k in WaveKind] == list(vocabulary.WAVE_KINDS) == [
+        "needs", "pre", "post", "retro_pre", "followup"]
 
 
 def test_every_wave_has_a_label_in_every_language() -> None:
@@ -21,8 +22,8 @@ def test_every_wave_has_a_label_in_every_language() -> None:
 
 
 def test_waves_sort_in_order_unknown_last() -> None:
-    assert sorted(["followup", "x", "pre", "retro_pre", "post"], key=vocabulary.wave_sort_key) == [
-        "pre", "post", "retro_pre", "followup", "x"]
+    assert sorted(["followup", "x", "pre", "retro_pre", "post", "needs"], key=vocabulary.wave_sort_key) == [
+        "needs", "pre", "post", "retro_pre", "followup", "x"]
 
 
 @pytest.mark.parametrize(("given", "default", "used"), [

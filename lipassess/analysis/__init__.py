@@ -10,6 +10,15 @@ from lipassess.analysis.change import ReliableChangeResult as ReliableChangeResu
 from lipassess.analysis.change import reliable_change as reliable_change
 from lipassess.analysis.icc import ICCResult as ICCResult
 from lipassess.analysis.icc import icc as icc
+from lipassess.analysis.invariance import Criteria as Criteria
+from lipassess.analysis.invariance import InvarianceResult as InvarianceResult
+from lipassess.analysis.invariance import InvarianceTest as InvarianceTest
+from lipassess.analysis.invariance import invariance_across_groups as invariance_across_groups
+from lipassess.analysis.invariance import invariance_across_waves as invariance_across_waves
+from lipassess.analysis.invariance import measurement_invariance as measurement_invariance
+from lipassess.analysis.needs import NeedsResult as NeedsResult
+from lipassess.analysis.needs import needs_assessment as needs_assessment
+from lipassess.analysis.needs import needs_by_group as needs_by_group
 from lipassess.analysis.paired import PairedResult as PairedResult
 from lipassess.analysis.paired import paired as paired
 from lipassess.analysis.proportion import ProportionResult as ProportionResult

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lipassess.analysis._pairstats import t_two_sided_p
+from lipassess.analysis._ranks import rank_sum
 from lipassess.analysis._results import ResultMixin
 from lipassess.analysis._results import format_number as fmt
 from lipassess.analysis.validation import require_columns, require_rows, require_unique_ids, shown
@@ -33,6 +35,11 @@ class BaselineDifference(ResultMixin):
     level), positive when the retained group is higher; ``diff_proportion``
     is the raw difference in proportions for a level (NaN for numeric).
     ``suppressed`` is True for a level hidden from managers (every number NaN).
+    For a numeric variable, the tests of retained against lost: Student's t
+    (``t_student``, ``p_student``, df = n_r + n_l - 2), Welch's t (``t_welch``,
+    ``df_welch``, ``p_welch``) and the Mann-Whitney test (``mann_whitney_u``: R's
+    W, the U of the retained group; ``mann_whitney_p_value``; ``rank_biserial``
+    = 2U / (n_r n_l) - 1); NaN for the levels of a categorical variable.
     """
 
     variable: str
@@ -49,6 +56,14 @@ class BaselineDifference(ResultMixin):
     diff_proportion: float
     wwc: str
     suppressed: bool = False
+    t_student: float = math.nan
+    p_student: float = math.nan
+    t_welch: float = math.nan
+    df_welch: float = math.nan
+    p_welch: float = math.nan
+    mann_whitney_u: float = math.nan
+    mann_whitney_p_value: float = math.nan
+    rank_biserial: float = math.nan
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -159,12 +174,24 @@ def _numeric_row(name: str, kept: np.ndarray, lost: np.ndarray) -> BaselineDiffe
     m2 = float(lost.mean()) if n2 else math.nan
     s1 = float(kept.std(ddof=1)) if n1 > 1 else math.nan
     s2 = float(lost.std(ddof=1)) if n2 > 1 else math.nan
-    g = math.nan
+    g = t_student = p_student = t_welch = df_welch = p_welch = math.nan
     if n1 >= 1 and n2 >= 1 and n1 + n2 > 2:
         ss = (n1 - 1) * (s1 if n1 > 1 else 0.0) ** 2 + (n2 - 1) * (s2 if n2 > 1 else 0.0) ** 2
         pooled = math.sqrt(ss / (n1 + n2 - 2))
         if pooled > 0:
             g = _omega(n1 + n2) * (m1 - m2) / pooled
+            t_student = (m1 - m2) / (pooled * math.sqrt(1.0 / n1 + 1.0 / n2))
+            p_student = t_two_sided_p(t_student, n1 + n2 - 2)
+    if n1 > 1 and n2 > 1:
+        v1, v2 = s1 * s1 / n1, s2 * s2 / n2
+        if v1 + v2 > 0:
+            t_welch = (m1 - m2) / math.sqrt(v1 + v2)
+            df_welch = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
+            p_welch = t_two_sided_p(t_welch, df_welch)
+    u = u_p = r_rb = math.nan
+    if n1 and n2:
+        test = rank_sum(kept, lost)
+        u, u_p, r_rb = test.w, test.p_value, test.r_rb
     return BaselineDifference(
         variable=name,
         level=None,
@@ -179,6 +206,14 @@ def _numeric_row(name: str, kept: np.ndarray, lost: np.ndarray) -> BaselineDiffe
         measure="hedges_g",
         diff_proportion=math.nan,
         wwc=wwc_category(g),
+        t_student=t_student,
+        p_student=p_student,
+        t_welch=t_welch,
+        df_welch=df_welch,
+        p_welch=p_welch,
+        mann_whitney_u=u,
+        mann_whitney_p_value=u_p,
+        rank_biserial=r_rb,
     )
 
 
@@ -189,18 +224,20 @@ def _logit(p: float) -> float:
 def _categorical_rows(name: str, kept: pd.Series, lost: pd.Series) -> list[BaselineDifference]:
     rows = []
     n1, n2 = len(kept), len(lost)
-    levels = sorted(pd.concat([kept, lost]).astype(str).unique())
-    kept_s, lost_s = kept.astype(str), lost.astype(str)
-    for level in levels:
-        p1 = float((kept_s == level).mean()) if n1 else math.nan
-        p2 = float((lost_s == level).mean()) if n2 else math.nan
+    # One factorisation of both groups (levels as text, sorted), then counts per level.
+    codes, levels = pd.factorize(pd.concat([kept, lost]).astype(str), sort=True)
+    counts_kept = np.bincount(codes[:n1], minlength=len(levels))
+    counts_lost = np.bincount(codes[n1:], minlength=len(levels))
+    for level, c1, c2 in zip(levels, counts_kept, counts_lost, strict=True):
+        p1 = float(c1 / n1) if n1 else math.nan
+        p2 = float(c2 / n2) if n2 else math.nan
         cox = math.nan
         if n1 and n2:
             cox = _omega(n1 + n2) * (_logit(p1) - _logit(p2)) / 1.65
         rows.append(
             BaselineDifference(
                 variable=name,
-                level=level,
+                level=str(level),
                 kind="categorical",
                 n_retained=n1,
                 n_lost=n2,
@@ -240,6 +277,8 @@ def _retained_mask(baseline: pd.DataFrame, retained: Any) -> np.ndarray:
             f"retained has no flag for participant {shown(missing)}; mark every participant "
             "true (took part at follow-up) or false (lost)"
         )
+    if pd.api.types.is_bool_dtype(flags.dtype):
+        return flags.to_numpy(dtype=bool)
     valid = flags.map(lambda v: isinstance(v, bool | np.bool_) or v in (0, 1))
     if not valid.all():
         bad = flags[~valid].iloc[0]
@@ -303,10 +342,30 @@ def attrition(
     same g up to the correction (it uses the exact gamma-function J rather
     than WWC's omega).
 
+    The standardized difference stays the headline (WWC judges baseline
+    equivalence by size, not by significance); beside it, for numeric columns:
+
+    * Student's t :math:`(\bar y_r - \bar y_l) / (s_p\sqrt{1/n_r + 1/n_l})`,
+      df :math:`n_r + n_l - 2`. R: ``t.test(x[kept], x[!kept], var.equal = TRUE)``.
+    * Welch's t :math:`(\bar y_r - \bar y_l) / \sqrt{s_r^2/n_r + s_l^2/n_l}`
+      with Welch-Satterthwaite df
+      :math:`(v_r + v_l)^2 / (v_r^2/(n_r-1) + v_l^2/(n_l-1))`, :math:`v = s^2/n`
+      (Welch 1947). R: ``t.test(x[kept], x[!kept])``.
+    * Mann-Whitney: R's W (the U of the retained group), exact p below 50 per
+      group without ties, else normal with tie correction and continuity
+      correction; rank-biserial :math:`2U/(n_r n_l) - 1` (Glass 1965). Values
+      are compared for ties to 10 significant digits. R:
+      ``wilcox.test(x[kept], x[!kept])``,
+      ``effectsize::rank_biserial(x[kept], x[!kept])``.
+
     References
     ----------
     What Works Clearinghouse (2022). Procedures and Standards Handbook,
     Version 5.0. U.S. Department of Education, IES.
+    Welch, B. L. (1947). The generalization of 'Student's' problem when several
+    different population variances are involved. Biometrika, 34, 28-35.
+    Glass, G. V. (1965). A ranking variable analogue of biserial correlation.
+    Journal of Educational Measurement, 2(1), 91-95.
 
     Examples
     --------
@@ -356,6 +415,7 @@ def attrition(
         notes.append("no group column given: differential attrition not computed")
 
     rows: list[BaselineDifference] = []
+    categorical: list[str] = []
     if n_lost and n_kept:
         for column in columns:
             values = baseline[column]
@@ -375,9 +435,15 @@ def attrition(
                 row = _numeric_row(str(column), x[present & kept], x[present & ~kept])
                 if math.isnan(row.effect_size):
                     notes.append(
-                        f"{column}: standardized difference undefined "
+                        f"{column}: standardized difference and Student's t undefined "
                         "(no variance, or too few in a group)"
                     )
+                if math.isnan(row.t_welch) and not math.isnan(row.effect_size):
+                    notes.append(
+                        f"{column}: Welch's t undefined (it needs two values in each group)"
+                    )
+                if math.isnan(row.mann_whitney_p_value):
+                    notes.append(f"{column}: Mann-Whitney p undefined (every value is the same)")
                 rows.append(row)
             else:
                 level_rows = _categorical_rows(
@@ -390,6 +456,12 @@ def attrition(
                             "read diff_proportion"
                         )
                 rows.extend(level_rows)
+                categorical.append(str(column))
+    if categorical:
+        notes.append(
+            f"{', '.join(categorical)}: t-tests and Mann-Whitney are for numeric variables; "
+            "their fields are NaN for the levels of a categorical one"
+        )
     effects = [abs(r.effect_size) for r in rows if not math.isnan(r.effect_size)]
     worst = worst_wwc([r.wwc for r in rows], n_lost=n_lost)
     return AttritionResult(

@@ -12,12 +12,13 @@ from scipy import stats
 
 from lipassess.analysis._pairstats import (
     hedges_j,
+    hedges_j_exact,
     noncentral_t_ci,
     pearson_r,
     sd,
     t_two_sided_p,
-    wilcoxon_signed_rank,
 )
+from lipassess.analysis._ranks import signed_rank, tie_safe
 from lipassess.analysis._results import ResultMixin
 from lipassess.analysis.validation import check_ci, numeric_series, require_rows
 from lipassess.errors import InvalidInput
@@ -49,12 +50,18 @@ class PairedResult(ResultMixin):
         Wilcoxon signed-rank V (sum of ranks of positive differences) and p.
     wilcoxon_method : str
         ``"exact"`` or ``"normal"`` (continuity-corrected), chosen as R does.
+    wilcoxon_r_rb, wilcoxon_r_rb_ci_low, wilcoxon_r_rb_ci_high : float
+        Matched-pairs rank-biserial correlation ``(V+ - V-) / (V+ + V-)`` over
+        the non-zero differences, with its Fisher-z CI.
     d_z, d_z_ci_low, d_z_ci_high : float
         Cohen's d_z = mean(diff) / sd(diff), noncentral-t CI.
     d_av, d_av_ci_low, d_av_ci_high : float
         Cohen's d_av = mean(diff) / ((sd_pre + sd_post) / 2), Algina-Keselman CI.
     g_av, g_av_ci_low, g_av_ci_high : float
         Hedges' g_av = J * d_av and its CI (the d_av limits times J).
+    g_z, g_z_ci_low, g_z_ci_high : float
+        Hedges' g_z = J(n - 1) * d_z with the exact (gamma-function) J, and the
+        d_z limits times J.
     ci : float
         Confidence level of every interval.
     method : str
@@ -78,6 +85,9 @@ class PairedResult(ResultMixin):
     wilcoxon_statistic: float
     wilcoxon_p_value: float
     wilcoxon_method: str
+    wilcoxon_r_rb: float
+    wilcoxon_r_rb_ci_low: float
+    wilcoxon_r_rb_ci_high: float
     d_z: float
     d_z_ci_low: float
     d_z_ci_high: float
@@ -87,6 +97,9 @@ class PairedResult(ResultMixin):
     g_av: float
     g_av_ci_low: float
     g_av_ci_high: float
+    g_z: float
+    g_z_ci_low: float
+    g_z_ci_high: float
     ci: float
     method: str
     notes: tuple[str, ...]
@@ -142,7 +155,8 @@ def paired_arrays(
     if math.isnan(r):
         notes.append("r undefined: pre or post scores have no variance")
 
-    if sd_diff > 0:
+    grid = tie_safe(diff)
+    if sd_diff > 0 and grid.min() != grid.max():
         se = sd_diff / math.sqrt(n)
         t = mean_diff / se
         tcrit = float(stats.t.isf((1.0 - ci) / 2.0, df))
@@ -150,15 +164,22 @@ def paired_arrays(
         d_z = mean_diff / sd_diff
         ncp_lo, ncp_hi = noncentral_t_ci(t, df, ci)
         if math.isnan(ncp_lo):
-            notes.append("the noncentral-t CIs of d_z and d_av could not be computed (t too large)")
+            notes.append(
+                "the noncentral-t CIs of d_z, g_z, d_av and g_av could not be computed (t too large)"
+            )
         d_z_lo, d_z_hi = ncp_lo / math.sqrt(n), ncp_hi / math.sqrt(n)
+        constant = False
     else:
-        t = d_z = d_z_lo = d_z_hi = math.nan
-        # Zero standard error: the mean difference is known exactly.
+        # Differences equal up to float noise: the standard error is 0 and the
+        # mean difference is known exactly.
+        constant = True
+        t = d_z = d_z_lo = d_z_hi = ncp_lo = ncp_hi = math.nan
         md_lo = md_hi = mean_diff
+        exact_t = "infinite" if grid[0] != 0 else "0/0"
         notes.append(
             "every participant changed by the same amount (sd of differences is 0): "
-            "t, p and d_z are undefined"
+            f"t is {exact_t}, so t, p, d_z, g_z and the CIs of d_z, g_z, d_av and g_av "
+            "are undefined; the mean difference is exact"
         )
     p = t_two_sided_p(t, df)
 
@@ -168,17 +189,20 @@ def paired_arrays(
         # Algina & Keselman (2003): rescale the noncentrality limits by the
         # sample ratio of the t statistic's standard error to the standardizer.
         scale = sd_diff / (math.sqrt(n) * s_av)
-        if sd_diff > 0:
+        if not constant:
             d_av_lo, d_av_hi = ncp_lo * scale, ncp_hi * scale
         else:
             d_av_lo = d_av_hi = math.nan
     else:
         d_av = d_av_lo = d_av_hi = math.nan
-        notes.append("d_av undefined: pre and post scores both have no variance")
+        notes.append("d_av and g_av undefined: pre and post scores both have no variance")
     j = hedges_j(df)
+    j_exact = hedges_j_exact(df)
+    if math.isnan(j_exact) and not constant:
+        notes.append("g_z undefined: Hedges' exact correction needs at least 3 pairs")
 
-    v, wp, wmethod, wnotes = wilcoxon_signed_rank(diff)
-    notes.extend(wnotes)
+    ranks = signed_rank(diff, ci=ci)
+    notes.extend(ranks.notes)
     return PairedResult(
         n_obs=n,
         mean_pre=mean_pre,
@@ -192,9 +216,12 @@ def paired_arrays(
         t=t,
         df=df,
         p_value=p,
-        wilcoxon_statistic=v,
-        wilcoxon_p_value=wp,
-        wilcoxon_method=wmethod,
+        wilcoxon_statistic=ranks.v,
+        wilcoxon_p_value=ranks.p_value,
+        wilcoxon_method=ranks.method,
+        wilcoxon_r_rb=ranks.r_rb,
+        wilcoxon_r_rb_ci_low=ranks.r_rb_ci_low,
+        wilcoxon_r_rb_ci_high=ranks.r_rb_ci_high,
         d_z=d_z,
         d_z_ci_low=d_z_lo,
         d_z_ci_high=d_z_hi,
@@ -204,6 +231,9 @@ def paired_arrays(
         g_av=d_av * j,
         g_av_ci_low=d_av_lo * j,
         g_av_ci_high=d_av_hi * j,
+        g_z=d_z * j_exact,
+        g_z_ci_low=d_z_lo * j_exact,
+        g_z_ci_high=d_z_hi * j_exact,
         ci=ci,
         method=PAIRED_METHOD,
         notes=tuple(notes),
@@ -249,10 +279,26 @@ def paired(pre: Any, post: Any, *, ci: float = 0.95) -> PairedResult:
       min(W+, W-) instead of W+, has no continuity correction by default and
       switches to exact/approximate by other rules, so its p-values do not
       match R's; we follow R because evaluators check against it.
+      Differences are compared for ties after rounding to 10 significant
+      digits of the largest (``_ranks.tie_safe``), so differences of scale
+      scores that are equal in the item sums tie as they do there; R's
+      default ranks the raw doubles, so compare with
+      ``wilcox.test(post_sum, pre_sum, paired = TRUE)`` on item sums (or
+      ``digits.rank = 10``).
+    * Rank-biserial :math:`r_{rb} = (V^+ - V^-)/(V^+ + V^-)` over the
+      non-zero differences (Kerby 2014), CI
+      :math:`\tanh(\operatorname{atanh} r_{rb} \pm z\,SE)` with
+      :math:`SE = \sqrt{(2n^3+3n^2+n)/6}/(n(n+1)/2)`. R:
+      ``effectsize::rank_biserial(post - pre)`` (on the differences; with
+      ``(post, pre, paired = TRUE)`` effectsize counts zero differences in the SE).
     * :math:`d_z = \bar D / s_D` (Cohen 1988; Lakens 2013, eq. 6). CI: the
       noncentral-t limits for the observed t divided by :math:`\sqrt n`
       (Steiger & Fouladi 1997), the same as
       ``effectsize::cohens_d(post - pre)`` or ``MBESS::ci.sm``.
+    * :math:`g_z = J\,d_z` with Hedges' exact
+      :math:`J = \Gamma(\nu/2) / (\sqrt{\nu/2}\,\Gamma((\nu-1)/2))`,
+      :math:`\nu = n - 1`; CI: the d_z limits times J (Hedges 1981; Lakens
+      2013). R: ``effectsize::hedges_g(post - pre)``.
     * :math:`d_{av} = \bar D / ((s_{pre} + s_{post}) / 2)` (Lakens 2013,
       eq. 10). CI: Algina & Keselman's (2003) approximation, the noncentral-t
       limits of the observed t times :math:`s_D / (\sqrt n\, s_{av})`, so it
@@ -280,6 +326,8 @@ def paired(pre: Any, post: Any, *, ci: float = 0.95) -> PairedResult:
     estimation. In What if there were no significance tests? (pp. 221-257).
     Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect
     size. Journal of Educational Statistics, 6(2), 107-128.
+    Kerby, D. S. (2014). The simple difference formula: An approach to
+    teaching nonparametric correlation. Comprehensive Psychology, 3, 1.
 
     Examples
     --------

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lipassess.analysis import _pairstats
+from lipassess.analysis import _pairstats, _ranks
 from lipassess.analysis._lmm import MixedModelResult, fit_random_intercept
 from lipassess.analysis._results import ResultMixin, format_number
 from lipassess.analysis.validation import check_ci, numeric_frame, require_rows
@@ -57,6 +57,11 @@ class RepeatedResult(ResultMixin):
         One-way repeated-measures ANOVA (sphericity assumed).
     gg_epsilon, p_value_gg : float
         Greenhouse-Geisser epsilon and the p-value with both df multiplied by it.
+    hf_epsilon, p_value_hf : float
+        Huynh-Feldt epsilon (as R reports it, may exceed 1) and the p-value with
+        both df multiplied by ``min(1, hf_epsilon)``.
+    mauchly_w, mauchly_p_value : float
+        Mauchly's test of sphericity (three or more waves).
     eta2_partial, eta2_generalized : float
         Partial and generalized (Olejnik & Algina 2003) eta squared.
     friedman_q, friedman_df, friedman_p_value, kendall_w : float
@@ -77,6 +82,10 @@ class RepeatedResult(ResultMixin):
     p_value: float
     gg_epsilon: float
     p_value_gg: float
+    hf_epsilon: float
+    p_value_hf: float
+    mauchly_w: float
+    mauchly_p_value: float
     eta2_partial: float
     eta2_generalized: float
     friedman_q: float
@@ -99,6 +108,8 @@ class RepeatedResult(ResultMixin):
         lines += [
             f"  RM-ANOVA F({self.df1}, {self.df2}) = {fmt(self.f)}, p = {fmt(self.p_value, 4)}; "
             f"GG epsilon {fmt(self.gg_epsilon)}, p_GG = {fmt(self.p_value_gg, 4)}",
+            f"  HF epsilon {fmt(self.hf_epsilon)}, p_HF = {fmt(self.p_value_hf, 4)}; "
+            f"Mauchly W = {fmt(self.mauchly_w)}, p = {fmt(self.mauchly_p_value, 4)}",
             f"  eta2_partial {fmt(self.eta2_partial)}, eta2_generalized "
             f"{fmt(self.eta2_generalized)}",
             f"  Friedman Q({self.friedman_df}) = {fmt(self.friedman_q)}, "
@@ -142,12 +153,18 @@ def _rm_anova(y: np.ndarray, notes: list[str]) -> dict[str, float]:
     ss_error = max(ss_total - ss_subjects - ss_waves, 0.0)
     df1, df2 = k - 1, (n - 1) * (k - 1)
     nan = math.nan
-    out = dict(f=nan, p=nan, eps=nan, p_gg=nan, pes=nan, ges=nan, df1=df1, df2=df2)
+    out = dict(f=nan, p=nan, eps=nan, p_gg=nan, hf=nan, p_hf=nan, mauchly_w=nan, mauchly_p=nan,
+               pes=nan, ges=nan, df1=df1, df2=df2)
     if ss_error <= 1e-12 * max(ss_total, 1e-300):
         notes.append(
-            "RM-ANOVA undefined: no participant-by-wave variation (error sum of squares is 0)"
+            "RM-ANOVA undefined (F, p and the corrected p-values): no participant-by-wave "
+            "variation (error sum of squares is 0)"
         )
         if ss_total == 0:
+            notes.append(
+                "eta2_partial, eta2_generalized, the epsilons and Mauchly's test undefined: "
+                "every score is the same"
+            )
             return out
     else:
         f = (ss_waves / df1) / (ss_error / df2)
@@ -165,29 +182,76 @@ def _rm_anova(y: np.ndarray, notes: list[str]) -> dict[str, float]:
     if tr2 > 0:
         eps = min(float(np.trace(sc)) ** 2 / ((k - 1) * tr2), 1.0)
         out["eps"] = eps
+        # Huynh & Feldt (1976), as car and afex report it (not capped at 1).
+        hf = (n * df1 * eps - 2.0) / (df1 * (n - 1 - df1 * eps))
+        out["hf"] = hf
         if not math.isnan(out["f"]):
             out["p_gg"] = float(stats.f.sf(out["f"], df1 * eps, df2 * eps))
+            capped = min(1.0, hf)
+            out["p_hf"] = float(stats.f.sf(out["f"], df1 * capped, df2 * capped))
+            if not capped > 0:
+                out["p_hf"] = nan
+                notes.append(
+                    "Huynh-Feldt corrected p undefined: the Huynh-Feldt epsilon is not positive "
+                    "(too few participants)"
+                )
     else:
-        notes.append("Greenhouse-Geisser epsilon undefined: the wave differences have no variance")
+        notes.append(
+            "Greenhouse-Geisser and Huynh-Feldt epsilons, their p-values and Mauchly's test "
+            "are undefined: the wave differences have no variance"
+        )
+    if k < 3:
+        notes.append("Mauchly's test needs three or more waves (two waves are always spherical)")
+    elif tr2 > 0:
+        out["mauchly_w"], out["mauchly_p"] = _mauchly(cov, n, notes)
     return out
+
+
+def _mauchly(cov: np.ndarray, n: int, notes: list[str]) -> tuple[float, float]:
+    """Mauchly's W and its p, with R's (``mauchly.test``) second-order chi-square correction."""
+    k = cov.shape[0]
+    p = k - 1
+    # Orthonormal contrasts: the QR of the centring matrix minus its last column.
+    contrasts = np.linalg.qr(np.eye(k)[:, :p] - 1.0 / k)[0]
+    psi = contrasts.T @ cov @ contrasts
+    sign, logdet = np.linalg.slogdet(psi)
+    if sign <= 0:
+        notes.append(
+            "Mauchly's test undefined: the covariance of the wave differences is singular "
+            "(fewer participants than waves, or a wave difference that is constant)"
+        )
+        return math.nan, math.nan
+    df_error = n - 1
+    if df_error < p:
+        notes.append("Mauchly's test undefined: it needs more participants than waves")
+        return math.nan, math.nan
+    log_w = logdet - p * math.log(float(np.trace(psi)) / p)
+    rho = 1.0 - (2.0 * p * p + p + 2.0) / (6.0 * p * df_error)
+    w2 = (p + 2) * (p - 1) * (p - 2) * (2 * p**3 + 6 * p**2 + 3 * p + 2) / (
+        288.0 * (df_error * p * rho) ** 2
+    )
+    z = -df_error * rho * log_w
+    f = p * (p + 1) / 2 - 1
+    pr1 = float(stats.chi2.sf(z, f))
+    pr2 = float(stats.chi2.sf(z, f + 4))
+    return math.exp(log_w), pr1 + w2 * (pr2 - pr1)
 
 
 def _friedman(y: np.ndarray, notes: list[str]) -> tuple[float, float, float]:
     n, k = y.shape
-    ranks = stats.rankdata(y, axis=1)
-    # Sum over tie groups of t^3 - t equals the sum over cells of (t^2 - 1).
-    tie_size = (y[:, :, None] == y[:, None, :]).sum(axis=2)
-    ties = float((tie_size.astype(float) ** 2 - 1.0).sum())
-    denom = n * k * (k + 1) - ties / (k - 1)
-    if denom <= 0:
-        notes.append("Friedman test undefined: every participant gave the same score at all waves")
+    q, p = _ranks.friedman(y)
+    if math.isnan(q):
+        notes.append(
+            "Friedman test undefined (and Kendall's W): every participant gave the same score "
+            "at all waves"
+        )
         return math.nan, math.nan, math.nan
-    q = 12.0 * float(((ranks.sum(axis=0) - n * (k + 1) / 2.0) ** 2).sum()) / denom
-    p = float(stats.chi2.sf(q, k - 1))
     return q, p, q / (n * (k - 1))
 
 
-def _pairwise(y: np.ndarray, waves: list[str]) -> tuple[PairwiseComparison, ...]:
+def _pairwise(
+    y: np.ndarray, waves: list[str], notes: list[str]
+) -> tuple[PairwiseComparison, ...]:
     n, k = y.shape
     rows = []
     for i in range(k):
@@ -195,12 +259,18 @@ def _pairwise(y: np.ndarray, waves: list[str]) -> tuple[PairwiseComparison, ...]
             diff = y[:, j] - y[:, i]
             mean = float(diff.mean())
             sd = _pairstats.sd(diff)
-            if sd > 0:
+            grid = _ranks.tie_safe(diff)
+            if sd > 0 and grid.min() != grid.max():
                 t = mean / (sd / math.sqrt(n))
                 p = _pairstats.t_two_sided_p(t, n - 1)
                 dz = mean / sd
             else:
                 t = p = dz = math.nan
+                exact_t = "infinite" if grid[0] != 0 else "0/0"
+                notes.append(
+                    f"{waves[j]} - {waves[i]}: every participant changed by the same amount, "
+                    f"so t is {exact_t} and t, p, p_holm and d_z are undefined"
+                )
             rows.append((waves[i], waves[j], mean, t, p, dz))
     adjusted = holm(np.array([r[4] for r in rows]))
     return tuple(
@@ -323,13 +393,17 @@ def repeated(waves: pd.DataFrame, *, ci: float = 0.95) -> RepeatedResult:
         p_value=anova["p"],
         gg_epsilon=anova["eps"],
         p_value_gg=anova["p_gg"],
+        hf_epsilon=anova["hf"],
+        p_value_hf=anova["p_hf"],
+        mauchly_w=anova["mauchly_w"],
+        mauchly_p_value=anova["mauchly_p"],
         eta2_partial=anova["pes"],
         eta2_generalized=anova["ges"],
         friedman_q=q,
         friedman_df=len(names) - 1,
         friedman_p_value=fp,
         kendall_w=kw,
-        pairwise=_pairwise(yc, names),
+        pairwise=_pairwise(yc, names, notes),
         mixed_model=fit_random_intercept(y, names, ci=ci),
         notes=tuple(notes),
     )

@@ -29,7 +29,9 @@ def read_participants(file: str, id_column: str | None) -> pd.DataFrame:
     if not path.is_file():
         raise InvalidInput(f"file not found: {file}; check the path and try again")
     try:
-        frame = pd.read_csv(path)
+        # round_trip: a number written with repr() reads back as the same double,
+        # so a file gives the same answer as the same numbers passed in memory.
+        frame = pd.read_csv(path, float_precision="round_trip")
     except pd.errors.EmptyDataError:
         raise InvalidInput(f"{file} is empty; export the data with a header row") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:

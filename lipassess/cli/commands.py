@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from lipassess.cli.analyses import refresh
 from lipassess.cli.analyze import analyze
+from lipassess.cli.analyze_needs import needs as analyze_needs
 from lipassess.cli.db import db_group
 from lipassess.cli.demo import demo
 from lipassess.cli.dispatch import dispatch_command
@@ -25,6 +27,8 @@ def cli() -> None:
     """Top-level group; subcommands are added below."""
 
 
+analyze.add_command(refresh)
+analyze.add_command(analyze_needs)
 cli.add_command(analyze)
 cli.add_command(db_group)
 cli.add_command(instruments_group)

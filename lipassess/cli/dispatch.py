@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from lipassess import db
 from lipassess.cli import EXIT_JOB_FAILED
+from lipassess.cli.analyses import refresh_stored
 from lipassess.cli.context import cli_app, transaction
 from lipassess.errors import JobFailed
 from lipassess.services.dispatch import Policy, as_of_time, dispatch
@@ -107,6 +108,8 @@ def dispatch_command(dry_run: bool, as_of: str | None, as_json: bool, retry_fail
         click.echo(report.summary())
         if scores is not None and any(scores.to_dict().values()):
             click.echo(scores.summary())
+    if not dry_run:  # the submissions since the last run are analysed now, not in a staff request
+        refresh_stored(app, echo=not as_json)
     if report.error:
         raise JobFailed(f"dispatch stopped: {report.error}")
 

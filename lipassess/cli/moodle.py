@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from lipassess import db
 from lipassess.cli import EXIT_JOB_FAILED, EXIT_USAGE
+from lipassess.cli.analyses import refresh_stored
 from lipassess.cli.context import cli_app
 from lipassess.config import profile_field_map
 from lipassess.services.moodle import check_site, describe_site_check, open_client
@@ -137,5 +138,6 @@ def sync(course_ids: tuple[int, ...], category_id: int | None, full: bool, allow
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(report.summary())
+    refresh_stored(app, echo=not as_json)  # what the sync changed is analysed now, not in a staff request
     if not report.ok:
         raise click.exceptions.Exit(EXIT_COURSE_FAILED)

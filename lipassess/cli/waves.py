@@ -10,7 +10,7 @@ from lipassess.cli.context import COHORT_HELP, cli_app, transaction
 from lipassess.services.cohorts import resolve_cohort
 from lipassess.services.instruments import instruments_dir
 from lipassess.services.progress import wave_progress
-from lipassess.services.waves import PLANNED_KINDS, list_waves, parse_kind, parse_when, plan_waves, set_wave_dates
+from lipassess.services.waves import SETTABLE_KINDS, list_waves, parse_kind, parse_when, plan_waves, set_wave_dates
 
 
 @click.group("waves", help="Plan, adjust and list the survey waves (pre, post, followup) of a cohort.")
@@ -25,8 +25,10 @@ def waves_group() -> None:
     "are kept. Safe to run again.",
 )
 @click.option("--cohort", required=True, metavar="ID", help=COHORT_HELP)
+@click.option("--needs-in-pre", is_flag=True,
+              help="Also ask the training-needs assessment (lip-needs-assessment) in a pre wave created now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the waves as JSON.")
-def plan(cohort: str, as_json: bool) -> None:
+def plan(cohort: str, needs_in_pre: bool, as_json: bool) -> None:
     config = cli_app().config
     with transaction() as session:
         result = plan_waves(
@@ -35,6 +37,7 @@ def plan(cohort: str, as_json: bool) -> None:
             instruments_directory=instruments_dir(config),
             followup_offset_days=int(config["FOLLOWUP_OFFSET_DAYS"]),
             followup_window_days=int(config["FOLLOWUP_WINDOW_DAYS"]),
+            needs_in_pre=needs_in_pre,
         )
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else result.summary())
 
@@ -45,7 +48,7 @@ def plan(cohort: str, as_json: bool) -> None:
     "of that day, --closes at its end) or an ISO time (2025-05-01T08:00, Cambodian time unless it has a zone).",
 )
 @click.option("--cohort", required=True, metavar="ID", help=COHORT_HELP)
-@click.option("--kind", required=True, type=click.Choice([k.value for k in PLANNED_KINDS]))
+@click.option("--kind", required=True, type=click.Choice([k.value for k in SETTABLE_KINDS]))
 @click.option("--opens", metavar="DATE", help="When the wave opens.")
 @click.option("--closes", metavar="DATE", help="When the wave closes (after it opens).")
 def set_dates(cohort: str, kind: str, opens: str | None, closes: str | None) -> None:

@@ -1,85 +1,124 @@
-"""Use case: the analyses staff pages and the REST API show, computed once per data version.
+"""Use case: the analyses staff pages and the REST API show, stored once per data version for every host.
 
-Analyses take about a second per cohort, so their results are kept in an
-:class:`AnalysisCache` keyed by :func:`lipassess.services.dashboard.data_version`
-(any new answer, enrolment, profile or wave change gives a new key, so a
-cached result is never stale). The web layer holds one cache per app (one per
-process) and passes it in; the staff pages and the API share it, so a result
-computed for one is served to the other.
+Analyses take about a second per cohort, so their results are kept in the
+store (:mod:`lipassess.services.analysis_store`) and every staff page and API
+call answers from there: the evaluation of a set of cohorts, its impact
+figures, a subgroup comparison, a rendered summary. Each comes back as a
+:class:`~lipassess.services.analysis_store.Stored` with ``computed_at``, which
+the pages and the API show. A result whose data changed since is computed
+again before it is served (never served stale). :func:`refresh` computes what
+changed ahead of time; ``lipassess sync``, ``lipassess dispatch`` and
+``lipassess analyze refresh`` run it, so pages rarely wait.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipassess.analysis import by_group, paired
 from lipassess.analysis.cohort import CohortAnalysis
 from lipassess.analysis.subgroups import SubgroupResult, protect_attrition, protect_subgroups
 from lipassess.errors import InvalidInput
-from lipassess.services import dashboard
+from lipassess.services import analysis_store, dashboard
+from lipassess.services.analysis_store import Stored
+from lipassess.services.data_version import closed_waves, cohort_versions
 from lipassess.services.dataset import behaviour_outcomes, load_dataset
 from lipassess.store.models import Cohort
+from lipassess.store.types import utcnow
 
 if TYPE_CHECKING:
     from lipassess.services.impact import ImpactFigures
 
 T = TypeVar("T")
-DEFAULT_CACHE_SIZE = 48
 SUBGROUP_COLUMNS = ("ministry", "province", "language")
+EVALUATION, FIGURES = "evaluation", "figures"
 
 
-class AnalysisCache:
-    """A small thread-safe LRU map; values are immutable results, safe to share between requests."""
-
-    def __init__(self, size: int = DEFAULT_CACHE_SIZE) -> None:
-        self._size = size
-        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_compute(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = compute()  # outside the lock: two requests may compute the same key once each
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._items)
+def stored(session: Session, kind: str, cohorts: Sequence[Cohort], compute: Callable[[], T], *variant: Any,
+           extra_version: Sequence[object] = ()) -> Stored[T]:
+    """``compute()`` for ``kind``, ``cohorts`` and ``variant``, from the store while its data are unchanged."""
+    return analysis_store.fetch(session, kind, cohorts, compute, *variant, extra_version=extra_version)
 
 
-def cached(session: Session, cache: AnalysisCache, kind: str, cohorts: Sequence[Cohort],
-           compute: Callable[[], T], *extra: Any) -> T:
-    """``compute()`` once per ``kind``, data version of ``cohorts`` and ``extra`` key parts."""
-    version = dashboard.data_version(session, cohorts)
-    return cache.get_or_compute((kind, version, *extra), compute)
-
-
-def evaluation(session: Session, cache: AnalysisCache, cohorts: Sequence[Cohort]) -> dashboard.Evaluation:
-    """The evaluation and subgroup changes of ``cohorts`` together (cached)."""
+def evaluation(session: Session, cohorts: Sequence[Cohort], *,
+               versions: Mapping[int, str] | None = None) -> Stored[dashboard.Evaluation]:
+    """The evaluation and subgroup changes of ``cohorts`` together (stored)."""
     chosen = list(cohorts)
-    return cached(session, cache, "evaluation", chosen,
-                  lambda: dashboard.evaluate_for_dashboard(session, chosen))
+    return analysis_store.fetch(session, EVALUATION, chosen,
+                                lambda: dashboard.evaluate_for_dashboard(session, chosen), versions=versions)
 
 
-def figures(session: Session, cache: AnalysisCache, cohorts: list[Cohort] | None, *, scope: Sequence[Cohort],
-            min_group_size: int) -> ImpactFigures:
-    """The impact figures of ``cohorts`` (None: the whole program, whose cohorts are ``scope``), cached."""
+def figures_version(session: Session, scope: Sequence[Cohort]) -> tuple[object, ...]:
+    """What impact figures read besides the data: how many of the scope's waves have closed by now."""
+    return ("closed waves", closed_waves(session, [c.id for c in scope], utcnow()))
+
+
+def figures(session: Session, cohorts: list[Cohort] | None, *, scope: Sequence[Cohort],
+            min_group_size: int) -> Stored[ImpactFigures]:
+    """The impact figures of ``cohorts`` (None: the whole program, whose cohorts are ``scope``), stored."""
     from lipassess.services.impact import impact_figures
 
-    return cached(session, cache, "figures", scope,
-                  lambda: impact_figures(session, cohorts, min_group_size=min_group_size),
-                  cohorts is None, min_group_size)
+    return analysis_store.fetch(session, FIGURES, scope,
+                                lambda: impact_figures(session, cohorts, min_group_size=min_group_size),
+                                cohorts is None, min_group_size, extra_version=figures_version(session, scope))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Refreshed:
+    """One scope :func:`refresh` looked at: ``computed`` False when its stored results were fresh."""
+
+    scope: str
+    computed: bool
+    seconds: float
+
+
+def refresh(session: Session, *, min_group_size: int, cohorts: Sequence[Cohort] | None = None,
+            progress: Callable[[str], None] | None = None) -> list[Refreshed]:
+    """Compute and store the evaluation and impact figures of each cohort and of the program, where stale.
+
+    ``cohorts`` None: every cohort in the store, then the program (all of them
+    together); otherwise those cohorts only. A scope whose stored results are
+    fresh costs a few queries; one that is stale is analysed once for both
+    results. Rows computed by older code are deleted.
+    """
+    from lipassess.services.impact import impact_report
+
+    whole = cohorts is None
+    chosen = list(session.scalars(select(Cohort).order_by(Cohort.start_at, Cohort.id))) if cohorts is None \
+        else list(cohorts)
+    analysis_store.prune_other_code(session)
+    versions = cohort_versions(session, [c.id for c in chosen])
+    scopes: list[tuple[str, list[Cohort], bool]] = [(c.shortname, [c], False) for c in chosen]
+    if whole and chosen:
+        scopes.append(("program", chosen, True))
+    done = []
+    for label, scope, program in scopes:
+        ids = [c.id for c in scope]
+        keys = {EVALUATION: (analysis_store.row_key(EVALUATION, ids, ()),
+                             analysis_store.version_of(session, scope, versions=versions)),
+                FIGURES: (analysis_store.row_key(FIGURES, ids, (program, min_group_size)),
+                          analysis_store.version_of(session, scope, *figures_version(session, scope),
+                                                    versions=versions))}
+        if all(analysis_store.read(session, key, version) is not None for key, version in keys.values()):
+            done.append(Refreshed(scope=label, computed=False, seconds=0.0))
+            continue
+        if progress is not None:
+            progress(f"analysing {label}")
+        computed_at, started = utcnow(), time.perf_counter()
+        report = impact_report(session, None if program else scope, min_group_size=min_group_size)
+        seconds = time.perf_counter() - started
+        results = {EVALUATION: dashboard.evaluation_of(report.dataset, report.analysis), FIGURES: report.figures}
+        for kind, (key, version) in keys.items():
+            analysis_store.write(session, key=key, kind=kind, cohort_ids=ids, version=version, value=results[kind],
+                                 computed_at=computed_at, seconds=seconds)
+        done.append(Refreshed(scope=label, computed=True, seconds=seconds))
+    return done
 
 
 def for_managers(analysis: CohortAnalysis, min_group_size: int) -> CohortAnalysis:
@@ -100,9 +139,9 @@ def check_subgroup_column(by: str) -> str:
     return by
 
 
-def subgroup_comparison(session: Session, cache: AnalysisCache, cohort: Cohort, *, by: str, outcome: str,
-                        min_n: int, for_managers: bool = False) -> SubgroupResult:
-    """Pre/post change of one behaviour ``outcome`` per value of the profile field ``by`` (cached).
+def subgroup_comparison(session: Session, cohort: Cohort, *, by: str, outcome: str, min_n: int,
+                        for_managers: bool = False) -> Stored[SubgroupResult]:
+    """Pre/post change of one behaviour ``outcome`` per value of the profile field ``by`` (stored).
 
     Groups under ``min_n`` are suppressed; ``for_managers`` also hides the groups the one
     small-group rule names (:func:`lipassess.analysis.subgroups.protect_subgroups`), so a
@@ -114,10 +153,12 @@ def subgroup_comparison(session: Session, cache: AnalysisCache, cohort: Cohort, 
         ``by`` is not a profile field, ``outcome`` is unknown, or the cohort has no post scores yet.
     """
     check_subgroup_column(by)
-    result = cached(session, cache, "subgroups", [cohort],
-                    lambda: _subgroup_comparison(session, cohort, by=by, outcome=outcome, min_n=min_n),
-                    by, outcome, min_n)
-    return protect_subgroups(result, min_n) if for_managers else result
+    result = analysis_store.fetch(
+        session, "subgroups", [cohort],
+        lambda: _subgroup_comparison(session, cohort, by=by, outcome=outcome, min_n=min_n), by, outcome, min_n)
+    if not for_managers:
+        return result
+    return dataclasses.replace(result, value=protect_subgroups(result.value, min_n))
 
 
 def _subgroup_comparison(session: Session, cohort: Cohort, *, by: str, outcome: str, min_n: int) -> SubgroupResult:

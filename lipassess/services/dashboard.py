@@ -2,9 +2,8 @@
 
 The web layer asks for a :class:`CohortDashboard` (progress, retention, the
 evaluation, subgroup changes, response curves) or for the overview rows of the
-cohort list; it never queries the store itself. :func:`data_version` gives a
-cheap fingerprint of a set of cohorts' data so that the web layer can cache
-analyses until an answer, an enrolment or a profile changes.
+cohort list; it never queries the store itself. The analyses behind it are
+stored by :mod:`lipassess.services.analyses`.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipassess.analysis import by_group, paired
@@ -29,10 +28,7 @@ from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.evaluation import evaluate
 from lipassess.services.progress import WaveProgress, active_students, wave_progress
 from lipassess.store.models import (
-    Answer,
     Cohort,
-    Enrolment,
-    Participant,
     Response,
     ResponseStatus,
     Wave,
@@ -297,34 +293,4 @@ def program_tables(evaluation: Evaluation, comparison: report_tables.Table, *, s
         evaluation.analysis, sees_individuals=sees_individuals, min_group_size=min_group_size,
         subgroups=_subgroup_args(evaluation), reverse_keyed=evaluation.reverse_keyed))
     return tables
-
-
-def data_version(session: Session, cohorts: Sequence[Cohort]) -> tuple[object, ...]:
-    """A fingerprint of everything the analyses of ``cohorts`` read; it changes when the data do.
-
-    Counts and latest update times of responses, answers, enrolments and the
-    enrolled participants' profiles (five aggregate queries).
-    """
-    ids = sorted(c.id for c in cohorts)
-    if not ids:
-        return ()
-    responses = session.execute(
-        select(func.count(Response.id), func.max(Response.updated_at))
-        .join(Wave, Wave.id == Response.wave_id).where(Wave.cohort_id.in_(ids))
-    ).one()
-    answers = session.scalar(
-        select(func.count(Answer.id)).join(Response, Response.id == Answer.response_id)
-        .join(Wave, Wave.id == Response.wave_id).where(Wave.cohort_id.in_(ids))
-    )
-    enrolments = session.execute(
-        select(func.count(Enrolment.id), func.max(Enrolment.updated_at)).where(Enrolment.cohort_id.in_(ids))
-    ).one()
-    profiles = session.scalar(
-        select(func.max(Participant.updated_at)).join(Enrolment, Enrolment.participant_id == Participant.id)
-        .where(Enrolment.cohort_id.in_(ids))
-    )
-    waves = session.execute(
-        select(func.count(Wave.id), func.max(Wave.updated_at)).where(Wave.cohort_id.in_(ids))
-    ).one()
-    return (tuple(ids), *responses, answers, *enrolments, profiles, *waves)
 

@@ -116,6 +116,29 @@ def instrument_of(version: InstrumentVersion) -> Instrument:
     return cached
 
 
+def instruments_by_version(session: Session, versions: Iterable[tuple[int, str]]) -> dict[int, Instrument]:
+    """The validated instruments of stored versions given as ``(version id, content hash)`` pairs.
+
+    Definitions already validated in this process (same content hash) are not
+    read again; the others are read in one query. A version whose stored hash
+    differs from the one asked (its unused definition was just replaced) is
+    returned as it is stored now.
+    """
+    wanted = dict(versions)
+    found: dict[int, Instrument] = {}
+    missing = []
+    for version_id, digest in wanted.items():
+        cached = _VALIDATED.get(digest)
+        if cached is None:
+            missing.append(version_id)
+        else:
+            found[version_id] = cached
+    if missing:
+        for version in session.scalars(select(InstrumentVersion).where(InstrumentVersion.id.in_(missing))):
+            found[version.id] = instrument_of(version)
+    return found
+
+
 def latest_version(session: Session, instrument_key: str) -> InstrumentVersion | None:
     """The most recently stored version of an instrument id."""
     return session.scalar(

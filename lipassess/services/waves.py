@@ -63,8 +63,16 @@ WAVE_INSTRUMENTS: Mapping[WaveKind, tuple[str, ...]] = {
     WaveKind.PRE: ("lip-leadership-behaviour",),
     WaveKind.POST: ("lip-leadership-behaviour", "lip-leadership-behaviour-retro", "lip-reaction"),
     WaveKind.FOLLOWUP: ("lip-leadership-behaviour", "lip-followup-application"),
+    WaveKind.NEEDS: ("lip-needs-assessment",),
 }
 """The instrument ids each wave presents, in order."""
+
+NEEDS_INSTRUMENT = "lip-needs-assessment"
+"""The training-needs assessment: its own ``needs`` wave, or added to the pre wave (``needs_in_pre``)."""
+
+SETTABLE_KINDS: tuple[WaveKind, ...] = (WaveKind.NEEDS, *PLANNED_KINDS)
+"""The kinds ``waves set`` accepts: the planned ones, and the needs assessment, which has no course date
+to plan from (it comes before a cohort is designed) and is created with both dates given."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,13 +213,13 @@ def parse_when(text: str, *, end_of_day: bool = False, what: str = "date") -> da
 
 
 def parse_kind(text: str) -> WaveKind:
-    """A planned wave kind from its name."""
+    """A wave kind staff may set (:data:`SETTABLE_KINDS`) from its name."""
     try:
         kind = WaveKind(text)
     except ValueError:
         kind = None
-    if kind not in PLANNED_KINDS:
-        raise InvalidInput(f"wave kind {text!r} is not known; use one of {', '.join(k.value for k in PLANNED_KINDS)}")
+    if kind not in SETTABLE_KINDS:
+        raise InvalidInput(f"wave kind {text!r} is not known; use one of {', '.join(k.value for k in SETTABLE_KINDS)}")
     return kind
 
 
@@ -223,9 +231,9 @@ def _version_key(label: str) -> tuple[tuple[int, Any], ...]:
 
 
 def wave_instruments(
-    session: Session, instruments_directory: Path, kind: WaveKind
+    session: Session, instruments_directory: Path, kind: WaveKind, *, extra: Sequence[str] = ()
 ) -> list[InstrumentVersion]:
-    """The stored versions (registered now if new) of the instruments ``kind`` presents.
+    """The stored versions (registered now if new) of the instruments ``kind`` presents, then ``extra`` ones.
 
     The newest version label of each instrument id in the directory is used.
 
@@ -240,7 +248,7 @@ def wave_instruments(
         if current is None or _version_key(instrument.version) > _version_key(current.version):
             available[instrument.id] = instrument
     versions = []
-    for key in WAVE_INSTRUMENTS[kind]:
+    for key in (*WAVE_INSTRUMENTS[kind], *extra):
         if key not in available:
             raise NotFound(
                 f"the {kind.value} wave presents instrument {key!r}, which is not in {instruments_directory}; "
@@ -282,20 +290,24 @@ def plan_waves(
     instruments_directory: Path,
     followup_offset_days: int,
     followup_window_days: int,
+    needs_in_pre: bool = False,
     actor: str = "cli",
 ) -> WavePlan:
     """Create the cohort's missing pre, post and follow-up waves from its course dates (flushes).
 
     Existing waves are kept as they are (``kept``); a wave whose course date
-    is unknown is ``skipped`` with the reason.
+    is unknown is ``skipped`` with the reason. ``needs_in_pre`` adds the
+    training-needs assessment after the behaviour survey of a pre wave created
+    now (an existing wave's instruments never change).
     """
     existing = _waves_of(session, cohort)
     infos = []
     for kind in PLANNED_KINDS:
+        extra = (NEEDS_INSTRUMENT,) if needs_in_pre and kind is WaveKind.PRE else ()
         wave = existing.get(kind)
         if wave is not None:
             if not wave.instruments:
-                _attach(wave, wave_instruments(session, instruments_directory, kind))
+                _attach(wave, wave_instruments(session, instruments_directory, kind, extra=extra))
                 session.flush()
             infos.append(_info(wave, "kept"))
             continue
@@ -306,7 +318,7 @@ def plan_waves(
             continue
         wave = Wave(cohort_id=cohort.id, kind=kind, opens_at=window[0], closes_at=window[1])
         session.add(wave)
-        _attach(wave, wave_instruments(session, instruments_directory, kind))
+        _attach(wave, wave_instruments(session, instruments_directory, kind, extra=extra))
         session.flush()
         audit.record(session, actor=actor, action="wave.plan", target=f"{cohort.shortname}/{kind.value}",
                      opens_at=_iso(wave.opens_at), closes_at=_iso(wave.closes_at))

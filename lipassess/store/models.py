@@ -31,6 +31,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -75,6 +76,7 @@ class Base(DeclarativeBase):
 class WaveKind(enum.StrEnum):
     """The kinds of survey wave; the stored values are :data:`lipassess.vocabulary.WAVE_KINDS`."""
 
+    NEEDS = vocabulary.NEEDS
     PRE = vocabulary.PRE
     POST = vocabulary.POST
     RETRO_PRE = vocabulary.RETRO_PRE
@@ -546,6 +548,27 @@ class LtiScoreOutbox(TimestampMixin, Base):
     sent_at: Mapped[datetime | None]
 
     link: Mapped[LtiResourceLink] = relationship()
+
+
+class StoredAnalysis(Base):
+    """One analysis result kept for every host (:mod:`lipassess.services.analysis_store`).
+
+    ``key`` is the hash of kind, cohorts and variant; the row is fresh while ``data_version``
+    equals the fingerprint of the data it read and ``code_version`` the running code's.
+    """
+
+    __tablename__ = "stored_analyses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    cohorts: Mapped[str] = mapped_column(Text)  # ",3,5," so that one cohort's rows are found with LIKE
+    data_version: Mapped[str] = mapped_column(String(64))
+    code_version: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[datetime]
+    seconds: Mapped[float] = mapped_column(Float)
 
 
 # The rater tables live in their own module (one job per module) but on the same Base.

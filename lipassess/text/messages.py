@@ -10,6 +10,7 @@ from __future__ import annotations
 
 #: The survey each wave asks for, as a noun phrase (the follow-up leadership survey).
 WAVE_NAMES: dict[str, dict[str, str]] = {
+    "needs": {"en": "training-needs survey", "km": "ការស្ទង់មតិអំពីតម្រូវការបណ្តុះបណ្តាល"},
     "pre": {"en": "pre-course leadership survey", "km": "ការស្ទង់មតិមុនវគ្គសិក្សា អំពីភាពជាអ្នកដឹកនាំ"},
     "post": {"en": "end-of-course leadership survey", "km": "ការស្ទង់មតិចុងបញ្ចប់វគ្គសិក្សា អំពីភាពជាអ្នកដឹកនាំ"},
     "followup": {"en": "follow-up leadership survey", "km": "ការស្ទង់មតិតាមដានក្រោយវគ្គសិក្សា អំពីភាពជាអ្នកដឹកនាំ"},

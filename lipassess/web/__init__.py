@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter, Map
 
-from lipassess.services.analyses import AnalysisCache
-
 csrf = CSRFProtect()
-ANALYSIS_CACHE = "lipassess.analysis_cache"
-ANALYSIS_CACHE_SIZE = 48
 
 #: A CSRF token lives as long as the browser session, up to this many seconds: a participant
 #: may read one survey page on a phone for well over flask-wtf's default hour.
@@ -32,11 +28,10 @@ class PathIdConverter(IntegerConverter):
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import api, auth, cookies, errors, headers, lti, main, raters, staff, survey
+    from lipassess.web import api, assets, auth, compression, cookies, errors, headers, lti, main, raters, staff, survey
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS)
     app.url_map.converters["int"] = PathIdConverter  # before any rule is added
-    app.extensions[ANALYSIS_CACHE] = AnalysisCache(ANALYSIS_CACHE_SIZE)
     csrf.init_app(app)
     app.session_interface = cookies.FramedSessionInterface()
     app.register_blueprint(main.bp)
@@ -48,9 +43,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(api.bp)
     lti.init_app(app)
     errors.init_app(app)
+    assets.init_app(app)
+    compression.init_app(app)
     headers.init_app(app)
 
-
-def analysis_cache() -> AnalysisCache:
-    """The current app's analysis cache, shared by the staff pages and the API (one per process)."""
-    return current_app.extensions[ANALYSIS_CACHE]

@@ -3,13 +3,14 @@
 * ``Content-Security-Policy``: every page may be framed by no one
   (``frame-ancestors 'none'``) except the pages Moodle shows in its iframe, the
   LTI and survey pages, which the registered platforms' sites may frame. The
-  survey pages also get their full policy (own styles, fonts and images only,
-  forms posted only here).
+  survey pages also get their full policy (own styles, fonts, images and script
+  only, forms and the script's requests posted only here).
 * ``X-Content-Type-Options: nosniff`` and a ``Referrer-Policy`` everywhere (no
   referrer at all from a personal link ``/s/<token>`` or rater link ``/r/<token>``, which must not leak).
 * ``Cache-Control: no-store`` on every answer but the static files and the
-  tool's public key set: pages, PDFs, CSVs and API JSON carry personal or
-  per-cohort data, and a shared or back-button cache must not keep them.
+  favicon (their own caching: :mod:`lipassess.web.assets`) and the tool's
+  public key set: pages, PDFs, CSVs and API JSON carry personal or per-cohort
+  data, and a shared or back-button cache must not keep them.
 * ``Strict-Transport-Security`` in production.
 
 The platforms' origins come from the store and are cached for
@@ -40,9 +41,9 @@ FRAMED_BLUEPRINTS = frozenset({"lti", "survey", "raters"})
 #: Blueprints of the survey's own pages (the participant's and the rater's), under the strict policy.
 SURVEY_BLUEPRINTS = frozenset({"survey", "raters"})
 #: Endpoints that keep their own caching: nothing personal in them.
-PUBLIC_ENDPOINTS = frozenset({"static", "lti.jwks"})
-SURVEY_POLICY = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; "
-                 "form-action 'self'; base-uri 'none'")
+PUBLIC_ENDPOINTS = frozenset({"static", "favicon", "lti.jwks"})
+SURVEY_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+                 "font-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'")
 BASE_POLICY = "base-uri 'none'"
 HSTS = "max-age=31536000"
 

@@ -120,7 +120,8 @@ def form() -> tuple[str, int]:
             submit_rating(session, rater, values, consent=request.form.get("consent") == "yes", now=utcnow())
         except (service.AnswersRejected, service.AnswersIncomplete) as exc:
             session.rollback()
-            errors = {k: survey_web.item_error(p, lang) for k, p in exc.errors.items()}
+            numbers = {key: n for n, key in enumerate(view.layout.pages[0].keys, start=1)}
+            errors = {k: survey_web.item_error(p, lang, number=numbers.get(k)) for k, p in exc.errors.items()}
             return survey_web._render("survey/rater_form.html", 422, view=view, values=values, errors=errors,
                                       options=survey_web.options, missing_consent=False, lang=lang)
         except service.ConsentRequired:

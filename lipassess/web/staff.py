@@ -6,10 +6,10 @@ principal limited to some cohorts (an LTI instructor) sees only those and gets
 per-participant table, subgroups under ``MIN_GROUP_SIZE`` hidden; they land on
 the summaries.
 
-Analyses take about a second per cohort, so their results come from the
-per-process cache of :mod:`lipassess.services.analyses` (shared with the API),
-keyed by :func:`lipassess.services.dashboard.data_version`. Views talk to
-services and reports only.
+Analyses take seconds, so their results come from the store
+(:mod:`lipassess.services.analyses`, shared with the API and every host), each
+with the moment it was computed, which the pages show. Views talk to services
+and reports only.
 """
 
 from __future__ import annotations
@@ -31,13 +31,15 @@ from lipassess.reports import tables as report_tables
 from lipassess.reports.numbers import fmt_percent
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
+from lipassess.services.analysis_store import Stored
+from lipassess.services.data_version import cohort_versions
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.status import operations_status
+from lipassess.services.waves import LOCAL_TZ
 from lipassess.store.models import Cohort, StaffRole
 from lipassess.store.types import utcnow
 from lipassess.text import text
-from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES, TOTAL, other_language
-from lipassess.web import analysis_cache
+from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES, TOTAL, format_date, khmer_digits, other_language
 from lipassess.web.auth import Principal, current_principal, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -47,15 +49,16 @@ KHMER_FONT = "fonts/NotoSansKhmer-Regular.woff2"
 KHMER_FONT_BOLD = "fonts/NotoSansKhmer-Bold.woff2"
 
 
-# --- the shared analysis cache (lipassess.services.analyses) ---------------------------------
+# --- the stored analyses (lipassess.services.analyses) ----------------------------------------
 
 
-def _cached(kind: str, cohorts: Sequence[Cohort], compute: Callable[[], T], *extra: Any) -> T:
-    return analyses.cached(get_session(), analysis_cache(), kind, cohorts, compute, *extra)
+def _stored(kind: str, cohorts: Sequence[Cohort], compute: Callable[[], T], *variant: Any,
+            extra_version: Sequence[object] = ()) -> Stored[T]:
+    return analyses.stored(get_session(), kind, cohorts, compute, *variant, extra_version=extra_version)
 
 
-def _evaluation(cohorts: Sequence[Cohort]) -> dashboard_service.Evaluation:
-    return analyses.evaluation(get_session(), analysis_cache(), cohorts)
+def _evaluation(cohorts: Sequence[Cohort], versions: Any = None) -> Stored[dashboard_service.Evaluation]:
+    return analyses.evaluation(get_session(), cohorts, versions=versions)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -163,6 +166,19 @@ def _isodate(value: dt.datetime | dt.date | None) -> str:
     return value.date().isoformat() if isinstance(value, dt.datetime) else (value.isoformat() if value else "?")
 
 
+def computed_text(moment: dt.datetime, lang: str) -> str:
+    """"Figures computed 3 December 2026 16:45 (Cambodia time) ...", in ``lang`` (Khmer digits in Khmer)."""
+    local = moment.astimezone(LOCAL_TZ)
+    clock = local.strftime("%H:%M")
+    when = f"{format_date(local.date(), lang)} {khmer_digits(clock) if lang == 'km' else clock}"
+    return text("staff.computed_at", lang, when=when)
+
+
+@bp.app_template_filter("computed")
+def _computed(moment: dt.datetime) -> str:
+    return computed_text(moment, "en")
+
+
 @bp.app_template_filter("percent")
 def _percent(value: float | None) -> str:
     return "\u2013" if value is None else fmt_percent(value)
@@ -189,7 +205,8 @@ def cohort(cohort_id: int) -> str:
     """The evaluator dashboard of one cohort (aggregates only for managers)."""
     principal = _principal()
     cohort = _cohort(cohort_id)
-    board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=_evaluation([cohort]))
+    stored = _evaluation([cohort])
+    board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=stored.value)
     tables = _cohort_tables(board, sees_individuals=principal.sees_individuals)
     analysis = board.analysis
     charts = {}
@@ -200,7 +217,7 @@ def cohort(cohort_id: int) -> str:
         charts["responses"] = _svg(dashboard_charts.response_chart([(c.kind, c.points) for c in board.curves]))
     return render_template(
         "staff/cohort.html", principal=principal, cohort=cohort, board=board, analysis=analysis, tables=tables,
-        charts=charts, item_tables=_item_tables(board.evaluation),
+        charts=charts, item_tables=_item_tables(board.evaluation), computed_at=stored.computed_at,
         csv_url=lambda name: url_for("staff.cohort_table", cohort_id=cohort.id, name=name),
     )
 
@@ -215,20 +232,21 @@ def cohort_table(cohort_id: int, name: str) -> Response:
     """One dashboard table as CSV (pseudonyms only; per-participant tables for evaluators and admins)."""
     principal = _principal()
     cohort = _cohort(cohort_id)
-    board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=_evaluation([cohort]))
+    board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=_evaluation([cohort]).value)
     return _download(lambda individuals: _cohort_tables(board, sees_individuals=individuals), name,
                      cohort.shortname, principal)
 
 
-def _program_view() -> tuple[list[Cohort], dashboard_service.Evaluation, report_tables.Table, Any]:
+def _program_view() -> tuple[list[Cohort], Stored[dashboard_service.Evaluation], report_tables.Table, Any]:
     """Cohorts, the pooled evaluation, the cohort comparison table and the forest plot across cohorts."""
     cohorts = _program_cohorts()
-    pooled = _evaluation(cohorts)
+    versions = cohort_versions(get_session(), [c.id for c in cohorts])  # once for the pooled and each cohort
+    pooled = _evaluation(cohorts, versions)
     overviews = dashboard_service.cohort_overviews(get_session(), cohorts)
-    per_cohort = [(o, _evaluation([o.cohort]).analysis) for o in overviews]
+    per_cohort = [(o, _evaluation([o.cohort], versions).value.analysis) for o in overviews]
     comparison = dashboard_service.comparison_table(per_cohort)
     forest = dashboard_charts.cohort_forest([(o.cohort.shortname, _total_pre_post(a)) for o, a in per_cohort],
-                                            _total_pre_post(pooled.analysis))
+                                            _total_pre_post(pooled.value.analysis))
     return cohorts, pooled, comparison, forest
 
 
@@ -242,7 +260,8 @@ def _total_pre_post(analysis: Any) -> Any:
 def program() -> str:
     """Every cohort side by side (forest plot of the total) and the pooled analysis."""
     principal = _principal()
-    cohorts, pooled, comparison, forest = _program_view()
+    cohorts, stored, comparison, forest = _program_view()
+    pooled = stored.value
     analysis = pooled.analysis
     charts = {"cohorts": _svg(forest)}
     if analysis.outcomes:
@@ -252,7 +271,7 @@ def program() -> str:
         "staff/program.html", principal=principal, analysis=analysis, charts=charts,
         tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals),
         item_tables=_item_tables(pooled),
-        synthetic=scope_is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts),
+        synthetic=scope_is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts), computed_at=stored.computed_at,
         csv_url=lambda name: url_for("staff.program_table", name=name),
     )
 
@@ -263,41 +282,45 @@ def program_table(name: str) -> Response:
     """One table of the program page as CSV."""
     principal = _principal()
     _cohorts, pooled, comparison, _forest = _program_view()
-    return _download(lambda individuals: _program_tables(pooled, comparison, sees_individuals=individuals), name,
+    return _download(lambda individuals: _program_tables(pooled.value, comparison, sees_individuals=individuals), name,
                      "program", principal)
 
 
 # --- impact summaries ---------------------------------------------------------------------------
 
 
-def _figures(cohorts: list[Cohort] | None, scope: Sequence[Cohort]) -> Any:
-    return analyses.figures(get_session(), analysis_cache(), cohorts, scope=scope,
-                            min_group_size=_min_group_size())
+def _figures(cohorts: list[Cohort] | None, scope: Sequence[Cohort]) -> Stored[Any]:
+    return analyses.figures(get_session(), cohorts, scope=scope, min_group_size=_min_group_size())
 
 
-def _summary_nav(lang: str, *, back: str, back_label: str, pdf: str, other_lang: str) -> str:
+def _summary_nav(lang: str, *, back: str, back_label: str, pdf: str, other_lang: str,
+                 computed_at: dt.datetime) -> str:
     other = LANGUAGE_NAMES[other_language(lang)]
     pdf_label = text("staff.pdf", lang)
     return render_template("staff/summary_nav.html", back=back, back_label=back_label, pdf=pdf,
-                           other=other_lang, other_label=other, pdf_label=pdf_label, lang=lang)
+                           other=other_lang, other_label=other, pdf_label=pdf_label, lang=lang,
+                           computed=computed_text(computed_at, lang))
 
 
-def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: str, *, nav: str) -> Response:
+def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: str, *, nav: dict[str, str]
+                  ) -> Response:
     from lipassess.reports.render import render_html
 
     today = dt.date.today()
-    html = _cached("summary_html", scope,
-                   lambda: render_html(_figures(cohorts, scope), lang, generated_on=today, nav=nav),
-                   lang, today, nav, _min_group_size())
-    return Response(html, mimetype="text/html")
+    figures = _figures(cohorts, scope)
+    nav_html = _summary_nav(lang, computed_at=figures.computed_at, **nav)
+    html = _stored("summary_html", scope, lambda: render_html(figures.value, lang, generated_on=today, nav=nav_html),
+                   lang, cohorts is None, _min_group_size(), extra_version=(today, nav_html))
+    return Response(html.value, mimetype="text/html")
 
 
 def _summary_pdf(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: str, stem: str) -> Response:
     from lipassess.reports.render import render_pdf
 
     today = dt.date.today()
-    pdf = _cached("summary_pdf", scope, lambda: render_pdf(_figures(cohorts, scope), lang, generated_on=today),
-                  lang, today, _min_group_size())
+    figures = _figures(cohorts, scope)
+    pdf = _stored("summary_pdf", scope, lambda: render_pdf(figures.value, lang, generated_on=today),
+                  lang, cohorts is None, _min_group_size(), extra_version=(today, figures.computed_at)).value
     response = Response(pdf, mimetype="application/pdf")
     filename = secure_filename(f"impact-summary-{stem}-{lang}.pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -310,11 +333,10 @@ def cohort_summary(cohort_id: int) -> Response:
     """The one-page impact summary of a cohort, in English or Khmer (``?lang=``)."""
     lang = _lang()
     cohort = _cohort(cohort_id)
-    nav = _summary_nav(lang, back=url_for("staff.cohort", cohort_id=cohort.id),
-                       back_label=text("staff.back.dashboard", lang),
-                       pdf=url_for("staff.cohort_summary_pdf", cohort_id=cohort.id, lang=lang),
-                       other_lang=url_for("staff.cohort_summary", cohort_id=cohort.id,
-                                          lang=other_language(lang)))
+    nav = {"back": url_for("staff.cohort", cohort_id=cohort.id),
+           "back_label": text("staff.back.dashboard", lang),
+           "pdf": url_for("staff.cohort_summary_pdf", cohort_id=cohort.id, lang=lang),
+           "other_lang": url_for("staff.cohort_summary", cohort_id=cohort.id, lang=other_language(lang))}
     return _summary_html([cohort], [cohort], lang, nav=nav)
 
 
@@ -333,10 +355,9 @@ def program_summary() -> Response:
     """The impact summary of the whole program (managers land here)."""
     lang = _lang()
     cohorts = _program_cohorts()
-    nav = _summary_nav(lang, back=url_for("staff.index"),
-                       back_label=text("staff.back.all_cohorts", lang),
-                       pdf=url_for("staff.program_summary_pdf", lang=lang),
-                       other_lang=url_for("staff.program_summary", lang=other_language(lang)))
+    nav = {"back": url_for("staff.index"), "back_label": text("staff.back.all_cohorts", lang),
+           "pdf": url_for("staff.program_summary_pdf", lang=lang),
+           "other_lang": url_for("staff.program_summary", lang=other_language(lang))}
     return _summary_html(None, cohorts, lang, nav=nav)
 
 

@@ -19,7 +19,9 @@ Who is answering comes from the Flask session, never from the URL:
 Pages, in order: consent and purpose statement (``wave_form``), the
 instruments' items in pages of at most ten (``page``), a review of every answer
 with a submit button (``review``), the receipt (``receipt``). Every page POST
-saves the draft. Every POST must be an ordinary form
+saves the draft; the page's script (``static/survey.js``, an enhancement: every
+page works without it) also sends each answer as it is chosen (``save_answers``)
+and keeps unsent ones on the device. Every POST must be an ordinary form
 (``application/x-www-form-urlencoded``, else 415) carrying the CSRF token.
 Errors render a page in the participant's language (both languages when the
 participant is not known yet) with the HTTP status.
@@ -27,10 +29,12 @@ participant is not known yet) with the HTTP status.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import hashlib
+import hmac
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound, UnsupportedMediaType
@@ -48,7 +52,8 @@ from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf
 from lipassess.web.errors import status_for
-from lipassess.web.survey_text import error_page, item_error, ui
+from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
+from lipassess.web.survey_text import number as numeral
 
 bp = Blueprint("survey", __name__)
 # CSRF is checked in this blueprint's own before_request, after the content-type check,
@@ -60,7 +65,6 @@ SESSION_VIA = "survey_via"
 SESSION_LINKS = "survey_links"
 SESSION_LANG = "survey_lang"
 FORM_MIMETYPE = "application/x-www-form-urlencoded"
-CAMBODIA = timezone(timedelta(hours=7), "ICT")
 
 
 class NoParticipant(PermissionDenied):
@@ -137,14 +141,22 @@ def _channel(participant_id: int, wave_id: int) -> str:
     return "link"
 
 
-def _known_language() -> str | None:
-    """The session's language, else the participant's; None when nobody is known yet."""
+def _session_language() -> str | None:
+    """The language chosen in this session or given by the LTI launch; None otherwise (no store read)."""
     lang = cookie.get(SESSION_LANG)
     if lang in LANGUAGES:
         return lang
     launch = cookie.get("lti")  # an LTI launch records the Moodle user's language
     if isinstance(launch, dict) and launch.get("language") in LANGUAGES:
         return launch["language"]
+    return None
+
+
+def _known_language() -> str | None:
+    """The session's language, else the participant's; None when nobody is known yet."""
+    lang = _session_language()
+    if lang is not None:
+        return lang
     participant_id = cookie.get(SESSION_PARTICIPANT)
     if isinstance(participant_id, int):
         try:
@@ -161,16 +173,20 @@ def _lang() -> str:
 
 
 def _open(wave_id: int) -> service.SurveyForm:
+    """The form; a new response takes the session's language, else the participant's (the service's fallback).
+
+    The form holds the participant, so :func:`_lang` afterwards finds it in the session without a query.
+    """
     participant_id = _participant_id()
     channel = _channel(participant_id, wave_id)
     return service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
-                             channel=channel, language=_lang())
+                             channel=channel, language=_session_language())
 
 
 def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[str, int]:
     lang = context.pop("lang", None) or _lang()
     return render_template(template, lang=lang, ui=lambda key, **p: ui(key, lang, **p),
-                           languages=LANGUAGE_NAMES, **context), http_status
+                           num=lambda n: numeral(n, lang), languages=LANGUAGE_NAMES, **context), http_status
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -191,7 +207,7 @@ def _display(item: Item, instrument: Instrument, value: Any, lang: str) -> str |
                 return option.label.get(lang)
         return str(value)
     scale_label = instrument.scale_of(item).label(int(value), lang)
-    return f"{value} · {scale_label}" if scale_label else str(value)
+    return f"{numeral(value, lang)} · {scale_label}" if scale_label else numeral(value, lang)
 
 
 def options(item: Item, instrument: Instrument, lang: str) -> list[tuple[int, str]]:
@@ -201,34 +217,45 @@ def options(item: Item, instrument: Instrument, lang: str) -> list[tuple[int, st
     if item.type == "choice":
         return [(o.value, o.label.get(lang)) for o in item.options]
     scale = instrument.scale_of(item)
-    shown = [(v, f"{v} · {scale.label(v, lang)}" if scale.label(v, lang) else str(v)) for v in scale.values]
+    shown = [(v, f"{numeral(v, lang)} · {scale.label(v, lang)}" if scale.label(v, lang) else numeral(v, lang))
+             for v in scale.values]
     return shown + [(p.value, p.label.get(lang)) for p in scale.missing_codes]
 
 
-def _sections(form: service.SurveyForm, lang: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The answers grouped by instrument for the review and receipt pages, and each key's question."""
+def _sections(form: service.SurveyForm, lang: str) -> list[dict[str, Any]]:
+    """The answers grouped by instrument for the review and receipt pages, each row with its number."""
     sections: list[dict[str, Any]] = []
-    questions: dict[str, str] = {}
+    numbers = question_numbers(form)
     for page in form.pages:
         if page.first_of_instrument:
-            sections.append({"title": page.instrument.title.get(lang), "rows": []})
+            sections.append({"title": page.instrument.title.get(lang), "rows": [], "answered": 0})
         for item, key in zip(page.items, page.keys, strict=True):
-            questions[key] = item.text.get(lang)
-            sections[-1]["rows"].append({
-                "key": key, "page": page.number, "question": questions[key],
-                "answer": _display(item, page.instrument, form.answers.get(key), lang),
-            })
-    return sections, questions
+            answer = _display(item, page.instrument, form.answers.get(key), lang)
+            sections[-1]["answered"] += answer is not None
+            sections[-1]["rows"].append({"key": key, "page": page.number, "number": numbers[key],
+                                         "question": item.text.get(lang), "answer": answer})
+    return sections
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(CAMBODIA).strftime("%d-%m-%Y %H:%M")
+def question_numbers(form: service.SurveyForm) -> dict[str, int]:
+    """Each answer key's question number, counted from 1 across the whole form (what errors name)."""
+    return {key: n for n, key in enumerate((k for page in form.pages for k in page.keys), start=1)}
+
+
+def _messages(form: service.SurveyForm, problems: dict[str, Any], lang: str) -> dict[str, str]:
+    """Per-item problems as messages that name their numbered question, in form order."""
+    numbers = question_numbers(form)
+    ordered = sorted(problems, key=lambda k: numbers.get(k, len(numbers) + 1))
+    return {key: item_error(problems[key], lang, number=numbers.get(key),
+                            item_type=item.type if (item := form.item(key)) else None) for key in ordered}
 
 
 def _page_context(form: service.SurveyForm, number: int, lang: str) -> dict[str, Any]:
     page = form.page(number)
+    stored = {key: form.answers[key] for key in page.keys if key in form.answers}
     return {"form": form, "page": page, "total": len(form.pages), "options": options,
-            "wave_id": form.wave.id, "lang": lang}
+            "numbers": question_numbers(form), "wave_id": form.wave.id, "lang": lang,
+            "draft_key": draft_key(form.participant.id, form.wave.id), "stored": stored}
 
 
 # --------------------------------------------------------------------------- views
@@ -287,7 +314,6 @@ def page(wave_id: int, number: int) -> Response | tuple[str, int]:
 def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
     participant_id = _participant_id()
     channel = _channel(participant_id, wave_id)
-    lang = _lang()
     action = request.form.get("action", "next")
     switch = action.removeprefix("lang:") if action.startswith("lang:") else None
     if action not in ("next", "back", "save") and switch not in LANGUAGES:
@@ -295,18 +321,20 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
     posted = _posted_answers()
     try:
         saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
-                                   answers=posted, now=utcnow(), language=switch or lang)
+                                   answers=posted, now=utcnow(), language=switch or _session_language())
     except service.ConsentRequired:
         db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
     except service.AnswersRejected as exc:
         # Nothing is stored (the request rolls back); show the page again with what was sent.
         db.rollback()
+        lang = _lang()
         form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
                                  channel=channel, language=lang)
-        messages = {key: item_error(problem, lang) for key, problem in exc.errors.items()}
+        messages = _messages(form, exc.errors, lang)
         return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
                        notice="rejected", **_page_context(form, number, lang))
+    lang = _lang()  # the saved form holds the participant: no query
     context = _page_context(saved, number, lang)  # an unknown page number is a 404, which rolls back
     if switch:
         cookie[SESSION_LANG] = switch
@@ -317,11 +345,40 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         return redirect(url_for(".page", wave_id=wave_id, number=number, saved=1), 303)
     missing = saved.missing_required(context["page"].keys)
     if missing:
-        messages = {key: item_error(problem, lang) for key, problem in missing.items()}
+        messages = _messages(saved, missing, lang)
         return _render("survey/page.html", values=saved.answers, errors=messages, notice="incomplete", **context)
     if number < len(saved.pages):
         return redirect(url_for(".page", wave_id=wave_id, number=number + 1), 303)
     return redirect(url_for(".review", wave_id=wave_id), 303)
+
+
+@bp.post("/survey/wave/<int:wave_id>/answers")
+def save_answers(wave_id: int) -> Response:
+    """Store the answers the page's script sends as each one is chosen: the draft a page POST saves.
+
+    The same form rules as every POST (urlencoded, CSRF token, the session's
+    participant and link); idempotent (the same answers again change nothing);
+    never creates or submits a response (consent first, else 409). Answers
+    ``{"saved": {answer key: stored value or null}}`` for the keys sent.
+    """
+    participant_id = _participant_id()
+    _channel(participant_id, wave_id)
+    posted = _posted_answers()
+    if not posted:
+        raise BadRequest("Send at least one answer: fields named a.<version>.<item>, as the page's form does.")
+    saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id, answers=posted,
+                               now=utcnow())
+    return jsonify(saved={key: saved.answers.get(key) for key in posted})
+
+
+def draft_key(participant_id: int, wave_id: int) -> str:
+    """The name of this participant's device copy of this wave: not guessable, not the participant's id.
+
+    Two participants sharing a phone get different copies; the page's script
+    keys its ``localStorage`` entries by it and the page number.
+    """
+    secret = str(current_app.secret_key or "").encode()
+    return hmac.new(secret, f"draft:{participant_id}:{wave_id}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
 @bp.route("/survey/wave/<int:wave_id>/review", methods=["GET", "POST"])
@@ -349,10 +406,9 @@ def review(wave_id: int) -> Response | tuple[str, int]:
 
 
 def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status: int) -> tuple[str, int]:
-    sections, questions = _sections(form, lang)
-    messages = {key: item_error(problem, lang) for key, problem in missing.items()}
-    return _render("survey/review.html", status, form=form, sections=sections, questions=questions,
-                   missing=messages, wave_id=form.wave.id, lang=lang)
+    return _render("survey/review.html", status, form=form, sections=_sections(form, lang),
+                   missing=_messages(form, missing, lang), wave_id=form.wave.id, lang=lang,
+                   draft_key=draft_key(form.participant.id, form.wave.id))
 
 
 @bp.get("/survey/wave/<int:wave_id>/receipt")
@@ -364,9 +420,9 @@ def receipt(wave_id: int) -> Response | tuple[str, int]:
     lang = _lang()
     stamp = form.receipt
     assert stamp is not None
-    sections, _ = _sections(form, lang)
-    return _render("survey/receipt.html", form=form, sections=sections, receipt=stamp,
-                   submitted=_when(stamp.submitted_at), wave_id=wave_id, lang=lang)
+    return _render("survey/receipt.html", form=form, sections=_sections(form, lang), receipt=stamp,
+                   submitted=local_time(stamp.submitted_at, lang), wave_id=wave_id, lang=lang,
+                   draft_key=draft_key(form.participant.id, wave_id))
 
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -379,10 +435,14 @@ def unknown(rest: str) -> Response:
     if request.path.startswith("/s/"):
         raise links.LinkInvalid()
     adapter = current_app.url_map.bind("localhost")
-    try:
-        endpoint, _ = adapter.match(request.path, method="GET")
-    except (HTTPException, RequestRedirect):
-        endpoint = None
+    endpoint = None
+    for method in ("GET", "POST"):  # a page, or a POST-only address such as save_answers
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except (HTTPException, RequestRedirect):
+            continue
+        if endpoint != "survey.unknown":
+            break
     if endpoint is not None and endpoint != "survey.unknown":
         raise MethodNotAllowed(valid_methods=sorted(set().union(*(rule.methods or set() for rule in
                                                                   current_app.url_map.iter_rules(endpoint)))))
@@ -402,9 +462,10 @@ def _error(code: str, status: int, reason: str, **params: Any) -> tuple[str, int
                    show_receipt=code == "already_submitted")
 
 
-def _date(value: Any) -> str:
+def _date(value: Any) -> datetime | str:
+    """The moment an error names (written per language by ``error_page``), or "" when there is none."""
     try:
-        return datetime.fromisoformat(str(value)).astimezone(CAMBODIA).strftime("%d-%m-%Y")
+        return datetime.fromisoformat(str(value)).astimezone(CAMBODIA)
     except ValueError:
         return ""
 

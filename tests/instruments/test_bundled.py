@@ -18,6 +18,7 @@ PINNED = {
     ("lip-followup-application", "1.0"): "9fed91168599",
     ("lip-leadership-behaviour", "1.0"): "71e3b4f461f8",
     ("lip-leadership-behaviour-retro", "1.0"): "34c58e4e4a85",
+    ("lip-needs-assessment", "1.0"): "31e2ffa2ad27",
     ("lip-reaction", "1.0"): "1aa63e1fbb84",
     ("lip-supervisor-observation", "1.0"): "bc96ba906023",
 }
@@ -163,6 +164,31 @@ def test_followup_form(bundled):
     support = inst.subscale("supervisor_support").items
     assert len(support) == 3 and any(inst.item(i).reverse for i in support)
     assert inst.scoring.total is False
+
+
+def test_needs_form_asks_importance_and_competence_of_every_competency(bundled):
+    inst = bundled["lip-needs-assessment"]
+    assert inst.waves == ("needs", "pre")
+    assert inst.respondent == "self"
+    competencies = (*BEHAVIOUR_SUBSCALES, "problem_analysis", "digital_government", "managing_change")
+    assert [i.id for i in inst.scored_items] == [
+        f"{c}_{part}" for c in competencies for part in ("importance", "competence")]
+    for c in competencies:
+        importance, competence = inst.item(f"{c}_importance"), inst.item(f"{c}_competence")
+        assert (importance.scale, importance.subscale, importance.reverse) == ("importance", "importance", False)
+        assert (competence.scale, competence.subscale, competence.reverse) == ("competence", "competence", False)
+        # the two questions name the same competency, in both languages
+        assert importance.text.en.split(":")[0] == competence.text.en.split(":")[0]
+        assert importance.text.km.split("៖")[0] == competence.text.km.split("៖")[0]
+    for name in ("importance", "competence"):
+        scale = inst.scale(name)
+        assert (scale.min, scale.max, scale.missing_values) == (1, 5, frozenset())
+    assert inst.scale("importance").label(5, "en") == "Essential"
+    assert inst.scale("competence").label(1, "km") == "ទាបណាស់"
+    position = inst.item("position_level")
+    assert position.type == "choice" and [o.value for o in position.options] == [1, 2, 3, 4, 5, 6]
+    assert inst.score_names == ("importance", "competence")
+    assert "លោកអ្នក" in inst.instructions.km
 
 
 def test_hash_changes_when_any_bundled_text_changes(bundled):

@@ -21,9 +21,10 @@ def test_validate_bundled_by_default(capsys):
     code, out, err = run(capsys, "validate")
     assert code == 0, (out, err)
     lines = out.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 6
     assert all(line.startswith("ok: ") for line in lines)
     assert any("lip-leadership-behaviour 1.0, " in line for line in lines)
+    assert any("lip-needs-assessment 1.0, " in line for line in lines)
 
 
 def test_validate_a_good_file(tmp_path, capsys):

@@ -102,8 +102,8 @@ CASES = [
     (
         "unknown-wave",
         edit("waves: [pre, post]", "waves: [pre, midpoint]"),
-        r"field 'waves\[1\]': unknown wave kind 'midpoint'; use one of pre, post, retro_pre, "
-        r"followup",
+        r"field 'waves\[1\]': unknown wave kind 'midpoint'; use one of needs, pre, post, "
+        r"retro_pre, followup",
     ),
     (
         "min-share-zero",

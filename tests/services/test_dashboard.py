@@ -1,4 +1,4 @@
-"""The dashboard service: retention, response curves, visibility, the data fingerprint."""
+"""The dashboard service: retention, response curves, visibility."""
 
 from __future__ import annotations
 
@@ -52,19 +52,6 @@ def test_response_curves(session, cohort_world) -> None:
     assert curves["post"].points == ()  # not opened yet
     # the factory submits on 30 Oct 2024 17:00 UTC, 43 days and 9 hours after this wave opened
     assert curves["followup"].points == ((0.0, 0.0), (43.375, 0.4))
-
-
-@pytest.mark.postgres
-def test_data_version_changes_with_the_data(session, cohort_world) -> None:
-    before = dashboard.data_version(session, [cohort_world])
-    assert before == dashboard.data_version(session, [cohort_world])
-    behaviour = bundled_versions(session)["lip-leadership-behaviour"]
-    newcomer = make_participant(session, 600, cohort_world)
-    post = next(w for w in cohort_world.waves if w.kind.value == "post")
-    submit(session, newcomer, post, {behaviour: {"AL1": 5}})
-    session.commit()
-    assert dashboard.data_version(session, [cohort_world]) != before
-    assert dashboard.data_version(session, []) == ()
 
 
 def test_visibility_and_synthetic_flag(session, cohort_world) -> None:

@@ -152,7 +152,32 @@ def test_bad_dates_say_the_format(text: str) -> None:
         parse_when(text, what="--opens")
 
 
-def test_only_planned_kinds() -> None:
+def test_only_planned_kinds_and_needs() -> None:
     assert parse_kind("post") is WaveKind.POST
-    with pytest.raises(InvalidInput, match="pre, post, followup"):
+    assert parse_kind("needs") is WaveKind.NEEDS
+    with pytest.raises(InvalidInput, match="needs, pre, post, followup"):
         parse_kind("retro_pre")
+
+
+def test_the_needs_assessment_can_join_a_new_pre_wave(session) -> None:
+    cohort = make_cohort(session)
+    result = plan_waves(session, cohort, instruments_directory=INSTRUMENTS, followup_offset_days=182,
+                        followup_window_days=42, needs_in_pre=True)
+    by_kind = {w.kind: w for w in result.waves}
+    assert by_kind["pre"].instruments == ("lip-leadership-behaviour@1.0", "lip-needs-assessment@1.0")
+    assert by_kind["post"].instruments[0] == "lip-leadership-behaviour@1.0" and len(by_kind["post"].instruments) == 3
+
+
+def test_a_needs_wave_is_set_with_both_dates_and_presents_the_needs_assessment(session) -> None:
+    cohort = make_cohort(session)
+    with pytest.raises(InvalidInput, match="no needs wave yet: give both --opens and --closes"):
+        set_wave_dates(session, cohort, WaveKind.NEEDS, opens_at=datetime(2024, 1, 8, tzinfo=PP),
+                       instruments_directory=INSTRUMENTS)
+    info = set_wave_dates(session, cohort, WaveKind.NEEDS, opens_at=datetime(2024, 1, 8, tzinfo=PP),
+                          closes_at=datetime(2024, 1, 29, tzinfo=PP), instruments_directory=INSTRUMENTS)
+    assert (info.kind, info.status, info.instruments) == ("needs", "created", ("lip-needs-assessment@1.0",))
+    plan(session, cohort)  # planning the other waves leaves it alone, and it lists first
+    assert [w.kind for w in list_waves(session, cohort).waves] == ["needs", "pre", "post", "followup"]
+    stored = session.scalars(select(Wave).where(Wave.kind == WaveKind.NEEDS)).one()
+    session.expire_all()  # read back from the database: the new kind is stored and loaded on both backends
+    assert stored.kind is WaveKind.NEEDS

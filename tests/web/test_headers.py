@@ -21,7 +21,7 @@ from tests.web.staff_world import as_participant, build_world, sign_in
 
 MOODLE_ORIGIN = "http://127.0.0.1:8080"  # the lab platform's issuer
 FRAMED = {"lti", "survey", "raters"}
-PUBLIC = {"static", "lti.jwks"}
+PUBLIC = {"static", "favicon", "lti.jwks"}
 VALUES = {"name": "pre_post", "fmt": "wide_csv", "token": "x", "rest": "x/y", "filename": "survey.css",
           "number": 1}
 

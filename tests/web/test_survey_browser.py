@@ -128,7 +128,7 @@ def test_khmer_form_on_a_phone_leave_resume_submit(served) -> None:
             # Next with gaps: the page says which questions still need an answer.
             page.get_by_role("button", name="រក្សាទុក ហើយបន្ត").click()
             expect(page.get_by_role("alert")).to_be_visible()
-            expect(page.locator(f"#q-a-{version_id}-L5 .error")).to_have_text("សូមឆ្លើយសំណួរនេះ។")
+            expect(page.locator(f"#q-a-{version_id}-L5 .error")).to_have_text("សំណួរទី\u00a0៥៖ សូមជ្រើសរើសចម្លើយមួយ។")
             for n in range(5, 9):
                 page.locator(f"label[for='q-a-{version_id}-L{n}-5']").click()
             # Enter on a radio submits with the page's default action (save and continue), not the
@@ -143,6 +143,8 @@ def test_khmer_form_on_a_phone_leave_resume_submit(served) -> None:
             page.screenshot(path=str(ARTIFACTS / "survey-page2-km-phone.png"), full_page=True)
             page.get_by_role("button", name="រក្សាទុក ហើយបន្ត").click()
             page.wait_for_url("**/review")
+            expect(page.get_by_text(typed)).to_be_hidden()  # every part is answered: the review is folded
+            page.locator("details.section summary").first.click()
             expect(page.get_by_text(typed)).to_be_visible()
             page.get_by_role("button", name="ដាក់ស្នើចម្លើយរបស់ខ្ញុំ").click()
             page.wait_for_url("**/receipt")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import UTC, datetime
 
 import pytest
 
@@ -56,11 +57,19 @@ def test_every_survey_error_has_its_own_page_or_is_shown_inline(error) -> None:
 
 
 def test_formatting_helpers() -> None:
-    assert ui("page_of", "km", n=2, total=7) == "ទំព័រ 2 នៃ 7"
-    assert item_error({"code": "too_long", "length": 250, "max_length": 200}, "en").startswith(
-        "Your answer is 250 characters long; shorten it to 200")
+    assert ui("page_of", "km", n=12, total=70) == "ទំព័រ\u00a0១២ នៃ ៧០"
+    assert ui("page_of", "en", n=12, total=70) == "Page 12 of 70"
+    assert item_error({"code": "too_long", "length": 250, "max_length": 200}, "en", number=4).startswith(
+        "Question 4: your answer is 250 characters long; shorten it to 200")
+    assert item_error({"code": "too_long", "length": 250, "max_length": 200}, "km", number=14) == (
+        "សំណួរទី\u00a0១៤៖ ចម្លើយរបស់លោកអ្នកមាន ២៥០\u00a0តួអក្សរ។ សូមកាត់បន្ថយឱ្យនៅត្រឹម ២០០\u00a0តួអក្សរ ឬតិចជាងនេះ។")
+    assert item_error({"code": "required"}, "en", number=4) == "Question 4: please choose an answer."
+    assert item_error({"code": "required"}, "en", number=7, item_type="text") == "Question 7: please write an answer."
     assert item_error({"code": "invented", "message": "as the service said"}, "km") == "as the service said"
     assert error_page("no_such_code", 413, "en")[0] == "What you sent is too large"
     assert error_page("no_such_code", 418, "en")[0] == ERROR_PAGES["http_400"]["title"]["en"]
     assert error_page("no_such_code", 503, "km")[0] == ERROR_PAGES["http_500"]["title"]["km"]
-    assert "22-11-2026" in error_page("wave_closed", 410, "en", date="22-11-2026")[1]
+    closed = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)  # already 23 November in Cambodia (UTC+7)
+    assert error_page("wave_closed", 410, "en", date=closed)[1].startswith("It closed on 23 November 2026,")
+    assert error_page("wave_closed", 410, "km", date=closed)[1].startswith(
+        "វាបានបិទនៅថ្ងៃទី\u00a0២៣\u00a0ខែវិច្ឆិកា\u00a0ឆ្នាំ\u00a0២០២៦ ")

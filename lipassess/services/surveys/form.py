@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from lipassess.errors import NotFound
 from lipassess.instruments import Instrument, Item
-from lipassess.services.instruments import instrument_of
+from lipassess.services.instruments import instruments_by_version
 from lipassess.store.models import (
     Answer,
     InstrumentVersion,
@@ -138,20 +139,7 @@ def receipt_of(response: Response) -> Receipt:
                    submitted_at=submitted_at, language=response.language)
 
 
-# --------------------------------------------------------------------------- instruments
-
-
-_INSTRUMENTS: dict[str, Instrument] = {}
-
-
-def _instrument(version: InstrumentVersion) -> Instrument:
-    """The parsed definition; versions never change, so the parse is kept per content hash."""
-    found = _INSTRUMENTS.get(version.content_hash)
-    if found is None:
-        found = instrument_of(version)
-        if len(_INSTRUMENTS) < 1024:
-            _INSTRUMENTS[version.content_hash] = found
-    return found
+# --------------------------------------------------------------------------- instruments and layouts
 
 
 def _split(items: tuple[Item, ...], per_page: int) -> list[tuple[Item, ...]]:
@@ -168,32 +156,62 @@ def _split(items: tuple[Item, ...], per_page: int) -> list[tuple[Item, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """A wave's pages, its items by answer key and its instruments by version id."""
+    """A wave's pages, its items by answer key and its instruments by version id (never mutated: shared)."""
 
     pages: tuple[FormPage, ...]
-    items: dict[str, Item]
-    instruments: dict[int, Instrument]
+    items: Mapping[str, Item]
+    instruments: Mapping[int, Instrument]
 
 
-def layout_of(session: Session, wave: Wave) -> Layout:
-    rows = session.execute(
-        select(WaveInstrument.instrument_version_id, InstrumentVersion)
-        .join(InstrumentVersion, InstrumentVersion.id == WaveInstrument.instrument_version_id)
-        .where(WaveInstrument.wave_id == wave.id)
-        .order_by(WaveInstrument.position, WaveInstrument.id)
-    ).all()
+#: A wave's instruments as ``((instrument_version_id, content_hash), ...)`` in presentation order.
+Signature = tuple[tuple[int, str], ...]
+
+#: Layouts per signature, kept per process. A stored definition never changes under its content
+#: hash, so a layout built from the same (version id, hash) pairs is always the same: the cache can
+#: never serve a stale form, and every process builds the same one (nothing relies on this memory).
+_LAYOUTS: dict[Signature, Layout] = {}
+LAYOUT_CACHE_SIZE = 256
+
+
+def build_layout(versions: Sequence[tuple[int, Instrument]]) -> Layout:
+    """The pages of instruments presented in this order (``(version_id, instrument)`` pairs)."""
     pages: list[FormPage] = []
     items: dict[str, Item] = {}
     instruments: dict[int, Instrument] = {}
-    for version_id, version in rows:
-        instrument = instruments[version_id] = _instrument(version)
+    for version_id, instrument in versions:
+        instruments[version_id] = instrument
         chunks = _split(instrument.items, ITEMS_PER_PAGE)
         for part, chunk in enumerate(chunks, start=1):
             pages.append(FormPage(number=len(pages) + 1, version_id=version_id, instrument=instrument,
                                   items=chunk, first_of_instrument=part == 1, part=part, parts=len(chunks)))
         for item in instrument.items:
             items[answer_key(version_id, item.id)] = item
-    return Layout(tuple(pages), items, instruments)
+    return Layout(tuple(pages), MappingProxyType(items), MappingProxyType(instruments))
+
+
+def layout_of(session: Session, wave: Wave) -> Layout:
+    """The wave's form layout: one small query (version ids and hashes), definitions only when new.
+
+    The wave's list of instruments is read every time (staff may change it); the
+    parsed definitions and the pages built from them are cached per process by
+    ``(version id, content hash)``, which identifies an immutable definition.
+    """
+    signature: Signature = tuple((int(vid), str(digest)) for vid, digest in session.execute(
+        select(WaveInstrument.instrument_version_id, InstrumentVersion.content_hash)
+        .join(InstrumentVersion, InstrumentVersion.id == WaveInstrument.instrument_version_id)
+        .where(WaveInstrument.wave_id == wave.id)
+        .order_by(WaveInstrument.position, WaveInstrument.id)
+    ).all())
+    found = _LAYOUTS.get(signature)
+    if found is not None:
+        return found
+    loaded = instruments_by_version(session, signature)
+    layout = build_layout([(vid, loaded[vid]) for vid, _ in signature])
+    if all(loaded[vid].content_hash == digest for vid, digest in signature):
+        if len(_LAYOUTS) >= LAYOUT_CACHE_SIZE:
+            _LAYOUTS.clear()
+        _LAYOUTS[signature] = layout
+    return layout
 
 
 def stored_answers(session: Session, response_id: int) -> dict[str, Answer]:

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -65,11 +65,37 @@ from lipassess.store.models import (
     Response,
     ResponseStatus,
     Wave,
-    WaveInstrument,
 )
 from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 
 CHANNELS = ("link", "lti")
+
+
+def _access(session: Session, participant_id: int, wave_id: int) -> tuple[Participant, Wave, Response | None]:
+    """The participant, the wave and their response (read fresh), checked as :func:`check_access` says.
+
+    One query: participant, wave, enrolment status and response joined.
+    """
+    row = session.execute(
+        select(Participant, Wave, Enrolment.status, Response)
+        .select_from(Participant)
+        .join(Wave, Wave.id == wave_id)
+        .outerjoin(Enrolment, and_(Enrolment.participant_id == Participant.id,
+                                   Enrolment.cohort_id == Wave.cohort_id))
+        .outerjoin(Response, and_(Response.participant_id == Participant.id, Response.wave_id == Wave.id))
+        .where(Participant.id == participant_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        raise SurveyUnavailable()
+    participant, wave, status, response = row
+    if status is None:
+        raise SurveyUnavailable()
+    if participant.withdrawn_at is not None:
+        raise ParticipantWithdrawn()
+    if status is EnrolmentStatus.UNENROLLED:
+        raise NotEnrolled()
+    return participant, wave, response
 
 
 def check_access(session: Session, *, participant_id: int, wave_id: int) -> tuple[Participant, Wave]:
@@ -86,20 +112,7 @@ def check_access(session: Session, *, participant_id: int, wave_id: int) -> tupl
         Moodle suspends enrolments when a course ends, and the follow-up comes
         six months later).
     """
-    wave = session.get(Wave, wave_id)
-    participant = session.get(Participant, participant_id)
-    if wave is None or participant is None:
-        raise SurveyUnavailable()
-    status = session.scalar(
-        select(Enrolment.status).where(Enrolment.participant_id == participant.id,
-                                       Enrolment.cohort_id == wave.cohort_id)
-    )
-    if status is None:
-        raise SurveyUnavailable()
-    if participant.withdrawn_at is not None:
-        raise ParticipantWithdrawn()
-    if status is EnrolmentStatus.UNENROLLED:
-        raise NotEnrolled()
+    participant, wave, _ = _access(session, participant_id, wave_id)
     return participant, wave
 
 
@@ -146,13 +159,13 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
     """
     if channel not in CHANNELS:
         raise InvalidInput(f"channel must be one of {', '.join(CHANNELS)} (got {channel!r})")
-    participant, wave = check_access(session, participant_id=participant_id, wave_id=wave_id)
-    response = _find_response(session, participant.id, wave.id)
+    participant, wave, response = _access(session, participant_id, wave_id)
+    layout = layout_of(session, wave)
     if response is not None and response.status is ResponseStatus.SUBMITTED:
-        return build_form(participant, wave, response, layout_of(session, wave), stored_answers(session, response.id))
+        return build_form(participant, wave, response, layout, stored_answers(session, response.id))
     _check_window(wave, now)
     if response is None:
-        if not session.scalar(select(WaveInstrument.id).where(WaveInstrument.wave_id == wave.id).limit(1)):
+        if not layout.pages:
             raise WaveEmpty()
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -167,23 +180,26 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
         )
         response = _find_response(session, participant.id, wave.id)
         assert response is not None
-    return build_form(participant, wave, response, layout_of(session, wave), stored_answers(session, response.id))
+        # A new response has no answers yet.
+        return build_form(participant, wave, response, layout, {})
+    return build_form(participant, wave, response, layout, stored_answers(session, response.id))
 
 
 def _lock_draft(session: Session, participant_id: int, wave_id: int, now: datetime) -> Response:
     """Take the response's write lock; raise when it is missing or already submitted."""
     session.flush()
-    # Session.execute is typed as returning Result; for an UPDATE it is a CursorResult.
-    result = cast(CursorResult[Any], session.execute(
+    # UPDATE ... RETURNING: the lock and the fresh row in one statement (PostgreSQL; SQLite 3.35+).
+    locked = session.scalars(
         update(Response)
         .where(Response.participant_id == participant_id, Response.wave_id == wave_id,
                Response.status == ResponseStatus.DRAFT)
         .values(updated_at=now)
-        .execution_options(synchronize_session=False)
-    ))
+        .returning(Response),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).first()
+    if locked is not None:
+        return locked
     response = _find_response(session, participant_id, wave_id)
-    if result.rowcount == 1 and response is not None:
-        return response
     if response is not None and response.status is ResponseStatus.SUBMITTED:
         raise AlreadySubmitted(receipt_of(response))
     raise ConsentRequired()
@@ -191,8 +207,7 @@ def _lock_draft(session: Session, participant_id: int, wave_id: int, now: dateti
 
 def _draft_for_writing(session: Session, participant_id: int, wave_id: int,
                        now: datetime) -> tuple[Participant, Wave, Response]:
-    participant, wave = check_access(session, participant_id=participant_id, wave_id=wave_id)
-    existing = _find_response(session, participant.id, wave.id)
+    participant, wave, existing = _access(session, participant_id, wave_id)
     if existing is not None and existing.status is ResponseStatus.SUBMITTED:
         raise AlreadySubmitted(receipt_of(existing))
     _check_window(wave, now)

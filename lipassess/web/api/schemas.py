@@ -59,6 +59,8 @@ class AnalysisSchema(Schema):
     attrition = fields.Dict(allow_none=True)
     applied = fields.Dict(allow_none=True)
     missing = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    computed_at = fields.DateTime(required=True, metadata={
+        "description": "when these figures were computed (UTC); they are computed again whenever the data change"})
 
 
 class SubgroupRowSchema(Schema):
@@ -74,6 +76,8 @@ class SubgroupsSchema(Schema):
     outcome = fields.String(required=True)
     min_n = fields.Integer(required=True)
     groups = fields.List(fields.Nested(SubgroupRowSchema), required=True)
+    computed_at = fields.DateTime(required=True, metadata={
+        "description": "when these figures were computed (UTC); they are computed again whenever the data change"})
 
 
 # --- impact summaries (ImpactFigures.to_dict() plus the narrative) -------------------------
@@ -196,6 +200,8 @@ class SummarySchema(Schema):
     scope = fields.String(required=True, metadata={"description": "cohort name; empty for the whole program"})
     scope_kind = fields.String(required=True, metadata={"enum": ["cohort", "program"]})
     synthetic = fields.Boolean(required=True)
+    computed_at = fields.DateTime(required=True, metadata={
+        "description": "when these figures were computed (UTC); they are computed again whenever the data change"})
     as_of = fields.String(allow_none=True, metadata={"format": "date"})
     n_enrolled = fields.Integer(required=True)
     n_pre = fields.Integer(required=True)

@@ -18,7 +18,6 @@ from lipassess.services.dashboard import get_cohort, visible_cohorts
 from lipassess.services.progress import wave_progress
 from lipassess.store.models import Cohort, StaffRole
 from lipassess.vocabulary import LANGUAGES, TOTAL
-from lipassess.web import analysis_cache
 from lipassess.web.api import bp
 from lipassess.web.api.openapi import build_spec
 from lipassess.web.api.schemas import (
@@ -63,10 +62,12 @@ def _min_group_size() -> int:
 
 
 def _analysis_payload(cohorts: list[Cohort], principal: Principal) -> dict[str, Any]:
-    analysis = analyses.evaluation(get_session(), analysis_cache(), cohorts).analysis
+    stored = analyses.evaluation(get_session(), cohorts)
+    analysis = stored.value.analysis
     if principal.sees_individuals:
-        return AnalysisSchema().dump(analysis.to_dict())
-    return AnalysisSchema().dump(aggregate_only(analyses.for_managers(analysis, _min_group_size()).to_dict()))
+        return AnalysisSchema().dump({**analysis.to_dict(), "computed_at": stored.computed_at})
+    data = aggregate_only(analyses.for_managers(analysis, _min_group_size()).to_dict())
+    return AnalysisSchema().dump({**data, "computed_at": stored.computed_at})
 
 
 @bp.get("/openapi.json")
@@ -112,12 +113,12 @@ def cohort_subgroups(cohort_id: int) -> Response:
     by = analyses.check_subgroup_column(request.args.get("by", "ministry"))
     outcome = request.args.get("outcome", TOTAL)
     min_n = _min_group_size()
-    result = analyses.subgroup_comparison(get_session(), analysis_cache(), _cohort(cohort_id), by=by,
-                                          outcome=outcome, min_n=min_n,
+    stored = analyses.subgroup_comparison(get_session(), _cohort(cohort_id), by=by, outcome=outcome, min_n=min_n,
                                           for_managers=not _principal().sees_individuals)
     rows = [{"group": str(g.group), "n": g.n, "suppressed": g.suppressed,
-             "result": None if g.result is None else g.result.to_dict()} for g in result.groups]
-    return jsonify(SubgroupsSchema().dump({"by": by, "outcome": outcome, "min_n": min_n, "groups": rows}))
+             "result": None if g.result is None else g.result.to_dict()} for g in stored.value.groups]
+    return jsonify(SubgroupsSchema().dump({"by": by, "outcome": outcome, "min_n": min_n, "groups": rows,
+                                           "computed_at": stored.computed_at}))
 
 
 def _lang() -> str:
@@ -143,9 +144,10 @@ def narrative_payload(narrative: Narrative) -> dict[str, Any]:
 
 
 def _summary_payload(cohorts: list[Cohort] | None, scope: list[Cohort], lang: str) -> dict[str, Any]:
-    figures = analyses.figures(get_session(), analysis_cache(), cohorts, scope=scope,
-                               min_group_size=_min_group_size())
-    payload = {**figures.to_dict(), "lang": lang, "narrative": narrative_payload(build_narrative(figures, lang))}
+    stored = analyses.figures(get_session(), cohorts, scope=scope, min_group_size=_min_group_size())
+    figures = stored.value
+    payload = {**figures.to_dict(), "computed_at": stored.computed_at, "lang": lang,
+               "narrative": narrative_payload(build_narrative(figures, lang))}
     return SummarySchema().dump(payload)
 
 

@@ -1,7 +1,7 @@
 """raters: observers of a participant at a wave (link state, sending) and their answers
 
-Revision ID: 0005_raters
-Revises: 0004_dispatch_state
+Revision ID: 0006_raters
+Revises: 0005_stored_analyses
 Create Date: 2026-12-03 09:45:00
 
 New tables only (``raters``, ``rater_answers``); nothing existing changes.
@@ -16,8 +16,8 @@ from alembic import op
 
 import lipassess.store.types
 
-revision = '0005_raters'
-down_revision = '0004_dispatch_state'
+revision = '0006_raters'
+down_revision = '0005_stored_analyses'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,57 @@
+"""``lipassess analyze refresh``, and the refresh ``sync`` and ``dispatch`` run when they finish."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask
+
+from lipassess.cli.context import cli_app, transaction
+from lipassess.errors import LipassessError
+
+
+def refresh_stored(app: Flask, *, echo: bool = True) -> None:
+    """Compute and store the cohort and program analyses whose data changed; one line unless ``echo`` is False.
+
+    Used after a sync or a dispatch: a failure here is reported on stderr and
+    does not change the command's exit code (the pages then compute on demand).
+    """
+    from lipassess.services import analyses
+
+    try:
+        with transaction(app) as session:
+            done = analyses.refresh(session, min_group_size=int(app.config["MIN_GROUP_SIZE"]))
+    except LipassessError as exc:
+        click.echo(f"warning: stored analyses not refreshed: {exc.message}", err=True)
+        return
+    if echo:
+        click.echo(_line(done))
+
+
+def _line(done: list) -> str:  # list[analyses.Refreshed]
+    computed = [r for r in done if r.computed]
+    if not computed:
+        return f"analyses: all {len(done)} stored results up to date"
+    names = ", ".join(r.scope for r in computed)
+    seconds = sum(r.seconds for r in computed)
+    return (f"analyses: computed {len(computed)} of {len(done)} ({names}) in {seconds:.1f} s; "
+            "the staff pages and the API answer from them")
+
+
+@click.command("refresh", help="Compute and store the analyses of every cohort and of the program whose data "
+                               "changed since they were computed (new answers, a sync, a wave edit); the staff "
+                               "pages and the API answer from the stored results. Safe to run from cron on "
+                               "several hosts; cheap when nothing changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was computed as JSON.")
+def refresh(as_json: bool) -> None:
+    from lipassess.services import analyses
+
+    app = cli_app()
+    with transaction(app) as session:
+        done = analyses.refresh(session, min_group_size=int(app.config["MIN_GROUP_SIZE"]))
+    if as_json:
+        click.echo(json.dumps([{"scope": r.scope, "computed": r.computed, "seconds": round(r.seconds, 3)}
+                               for r in done], ensure_ascii=False, indent=2))
+    else:
+        click.echo(_line(done))
