@@ -445,6 +445,8 @@ class ImpactFigures:
         True when every outcome is the participants' own rating (adds a caveat).
     scale_min, scale_max : float
         Ends of the response scale, for the paired-means chart.
+    observers : ObserverFigures or None
+        What supervisors (or all observers) saw (:mod:`lipassess.reports.observer_figures`); None: not planned.
     """
 
     scope: str
@@ -469,6 +471,7 @@ class ImpactFigures:
     self_report: bool = True
     scale_min: float = 1.0
     scale_max: float = 5.0
+    observers: ObserverFigures | None = None
 
     def __post_init__(self) -> None:
         if self.scope_kind not in ("cohort", "program"):
@@ -573,3 +576,10 @@ def _build(cls: type, data: Any) -> Any:
         return cls(**kwargs)
     except TypeError as exc:
         raise InvalidInput(f"{cls.__name__}: {exc}") from None
+
+
+# The observer figures live in their own module, which builds on this one's checks.
+from lipassess.reports.observer_figures import ObserverFigures, observer_schema  # noqa: E402
+
+_SCHEMA.update(observer_schema())
+_SCHEMA[ImpactFigures]["observers"] = ObserverFigures

@@ -16,7 +16,9 @@ from a latent-trait model so that the analyses have a known answer:
   lost is ``logistic(-1.3 - 0.6 * theta)`` (about 25% overall, more among
   those who started lower);
 * 3% of item answers are missing at random; about 85% say they applied the
-  skills at six months.
+  skills at six months;
+* supervisors and colleagues rate half of the participants with a smaller
+  true change (:mod:`lipassess.services.demo_raters`).
 
 The participants' Moodle user ids start at :data:`DEMO_USER_ID_BASE` so they
 can never collide with real Moodle users in the same database.
@@ -34,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from lipassess.errors import Conflict
 from lipassess.instruments import Instrument
+from lipassess.services.demo_raters import add_demo_raters
 from lipassess.services.instruments import instrument_of, register_directory
 from lipassess.store.models import (
     Answer,
@@ -249,6 +252,7 @@ def build_demo_program(session: Session, instruments_directory, *, seed: int = 2
         session.execute(insert(Answer), answer_rows[start:start + 5000])
     n_answers = len(answer_rows)
     session.flush()
+    add_demo_raters(session, program)  # supervisors and colleagues: a smaller true change than self-rated
     return DemoSummary(cohorts=len(DEMO_COHORTS), participants=n_people, responses=n_responses, answers=n_answers)
 
 

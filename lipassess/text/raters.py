@@ -103,9 +103,10 @@ REPORT: dict[str, dict[str, str]] = {
         "km": "នៅពេលតាមដាន {who} បានឃើញការផ្លាស់ប្ដូរ {diff} ពិន្ទុ ធៀបនឹងមុនវគ្គសិក្សា (n = {n}; 95% CI {low} ដល់ {high})។",
     },
     "gap": {
-        "en": "Before the course participants rated themselves {pre} points higher than {who} did; after it, "
-              "{post} points.",
-        "km": "មុនវគ្គសិក្សា អ្នកចូលរួមបានវាយតម្លៃខ្លួនឯងខ្ពស់ជាង{who} {pre} ពិន្ទុ ហើយក្រោយវគ្គសិក្សា {post} ពិន្ទុ។",
+        "en": "Participants' self-ratings minus those of {who}: {pre} points before the course and {post} after "
+              "it (above 0: participants rate themselves higher).",
+        "km": "ការវាយតម្លៃខ្លួនឯងរបស់អ្នកចូលរួម ដកការវាយតម្លៃរបស់{who}៖ {pre} ពិន្ទុ មុនវគ្គសិក្សា និង {post} ពិន្ទុ "
+              "ក្រោយវគ្គសិក្សា (លើសពី ០៖ អ្នកចូលរួមវាយតម្លៃខ្លួនឯងខ្ពស់ជាង)។",
     },
     "gap_narrowed": {"en": "The gap between self and observer ratings narrowed.",
                      "km": "គម្លាតរវាងការវាយតម្លៃខ្លួនឯង និងការវាយតម្លៃរបស់អ្នកសង្កេតបានរួមតូច។"},
@@ -140,6 +141,13 @@ REPORT: dict[str, dict[str, str]] = {
         "en": "Fewer than {min} {relation}s rated, so their answers are counted with the other observers.",
         "km": "{relation}ដែលបានវាយតម្លៃមានតិចជាង {min} នាក់ ដូច្នេះចម្លើយរបស់ពួកគេត្រូវបានរាប់បញ្ចូលជាមួយអ្នកសង្កេតផ្សេងទៀត។",
     },
+    "what_section": {"en": "What {who} saw", "km": "អ្វីដែល{who}បានឃើញ"},
+    "what_change": {"en": "The change {who} saw", "km": "ការផ្លាស់ប្ដូរដែល{who}បានឃើញ"},
+    "what_followup": {"en": "The change {who} saw by the follow-up", "km": "ការផ្លាស់ប្ដូរដែល{who}បានឃើញនៅពេលតាមដាន"},
+    "what_gap": {"en": "The gap between self and observer ratings",
+                 "km": "គម្លាតរវាងការវាយតម្លៃខ្លួនឯង និងការវាយតម្លៃរបស់អ្នកសង្កេត"},
+    "what_agreement": {"en": "How far observers of the same person agreed",
+                       "km": "កម្រិតដែលអ្នកសង្កេតបុគ្គលតែមួយយល់ស្របគ្នា"},
     "who_supervisors": {"en": "supervisors", "km": "ថ្នាក់ដឹកនាំផ្ទាល់"},
     "who_observers": {"en": "observers", "km": "អ្នកសង្កេត"},
 }
