@@ -94,13 +94,13 @@ REPORT: dict[str, dict[str, str]] = {
     "change": {
         "en": "{who} rated {n} participants before and after the course: their leadership behaviour changed "
               "by {diff} points on the 1-5 scale (95% CI {low} to {high}; d_z = {d}).",
-        "km": "{who} បានវាយតម្លៃអ្នកចូលរួម {n} នាក់ មុន និងក្រោយវគ្គសិក្សា៖ ឥរិយាបថភាពជាអ្នកដឹកនាំរបស់ពួកគេបានផ្លាស់ប្ដូរ "
+        "km": "{who} បានវាយតម្លៃអ្នកចូលរួម {n} នាក់ មុន និងក្រោយវគ្គសិក្សា៖ ឥរិយាបថភាពជាអ្នកដឹកនាំរបស់ពួកគេបានផ្លាស់ប្តូរ "
               "{diff} ពិន្ទុ លើមាត្រដ្ឋាន ១-៥ (95% CI {low} ដល់ {high}; d_z = {d})។",
     },
     "followup_change": {
         "en": "By the follow-up, {who} saw a change of {diff} points from before the course (n = {n}; 95% CI "
               "{low} to {high}).",
-        "km": "នៅពេលតាមដាន {who} បានឃើញការផ្លាស់ប្ដូរ {diff} ពិន្ទុ ធៀបនឹងមុនវគ្គសិក្សា (n = {n}; 95% CI {low} ដល់ {high})។",
+        "km": "នៅពេលតាមដាន {who} បានឃើញការផ្លាស់ប្តូរ {diff} ពិន្ទុ ធៀបនឹងមុនវគ្គសិក្សា (n = {n}; 95% CI {low} ដល់ {high})។",
     },
     "gap": {
         "en": "Participants' self-ratings minus those of {who}: {pre} points before the course and {post} after "
@@ -123,27 +123,27 @@ REPORT: dict[str, dict[str, str]] = {
     "prefer_observer": {
         "en": "Observers' ratings are stronger evidence than self-ratings, which rise after almost any "
               "training; this summary leads with what observers saw.",
-        "km": "ការវាយតម្លៃរបស់អ្នកសង្កេតជាភស្តុតាងរឹងមាំជាងការវាយតម្លៃខ្លួនឯង ដែលកើនឡើងក្រោយការបណ្ដុះបណ្ដាលស្ទើរតែគ្រប់ប្រភេទ "
-              "ដូច្នេះសេចក្ដីសង្ខេបនេះចាប់ផ្ដើមដោយអ្វីដែលអ្នកសង្កេតបានឃើញ។",
+        "km": "ការវាយតម្លៃរបស់អ្នកសង្កេតជាភស្តុតាងរឹងមាំជាងការវាយតម្លៃខ្លួនឯង ដែលកើនឡើងក្រោយការបណ្តុះបណ្តាលស្ទើរតែគ្រប់ប្រភេទ "
+              "ដូច្នេះសេចក្តីសង្ខេបនេះចាប់ផ្តើមដោយអ្វីដែលអ្នកសង្កេតបានឃើញ។",
     },
     "disagree": {
         "en": "Self and observers disagree: participants saw a change of {self_diff} points in themselves, "
               "{who} a change of {other_diff}.",
-        "km": "ការវាយតម្លៃខ្លួនឯង និងអ្នកសង្កេតមិនស្របគ្នា៖ អ្នកចូលរួមបានឃើញការផ្លាស់ប្ដូរ {self_diff} ពិន្ទុលើខ្លួនឯង "
-              "ចំណែក{who}បានឃើញការផ្លាស់ប្ដូរ {other_diff} ពិន្ទុ។",
+        "km": "ការវាយតម្លៃខ្លួនឯង និងអ្នកសង្កេតមិនស្របគ្នា៖ អ្នកចូលរួមបានឃើញការផ្លាស់ប្តូរ {self_diff} ពិន្ទុលើខ្លួនឯង "
+              "ចំណែក{who}បានឃើញការផ្លាស់ប្តូរ {other_diff} ពិន្ទុ។",
     },
     "agree": {
         "en": "Self and observers agree on the change: {self_diff} points in participants' eyes, {other_diff} "
               "in those of {who}.",
-        "km": "ការវាយតម្លៃខ្លួនឯង និងអ្នកសង្កេតស្របគ្នាលើការផ្លាស់ប្ដូរ៖ {self_diff} ពិន្ទុតាមអ្នកចូលរួម និង {other_diff} ពិន្ទុតាម{who}។",
+        "km": "ការវាយតម្លៃខ្លួនឯង និងអ្នកសង្កេតស្របគ្នាលើការផ្លាស់ប្តូរ៖ {self_diff} ពិន្ទុតាមអ្នកចូលរួម និង {other_diff} ពិន្ទុតាម{who}។",
     },
     "merged": {
         "en": "Fewer than {min} {relation}s rated, so their answers are counted with the other observers.",
         "km": "{relation}ដែលបានវាយតម្លៃមានតិចជាង {min} នាក់ ដូច្នេះចម្លើយរបស់ពួកគេត្រូវបានរាប់បញ្ចូលជាមួយអ្នកសង្កេតផ្សេងទៀត។",
     },
     "what_section": {"en": "What {who} saw", "km": "អ្វីដែល{who}បានឃើញ"},
-    "what_change": {"en": "The change {who} saw", "km": "ការផ្លាស់ប្ដូរដែល{who}បានឃើញ"},
-    "what_followup": {"en": "The change {who} saw by the follow-up", "km": "ការផ្លាស់ប្ដូរដែល{who}បានឃើញនៅពេលតាមដាន"},
+    "what_change": {"en": "The change {who} saw", "km": "ការផ្លាស់ប្តូរដែល{who}បានឃើញ"},
+    "what_followup": {"en": "The change {who} saw by the follow-up", "km": "ការផ្លាស់ប្តូរដែល{who}បានឃើញនៅពេលតាមដាន"},
     "what_gap": {"en": "The gap between self and observer ratings",
                  "km": "គម្លាតរវាងការវាយតម្លៃខ្លួនឯង និងការវាយតម្លៃរបស់អ្នកសង្កេត"},
     "what_agreement": {"en": "How far observers of the same person agreed",
