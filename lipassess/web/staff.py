@@ -29,6 +29,7 @@ from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports import dashboard as dashboard_charts
 from lipassess.reports import tables as report_tables
 from lipassess.reports.numbers import fmt_percent
+from lipassess.reports.tables.observers import observers_table
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.analysis_store import Stored
@@ -99,8 +100,12 @@ def _lang() -> str:
 
 def _cohort_tables(board: dashboard_service.CohortDashboard, *, sees_individuals: bool
                    ) -> dict[str, report_tables.Table]:
-    return dashboard_service.cohort_tables(board, sees_individuals=sees_individuals,
-                                           min_group_size=_min_group_size())
+    tables = dashboard_service.cohort_tables(board, sees_individuals=sees_individuals,
+                                             min_group_size=_min_group_size())
+    observers = _figures([board.cohort], [board.cohort]).value.observers  # the summary's stored figures
+    if observers is not None:
+        tables["observers"] = observers_table(observers)
+    return tables
 
 
 def _program_tables(evaluation: dashboard_service.Evaluation, comparison: report_tables.Table, *,
