@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from lipassess.analysis import estimation_gap, observer_change, observer_scores, rater_agreement
@@ -54,19 +54,28 @@ def observer_ratings(session: Session, cohort_ids: Sequence[int]) -> tuple[pd.Da
 
     Ratings of withdrawn participants are left out.
     """
-    rows = session.execute(
-        select(Rater.id, Participant.pseudonym, Wave.kind, Rater.relation, RaterAnswer.instrument_version_id,
-               RaterAnswer.item_key, RaterAnswer.value_number)
-        .join(Wave, Wave.id == Rater.wave_id).join(Participant, Participant.id == Rater.participant_id)
-        .join(RaterAnswer, RaterAnswer.rater_id == Rater.id)
-        .where(Wave.cohort_id.in_(list(cohort_ids)), Rater.submitted_at.is_not(None),
-               Participant.withdrawn_at.is_(None), RaterAnswer.value_number.is_not(None))
+    r, w, p, a = (Rater.__table__.c, Wave.__table__.c, Participant.__table__.c, RaterAnswer.__table__.c)
+    # Core columns on the session's connection, raters and answers apart: tens of thousands of answers
+    # come back as four plain columns, without ORM or enum processing per row.
+    connection = session.connection()
+    raters = connection.execute(
+        select(r.id, p.pseudonym, type_coerce(w.kind, String), r.relation)
+        .join_from(Rater.__table__, Wave.__table__, w.id == r.wave_id)
+        .join(Participant.__table__, p.id == r.participant_id)
+        .where(w.cohort_id.in_(list(cohort_ids)), r.submitted_at.is_not(None), p.withdrawn_at.is_(None))
     ).all()
-    columns = ["rater", "pseudonym", "wave", "relation", "version", "item", "number"]
-    long = pd.DataFrame([tuple(r) for r in rows], columns=columns)
-    if long.empty:
+    meta_all = pd.DataFrame([tuple(x) for x in raters], columns=["rater", "pseudonym", "wave", "relation"])
+    if meta_all.empty:
         return pd.DataFrame(columns=["rater", "pseudonym", "wave", "relation", "total"]), pd.DataFrame()
-    long["wave"] = long["wave"].map(lambda k: str(getattr(k, "value", k)))
+    answers = connection.execute(
+        select(a.rater_id, a.instrument_version_id, a.item_key, a.value_number)
+        .join_from(RaterAnswer.__table__, Rater.__table__, r.id == a.rater_id)
+        .join(Wave.__table__, w.id == r.wave_id).join(Participant.__table__, p.id == r.participant_id)
+        .where(w.cohort_id.in_(list(cohort_ids)), r.submitted_at.is_not(None), p.withdrawn_at.is_(None),
+               a.value_number.is_not(None))
+    ).all()
+    long = pd.DataFrame([tuple(x) for x in answers], columns=["rater", "version", "item", "number"])
+    meta_all = meta_all.set_index("rater")
     share = default_min_share(session)
     frames, items = [], []
     for version_id, block in long.groupby("version"):
@@ -76,7 +85,7 @@ def observer_ratings(session: Session, cohort_ids: Sequence[int]) -> tuple[pd.Da
         wide = block.pivot_table(index="rater", columns="item", values="number", aggfunc="first")
         wide = wide[[c for c in wide.columns if c in {i.id for i in instrument.items}]]
         scores = score_frame(instrument, wide, default_min_share=share)
-        meta = block.drop_duplicates("rater").set_index("rater")[["pseudonym", "wave", "relation"]]
+        meta = meta_all.loc[wide.index]
         frames.append(meta.join(scores[[TOTAL]].rename(columns={TOTAL: "total"})))
         items.append(reverse_keyed_frame(instrument, wide))
     ratings = pd.concat(frames).reset_index()

@@ -5,8 +5,6 @@ Revises: 0005_stored_analyses
 Create Date: 2026-12-03 09:45:00
 
 New tables only (``raters``, ``rater_answers``); nothing existing changes.
-Another branch may chain its own revision after 0004 as well: re-chain this
-one after it on merge (only ``down_revision`` changes).
 """
 
 from __future__ import annotations
