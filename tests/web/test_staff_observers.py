@@ -51,6 +51,10 @@ def test_every_role_sees_the_aggregate_and_its_csv(client, world, who) -> None:
     assert change["statistic"] == "Change seen by supervisors, before \u2192 after"
     # supervisors' totals 2,3,4,2,3,4 -> 3,4,5,3,4,4: mean change 5/6
     assert int(change["n"]) == 6 and float(change["estimate"]) == pytest.approx(5 / 6)
+    program = client.get("/staff/program")
+    assert program.status_code == 200 and '<section id="observers"' in program.get_data(as_text=True)
+    pooled = client.get("/staff/program/tables/observers.csv")
+    assert pooled.status_code == 200 and "Change seen by supervisors" in pooled.data.decode("utf-8")
 
 
 def test_no_section_without_raters(client, session) -> None:
