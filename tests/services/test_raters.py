@@ -278,3 +278,38 @@ def test_smtp_settings_say_what_to_set() -> None:
         SmtpSettings.from_config({})
     with pytest.raises(ConfigurationError, match="LIPASSESS_SMTP_FROM"):
         SmtpSettings.from_config({"SMTP_HOST": "mail"})
+
+
+def test_concurrent_rating_submissions_store_exactly_one(session, world, app) -> None:
+    """Six requests submit the same rating at once (threads, own sessions): one stores, five are refused."""
+    import threading
+
+    from lipassess import db
+    from lipassess.store.database import session_scope
+
+    rater = _rater(session, world)
+    answers = _answers(rater_form(session, rater))
+    session.commit()
+    factory = db.session_factory(app)
+    results: list[object] = []
+    gate = threading.Barrier(6)
+
+    def one_submit() -> None:
+        try:
+            with session_scope(factory) as s:
+                mine = s.get(Rater, rater.id)
+                gate.wait(10)
+                submit_rating(s, mine, answers, consent=True, now=utcnow())
+                results.append("stored")
+        except Exception as exc:  # noqa: BLE001 - collected and checked below
+            results.append(exc)
+
+    threads = [threading.Thread(target=one_submit) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results.count("stored") == 1, results
+    assert all(isinstance(r, RatingAlreadySubmitted) for r in results if r != "stored"), results
+    session.expire_all()
+    assert count(session, RaterAnswer) == len(answers) == 30
