@@ -301,7 +301,7 @@ def test_concurrent_rating_submissions_store_exactly_one(session, world, app) ->
                 gate.wait(10)
                 submit_rating(s, mine, answers, consent=True, now=utcnow())
                 results.append("stored")
-        except Exception as exc:  # noqa: BLE001 - collected and checked below
+        except Exception as exc:
             results.append(exc)
 
     threads = [threading.Thread(target=one_submit) for _ in range(6)]
