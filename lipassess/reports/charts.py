@@ -436,8 +436,9 @@ def paired_means_chart(rows: Sequence[MeansRow], *, lang: str, title: str, legen
 
     shapes: list[str] = []
     labels: list[Label] = []
-    # legend
-    lx = x0
+    # legend: above the plot, moved left as far as needed to stay inside the chart
+    legend_w = sum(24 + text_width(caption, size * 0.85) for caption in legend)
+    lx = max(0.0, min(x0, width - legend_w))
     for caption, marker in zip(legend, MEASUREMENT_WAVES, strict=True):
         shapes.append(_marker(marker, lx + 4, size))
         labels.append(Label(x=lx + 11, y=size, text=caption, size=size * 0.85))

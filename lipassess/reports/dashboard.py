@@ -1,5 +1,10 @@
 """The dashboard's charts: analysis results -> :class:`~lipassess.reports.charts.Chart` (English labels).
 
+Each chart is drawn twice by :func:`both_widths`: :data:`WIDTH` px wide for a
+desktop and :data:`NARROW` px wide with larger type for a phone; the page
+shows one or the other by screen width (``staff.css``), so words stay at 11 px
+or more on either.
+
 Three pictures people would rather look at than read: the paired means per
 outcome (before, after, follow-up), a forest plot of effect sizes (across
 outcomes for a cohort, across cohorts for the program) and the cumulative
@@ -9,7 +14,7 @@ and "not available"; the tables beside the chart say why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from lipassess.analysis.cohort import CohortAnalysis
 from lipassess.analysis.paired import PairedResult
@@ -18,10 +23,21 @@ from lipassess.reports.narrative import LACERENZA_TRANSFER
 from lipassess.reports.tables import TOTAL, WAVE_NAMES, ordered_outcomes, outcome_label
 
 WIDTH = 460.0
-FONT = 11.0  # the charts are drawn 460 px wide and shown up to 560 px: about 13 px type on screen
+FONT = 13.0  # drawn 460 px wide, shown 460-560 px wide: the smallest label (80%) at 10.4-12.7 px
+NARROW = 340.0
+NARROW_FONT = 15.0  # drawn 340 px wide, shown 320-520 px wide on a phone: the smallest label at 11-18 px
 NOT_AVAILABLE = "not available"
 REFERENCE = (LACERENZA_TRANSFER, f"Lacerenza et al. 2017: \u03b4 = {LACERENZA_TRANSFER:.2f}")
-AXIS = "Hedges' g_av with 95% CI (0 = no change)"
+AXIS = "Effect size with 95% CI (0 = no change)"
+
+Draw = Callable[[float, float], charts.Chart]
+"""A chart at ``(width, font_size)``."""
+
+
+def both_widths(draw: Draw) -> str:
+    """The chart as two inline SVGs, ``chart-wide`` for a desktop and ``chart-narrow`` for a phone."""
+    return (f'<div class="chart-wide">{draw(WIDTH, FONT).svg()}</div>'
+            f'<div class="chart-narrow">{draw(NARROW, NARROW_FONT).svg()}</div>')
 
 
 def _row(label: str, result: PairedResult | None, *, group: str | None = None, emphasis: bool = False
@@ -40,7 +56,7 @@ def _usable(result: PairedResult | None) -> PairedResult | None:
     return result if all(v == v and abs(v) != float("inf") for v in values) else None
 
 
-def effect_forest(analysis: CohortAnalysis, *, width: float = WIDTH) -> charts.Chart:
+def effect_forest(analysis: CohortAnalysis, *, width: float = WIDTH, font_size: float = FONT) -> charts.Chart:
     """g_av with CI per outcome: before -> after, then before -> follow-up."""
     rows = []
     for which, group in (("pre_post", "Before \u2192 after"), ("pre_followup", "Before \u2192 follow-up")):
@@ -48,11 +64,11 @@ def effect_forest(analysis: CohortAnalysis, *, width: float = WIDTH) -> charts.C
             rows.append(_row(outcome_label(o.name), _usable(getattr(o, which)), group=group,
                              emphasis=o.name == TOTAL))
     return charts.forest_plot(rows, lang="en", title="Effect sizes per outcome", axis_label=AXIS,
-                              reference=REFERENCE, width=width, font_size=FONT)
+                              reference=REFERENCE, width=width, font_size=font_size)
 
 
-def means_chart(analysis: CohortAnalysis, *, width: float = WIDTH, scale: tuple[float, float] = (1.0, 5.0)
-                ) -> charts.Chart:
+def means_chart(analysis: CohortAnalysis, *, width: float = WIDTH, scale: tuple[float, float] = (1.0, 5.0),
+                font_size: float = FONT) -> charts.Chart:
     """Mean score before, after and at the follow-up per outcome (participants with both waves)."""
     rows = []
     for o in ordered_outcomes(analysis):
@@ -62,23 +78,23 @@ def means_chart(analysis: CohortAnalysis, *, width: float = WIDTH, scale: tuple[
                                     followup=pf.mean_post if pf else None, note=NOT_AVAILABLE))
     return charts.paired_means_chart(rows, lang="en", title="Mean scores before, after and at the follow-up",
                                      legend=("Before", "After", "Follow-up"), scale_min=scale[0],
-                                     scale_max=scale[1], width=width, font_size=FONT)
+                                     scale_max=scale[1], width=width, font_size=font_size)
 
 
-def response_chart(curves: Sequence[tuple[str, Sequence[tuple[float, float]]]], *, width: float = WIDTH
-                   ) -> charts.Chart:
+def response_chart(curves: Sequence[tuple[str, Sequence[tuple[float, float]]]], *, width: float = WIDTH,
+                   font_size: float = FONT) -> charts.Chart:
     """Cumulative response rate of each wave against days since it opened."""
     series = [charts.ResponseSeries(label=WAVE_NAMES.get(kind, kind).capitalize(), points=tuple(points))
               for kind, points in curves]
     return charts.response_timeline(series, lang="en", title="Response rate over time",
                                     x_label="Days since the wave opened", y_label="Submitted", width=width,
-                                    height=240.0, font_size=FONT)
+                                    height=240.0 + 2 * font_size, font_size=font_size)
 
 
 def cohort_forest(rows: Sequence[tuple[str, PairedResult | None]], pooled: PairedResult | None, *,
-                  width: float = WIDTH) -> charts.Chart:
+                  width: float = WIDTH, font_size: float = FONT) -> charts.Chart:
     """Behaviour-total g_av per cohort, then all cohorts pooled (emphasised)."""
     forest = [_row(label, _usable(result), group="Cohorts") for label, result in rows]
     forest.append(_row("All cohorts (pooled)", _usable(pooled), group="Program", emphasis=True))
     return charts.forest_plot(forest, lang="en", title="Change in leadership behaviour (total) per cohort",
-                              axis_label=AXIS, reference=REFERENCE, width=width, font_size=FONT)
+                              axis_label=AXIS, reference=REFERENCE, width=width, font_size=font_size)

@@ -574,6 +574,11 @@ def build_narrative(figures: ImpactFigures, lang: str = "en", *, thresholds: Thr
     )
 
 
+def why_missing(figures: ImpactFigures, missing: Missing, lang: str, *, khmer_digits: bool = True) -> str:
+    """The reason clause for a missing number ("there are only 3 responses and at least 5 are needed")."""
+    return _Writer(figures, lang, Thresholds(), khmer_digits).why(missing)
+
+
 def number_formatter(lang: str, *, khmer_digits: bool = True) -> Callable[[float, int], str]:
     """``fmt(value, digits)`` for tables and charts in ``lang``."""
     check_lang(lang)
@@ -588,5 +593,5 @@ __all__ = [
     "KHMER_REVIEW_STATUS", "LACERENZA_2017", "OUTCOME_LABELS", "PROGRAM_EARLIER_APPLIED_SHARE", "SIZE_WORDS",
     "TEXT", "WAVE_LABELS", "WAVE_SURVEY_NAMES", "Narrative", "Section", "Sentence", "Thresholds",
     "build_narrative", "cohen_size", "direction", "heading", "join_list", "number_formatter", "outcome_label",
-    "text", "word",
+    "text", "why_missing", "word",
 ]

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from lipassess.reports import charts
+from lipassess.reports.answer import plain_answer
 from lipassess.reports.figures import Effect, ImpactFigures
-from lipassess.reports.fonts import css_font_stack, installed_khmer_fonts
+from lipassess.reports.fonts import css_font_stack, installed_khmer_fonts, screen_font_stack, web_font_faces
 from lipassess.reports.khmer import add_break_opportunities
 from lipassess.reports.narrative import (
     LACERENZA_TRANSFER,
@@ -35,12 +37,16 @@ from lipassess.reports.narrative import (
     text,
     word,
 )
+from lipassess.reports.notation import notation
 from lipassess.reports.numbers import check_lang, fmt_date, fmt_decimal, fmt_int, fmt_interval, fmt_percent
 from lipassess.vocabulary import TOTAL_OUTCOME
 
 log = logging.getLogger(__name__)
 
 CHART_WIDTH = 340.0
+PRINT_CHART_FONT = 9.5
+SCREEN_CHART_FONT = 15.0
+"""Chart type on screen: the smallest label (80% of it) stays above 11 px from a 300 px wide chart up."""
 MAX_FIT = 7
 DASH = "\u2013"
 
@@ -56,20 +62,27 @@ def _g_av_with_ci(effect: Effect) -> tuple[float, float, float] | None:
 
 
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("lipassess", "templates/reports"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["notation"] = notation
+    return env
 
 
 _ENV = _environment()
 
 
 def summary_charts(figures: ImpactFigures, lang: str = "en", *, width: float = CHART_WIDTH,
-                   khmer_digits: bool = True) -> dict[str, charts.Chart]:
-    """The summary's charts: ``forest`` always, ``means`` when any outcome has means."""
+                   khmer_digits: bool = True, font_size: float = PRINT_CHART_FONT) -> dict[str, charts.Chart]:
+    """The summary's charts: ``forest`` always, ``means`` when any outcome has means.
+
+    ``font_size`` is the charts' base type size in CSS pixels: the A4 page uses
+    :data:`PRINT_CHART_FONT`, a screen :data:`SCREEN_CHART_FONT` (a phone shows
+    the chart about as wide as it is drawn, so its words must be drawn large).
+    """
     check_lang(lang)
     missing = text("chart.missing", lang)
     rows: list[charts.ForestRow] = []
@@ -88,7 +101,7 @@ def summary_charts(figures: ImpactFigures, lang: str = "en", *, width: float = C
                                           d=fmt_decimal(LACERENZA_TRANSFER, lang, khmer_digits=khmer_digits)))
     out = {"forest": charts.forest_plot(rows, lang=lang, title=text("chart.forest.title", lang),
                                         axis_label=text("chart.forest.axis", lang), reference=reference,
-                                        width=width, khmer_digits=khmer_digits)}
+                                        width=width, font_size=font_size, khmer_digits=khmer_digits)}
     if any(v is not None for o in figures.outcomes for v in (o.mean_pre, o.mean_post, o.mean_followup)):
         months = fmt_int(figures.followup_months, lang, khmer_digits=khmer_digits)
         legend = (text("chart.means.pre", lang), text("chart.means.post", lang),
@@ -98,14 +111,18 @@ def summary_charts(figures: ImpactFigures, lang: str = "en", *, width: float = C
         out["means"] = charts.paired_means_chart(means, lang=lang, title=text("chart.means.title", lang),
                                                  legend=legend, scale_min=figures.scale_min,
                                                  scale_max=figures.scale_max, width=width,
-                                                 khmer_digits=khmer_digits)
+                                                 font_size=font_size, khmer_digits=khmer_digits)
     return out
 
 
 def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool = False,
                     generated_on: dt.date | None = None, thresholds: Thresholds | None = None,
-                    khmer_digits: bool = True) -> dict[str, Any]:
-    """Everything the ``summary.html`` template reads (exposed for the dashboard and tests)."""
+                    khmer_digits: bool = True, web_fonts: Mapping[int, str] | None = None) -> dict[str, Any]:
+    """Everything the ``summary.html`` template reads (exposed for the dashboard and tests).
+
+    On screen (``for_pdf`` False) the page declares the bundled Khmer web font:
+    from ``web_fonts`` (weight -> URL, the app's static files) or embedded.
+    """
     check_lang(lang)
     narrative = build_narrative(figures, lang, thresholds=thresholds, khmer_digits=khmer_digits)
     months = fmt_int(figures.followup_months, lang, khmer_digits=khmer_digits)
@@ -145,7 +162,8 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
                 change = text("chart.missing", lang)
         subgroup_rows.append({"dimension": text(f"page.dimension.{row.dimension}", lang), "label": row.label,
                               "n": n, "change": change, "suppressed": row.suppressed})
-    chart_objects = summary_charts(figures, lang, khmer_digits=khmer_digits)
+    chart_objects = summary_charts(figures, lang, khmer_digits=khmer_digits,
+                                   font_size=PRINT_CHART_FONT if for_pdf else SCREEN_CHART_FONT)
     chart_markup = {name: Markup(chart.html() if for_pdf else chart.svg()) for name, chart in chart_objects.items()}
     today = generated_on or dt.date.today()
     as_of = None
@@ -162,6 +180,7 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
         "lang": lang,
         "for_pdf": for_pdf,
         "narrative": narrative,
+        "answer": plain_answer(figures, lang, thresholds=thresholds, khmer_digits=khmer_digits),
         "figures": figures,
         "synthetic_short": text("synthetic.short", lang),
         "scope_kind": text(f"page.scope.{figures.scope_kind}", lang),
@@ -169,10 +188,12 @@ def summary_context(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool =
         "generated": text("page.generated", lang, date=fmt_date(today, lang, khmer_digits=khmer_digits)),
         "key_figures": key_figures,
         "subgroup_rows": subgroup_rows,
-        "subgroup_headers": (text("page.table.group", lang), "n", text("page.table.change", lang)),
+        "subgroup_headers": (text("page.table.group", lang), text("page.table.n", lang),
+                             text("page.table.change", lang)),
         "charts": chart_markup,
         "headings": {key: text(f"heading.{key}", lang) for key in ("caveats", "missing", "method", "references")},
-        "font_stack": Markup(css_font_stack()),
+        "font_stack": Markup(css_font_stack() if for_pdf else screen_font_stack()),
+        "font_faces": None if for_pdf else Markup(web_font_faces(web_fonts)),
         "no_khmer_font": text("page.no_khmer_font", lang) if no_khmer_font else None,
         # Pango finds no word boundaries in Khmer; browsers do (see lipassess.reports.khmer).
         "wrap": add_break_opportunities if for_pdf else _same,
@@ -185,7 +206,8 @@ def _same(value: str) -> str:
 
 def render_html(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool = False,
                 generated_on: dt.date | None = None, thresholds: Thresholds | None = None,
-                khmer_digits: bool = True, fit: int = 0, nav: str | None = None) -> str:
+                khmer_digits: bool = True, fit: int = 0, nav: str | None = None,
+                web_fonts: Mapping[int, str] | None = None) -> str:
     """The one-page summary as a self-contained HTML document (inline CSS and SVG).
 
     ``for_pdf=True`` lays the charts out for WeasyPrint (labels as HTML text)
@@ -193,9 +215,11 @@ def render_html(figures: ImpactFigures, lang: str = "en", *, for_pdf: bool = Fal
     (0-6) tightens the print layout step by step; :func:`render_pdf` raises it
     until the page fits. ``nav`` is trusted HTML (links back to the staff
     pages) placed above the page on screen; it is never printed.
+    ``web_fonts`` (weight -> URL) points the screen page at the app's copy of
+    the Khmer web font; without it the font is embedded, so the file stands alone.
     """
     context = summary_context(figures, lang, for_pdf=for_pdf, generated_on=generated_on, thresholds=thresholds,
-                              khmer_digits=khmer_digits)
+                              khmer_digits=khmer_digits, web_fonts=web_fonts)
     context["fit"] = max(0, min(MAX_FIT, fit))
     context["nav"] = Markup(nav) if nav and not for_pdf else None
     return _ENV.get_template("summary.html").render(**context)

@@ -9,6 +9,7 @@ and Khmer text side by side, so a translator reviews a pair at a time):
 - ``report.<key>``: impact summary templates (:mod:`.report` ``TEXT``)
 - ``report.outcome.<name>``, ``report.wave.<kind>``, ``report.wave_survey.<kind>``,
   ``report.size.<size>``: the summary's outcome, wave and effect-size words (:mod:`.report`)
+- ``report.answer.<key>``: the plain answer at the top of a summary (:mod:`.report` ``ANSWER``)
 - ``message.<key>``, ``message.wave.<kind>``: invitations and reminders (:mod:`.messages`)
 - ``lti.<key>``: LTI landing pages after a launch from Moodle (:mod:`.lti` ``LANDING``)
 - ``staff.<key>``: the staff pages' navigation around the summaries (:mod:`.staff` ``NAV``)
@@ -60,6 +61,7 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("report.wave", _report.WAVE_LABELS),
         ("report.wave_survey", _report.WAVE_SURVEY_NAMES),
         ("report.size", _report.SIZE_WORDS),
+        ("report.answer", _report.ANSWER),
         ("message", _messages.MESSAGES),
         ("message.wave", _messages.WAVE_NAMES),
         ("message.rater", _raters.MAIL),

@@ -312,11 +312,11 @@ TEXT: dict[str, dict[str, str]] = {
     "why.error.bare": {"en": "the analysis could not be run", "km": "មិនអាចដំណើរការការវិភាគបាន"},
     # method
     "method": {
-        "en": "g_av is the change in standard-deviation units (Hedges' g_av). By Cohen's (1988) conventional "
-              "thresholds, below {small} is very small, {small} small, {medium} medium and {large} or more "
-              "large. The 95% confidence interval (CI) is the range of plausible values; when it includes zero "
-              "there is no clear change.",
-        "km": "g_av ជាការផ្លាស់ប្តូរគិតជាឯកតាគម្លាតស្តង់ដារ (Hedges' g_av)។ តាមកម្រិតស្តង់ដាររបស់ Cohen (1988) "
+        "en": "The effect size g (Hedges' g_av; Lakens 2013) is the change in standard-deviation units. By "
+              "Cohen's (1988) conventional thresholds, below {small} is very small, {small} small, {medium} "
+              "medium and {large} or more large. The 95% confidence interval (CI) is the range of plausible "
+              "values; when it includes zero there is no clear change.",
+        "km": "ទំហំឥទ្ធិពល g (Hedges' g_av; Lakens 2013) ជាការផ្លាស់ប្តូរគិតជាឯកតាគម្លាតស្តង់ដារ។ តាមកម្រិតស្តង់ដាររបស់ Cohen (1988) "
               "ក្រោម {small} គឺតូចបំផុត {small} គឺតូច {medium} គឺមធ្យម ហើយ {large} ឡើងទៅគឺធំ។ "
               "ចន្លោះជឿជាក់ ៩៥% (CI) ជាជួរតម្លៃដែលអាចជឿបាន ហើយនៅពេលដែលវាមានសូន្យនៅក្នុងនោះ "
               "មិនមានការផ្លាស់ប្តូរច្បាស់លាស់ទេ។",
@@ -326,8 +326,8 @@ TEXT: dict[str, dict[str, str]] = {
     # charts
     "chart.forest.title": {"en": "Change in leadership behaviour from before to after the training",
                            "km": "ការផ្លាស់ប្តូរឥរិយាបថភាពជាអ្នកដឹកនាំ ពីមុនដល់ក្រោយវគ្គបណ្តុះបណ្តាល"},
-    "chart.forest.axis": {"en": "Effect size g_av with 95% CI (0 = no change)",
-                          "km": "ទំហំឥទ្ធិពល g_av និងចន្លោះជឿជាក់ ៩៥% (០ = គ្មានការផ្លាស់ប្តូរ)"},
+    "chart.forest.axis": {"en": "Effect size with 95% CI (0 = no change)",
+                          "km": "ទំហំឥទ្ធិពល និងចន្លោះជឿជាក់ ៩៥% (០ = គ្មានការផ្លាស់ប្តូរ)"},
     "chart.forest.reference": {"en": "Lacerenza et al. 2017: \u03b4 = {d}",
                                "km": "Lacerenza et al. 2017៖ \u03b4 = {d}"},
     "chart.group.outcomes": {"en": "Areas", "km": "ផ្នែក"},
@@ -344,14 +344,16 @@ TEXT: dict[str, dict[str, str]] = {
     # page furniture
     "page.key.took_part": {"en": "answered before the training", "km": "នាក់បានឆ្លើយមុនវគ្គ"},
     "page.key.stayed": {"en": "stayed to the {months}-month follow-up", "km": "នៅបន្តដល់ការតាមដាន {months} ខែ"},
-    "page.key.change": {"en": "change in leadership behaviour (g_av)",
-                        "km": "ការផ្លាស់ប្តូរឥរិយាបថភាពជាអ្នកដឹកនាំ (g_av)"},
+    "page.key.change": {"en": "change in leadership behaviour (effect size)",
+                        "km": "ការផ្លាស់ប្តូរឥរិយាបថភាពជាអ្នកដឹកនាំ (ទំហំឥទ្ធិពល)"},
     "page.key.up": {"en": "{size} improvement", "km": "ការប្រសើរឡើងទំហំ{size}"},
     "page.key.none": {"en": "no clear change", "km": "គ្មានការផ្លាស់ប្តូរច្បាស់លាស់"},
     "page.key.down": {"en": "{size} decline", "km": "ការធ្លាក់ចុះទំហំ{size}"},
     "page.key.applied": {"en": "applied the skills at {months} months", "km": "បានអនុវត្តជំនាញក្រោយ {months} ខែ"},
     "page.table.group": {"en": "Group", "km": "ក្រុម"},
-    "page.table.change": {"en": "Change g_av [95% CI]", "km": "ការផ្លាស់ប្តូរ g_av [ចន្លោះជឿជាក់ ៩៥%]"},
+    "page.table.change": {"en": "Change (effect size) [95% CI]",
+                          "km": "ការផ្លាស់ប្តូរ (ទំហំឥទ្ធិពល) [ចន្លោះជឿជាក់ ៩៥%]"},
+    "page.table.n": {"en": "People", "km": "ចំនួនមនុស្ស"},
     "page.dimension.ministry": {"en": "Ministry", "km": "ក្រសួង"},
     "page.dimension.province": {"en": "Province", "km": "ខេត្ត"},
     "page.scope.cohort": {"en": "Cohort", "km": "ជំនាន់"},
@@ -363,5 +365,69 @@ TEXT: dict[str, dict[str, str]] = {
               "Install a Khmer font (e.g. the fonts-khmeros package).",
         "km": "រកមិនឃើញពុម្ពអក្សរខ្មែរនៅលើម៉ាស៊ីនមេដែលបានបង្កើតទំព័រនេះទេ អក្សរខ្មែរប្រហែលជាមិនបង្ហាញត្រឹមត្រូវ។ "
               "សូមដំឡើងពុម្ពអក្សរខ្មែរ (ឧទាហរណ៍ កញ្ចប់ fonts-khmeros)។",
+    },
+}
+
+# The plain answer a manager reads first (lipassess.reports.answer): keys ``report.answer.<key>``.
+ANSWER: dict[str, dict[str, str]] = {
+    "heading": {"en": "In short", "km": "សរុបមក"},
+    "how.negligible": {"en": "very slightly", "km": "បន្តិចបន្តួច"},
+    "how.small": {"en": "slightly", "km": "បន្តិច"},
+    "how.medium": {"en": "moderately", "km": "ក្នុងកម្រិតមធ្យម"},
+    "how.large": {"en": "strongly", "km": "យ៉ាងច្រើន"},
+    "change.up": {"en": "Leadership behaviour improved {how} after the training (g = {g})",
+                  "km": "ឥរិយាបថភាពជាអ្នកដឹកនាំបានប្រសើរឡើង{how} ក្រោយវគ្គបណ្តុះបណ្តាល (g = {g})"},
+    "change.none": {"en": "Leadership behaviour did not clearly change after the training (g = {g})",
+                    "km": "ឥរិយាបថភាពជាអ្នកដឹកនាំមិនបានផ្លាស់ប្តូរច្បាស់លាស់ក្រោយវគ្គបណ្តុះបណ្តាលទេ (g = {g})"},
+    "change.down": {"en": "Leadership behaviour declined {how} after the training (g = {g})",
+                    "km": "ឥរិយាបថភាពជាអ្នកដឹកនាំបានធ្លាក់ចុះ{how} ក្រោយវគ្គបណ្តុះបណ្តាល (g = {g})"},
+    "change.missing": {
+        "en": "We cannot yet say whether leadership behaviour changed after the training, because {why}.",
+        "km": "យើងមិនទាន់អាចនិយាយបានថា ឥរិយាបថភាពជាអ្នកដឹកនាំបានផ្លាស់ប្តូរក្រោយវគ្គបណ្តុះបណ្តាលឬទេ ដោយសារ{why}។",
+    },
+    "joined": {"en": "{change}, {lasting}.", "km": "{change} {lasting}។"},
+    "alone": {"en": "{change}.", "km": "{change}។"},
+    "lasting.full": {"en": "and all of the gain remained {months} months later (g = {g})",
+                     "km": "ហើយការកើនឡើងទាំងអស់នៅតែមាន {months} ខែក្រោយមក (g = {g})"},
+    "lasting.most": {"en": "and most of the gain remained {months} months later (g = {g})",
+                     "km": "ហើយការកើនឡើងភាគច្រើននៅតែមាន {months} ខែក្រោយមក (g = {g})"},
+    "lasting.part": {"en": "and part of the gain remained {months} months later (g = {g})",
+                     "km": "ហើយការកើនឡើងមួយផ្នែកនៅតែមាន {months} ខែក្រោយមក (g = {g})"},
+    "lasting.faded": {"en": "but {months} months later the gain was no longer clear (g = {g})",
+                      "km": "ប៉ុន្តែ {months} ខែក្រោយមក ការកើនឡើងនោះលែងច្បាស់លាស់ទៀតហើយ (g = {g})"},
+    "lasting.below": {"en": "but {months} months later scores were below where they started (g = {g})",
+                      "km": "ប៉ុន្តែ {months} ខែក្រោយមក ពិន្ទុបានធ្លាក់ទាបជាងមុនវគ្គ (g = {g})"},
+    "lasting.pending": {"en": "and the {months}-month follow-up will show whether it lasts",
+                        "km": "ហើយការតាមដាន {months} ខែក្រោយនឹងបង្ហាញថា តើការផ្លាស់ប្តូរនេះនៅតែមានឬទេ"},
+    "lasting.unknown": {"en": "but too few answered the {months}-month follow-up to tell whether it lasted",
+                        "km": "ប៉ុន្តែមានអ្នកឆ្លើយការតាមដាន {months} ខែតិចពេក ដើម្បីដឹងថាការផ្លាស់ប្តូរនេះនៅតែមានឬទេ"},
+    "lasting.later_up": {"en": "but {months} months later it was higher than before (g = {g})",
+                         "km": "ប៉ុន្តែ {months} ខែក្រោយមក វាខ្ពស់ជាងមុនវគ្គ (g = {g})"},
+    "lasting.later_none": {"en": "and {months} months later there was no clear difference from before (g = {g})",
+                           "km": "ហើយ {months} ខែក្រោយមក មិនមានភាពខុសគ្នាច្បាស់លាស់ពីមុនវគ្គទេ (g = {g})"},
+    "lasting.later_down": {"en": "and {months} months later it was lower than before (g = {g})",
+                           "km": "ហើយ {months} ខែក្រោយមក វាទាបជាងមុនវគ្គ (g = {g})"},
+    "sure.high": {
+        "en": "We can be confident of this: the plausible range (95% CI {lo} to {hi}) shows at least a {size} "
+              "change.",
+        "km": "យើងអាចជឿជាក់លើលទ្ធផលនេះបាន៖ ជួរតម្លៃដែលអាចជឿបាន (ចន្លោះជឿជាក់ ៩៥%៖ {lo} ដល់ {hi}) "
+              "បង្ហាញការផ្លាស់ប្តូរយ៉ាងហោចណាស់ទំហំ{size}។",
+    },
+    "sure.fair": {
+        "en": "We are fairly sure there was a change, less so of its size: the plausible range (95% CI {lo} to "
+              "{hi}) runs from a {near} to a {far} change.",
+        "km": "យើងប្រាកដគួរសមថាមានការផ្លាស់ប្តូរ ប៉ុន្តែមិនសូវប្រាកដពីទំហំរបស់វាទេ៖ ជួរតម្លៃដែលអាចជឿបាន "
+              "(ចន្លោះជឿជាក់ ៩៥%៖ {lo} ដល់ {hi}) មានចាប់ពីការផ្លាស់ប្តូរទំហំ{near} ដល់ទំហំ{far}។",
+    },
+    "sure.none": {
+        "en": "We cannot be sure either way: the plausible range (95% CI {lo} to {hi}) includes no change.",
+        "km": "យើងមិនអាចប្រាកដបានទេ៖ ជួរតម្លៃដែលអាចជឿបាន (ចន្លោះជឿជាក់ ៩៥%៖ {lo} ដល់ {hi}) "
+              "រួមទាំងគ្មានការផ្លាស់ប្តូរផងដែរ។",
+    },
+    "sure.thin": {
+        "en": "These are early figures from only {n} people who answered before and after the training, so read "
+              "them as a first sign.",
+        "km": "ទាំងនេះជាតួលេខដំបូងពីមនុស្សតែ {n} នាក់ ដែលបានឆ្លើយទាំងមុន និងក្រោយវគ្គបណ្តុះបណ្តាល "
+              "ដូច្នេះសូមអានវាជាសញ្ញាដំបូងប៉ុណ្ណោះ។",
     },
 }

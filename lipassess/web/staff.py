@@ -28,8 +28,11 @@ from lipassess.db import get_session
 from lipassess.errors import InvalidInput, NotFound, PermissionDenied
 from lipassess.reports import dashboard as dashboard_charts
 from lipassess.reports import tables as report_tables
+from lipassess.reports.answer import plain_answer
+from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
 from lipassess.reports.tables.observers import observers_table
+from lipassess.reports.tables.words import header_help, plain_words
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.analysis_store import Stored
@@ -141,8 +144,9 @@ def _download(build: Callable[[bool], dict[str, report_tables.Table]], name: str
     return _csv_response(table, stem)
 
 
-def _svg(chart: Any) -> Markup:
-    return Markup(chart.svg())
+def _svg(draw: Callable[..., Any], *args: Any) -> Markup:
+    """The chart ``draw(*args)`` for a desktop and for a phone (:func:`lipassess.reports.dashboard.both_widths`)."""
+    return Markup(dashboard_charts.both_widths(lambda width, size: draw(*args, width=width, font_size=size)))
 
 
 @functools.cache
@@ -168,6 +172,18 @@ def _staff_context() -> dict[str, Any]:
 def _khmer_lang(text: Any) -> Markup:
     """`` lang="km"`` for an element whose text has Khmer letters (screen readers switch voice)."""
     return Markup(' lang="km"') if any("\u1780" <= ch <= "\u17ff" for ch in str(text or "")) else Markup("")
+
+
+@bp.app_template_filter("words")
+def _words(text: Any) -> Markup:
+    """An analysis note or code in words, with g_av and d_z typeset (:mod:`lipassess.reports.tables.words`)."""
+    return notation(plain_words(None if text is None else str(text)))
+
+
+@bp.app_template_filter("header_help")
+def _header_help(header: Any) -> str | None:
+    """What a statistic named in a column header is, for its tooltip (:mod:`lipassess.reports.tables.words`)."""
+    return header_help(str(header))
 
 
 @bp.app_template_filter("isodate")
@@ -220,13 +236,14 @@ def cohort(cohort_id: int) -> str:
     analysis = board.analysis
     charts = {}
     if analysis.outcomes:
-        charts["means"] = _svg(dashboard_charts.means_chart(analysis))
-        charts["forest"] = _svg(dashboard_charts.effect_forest(analysis))
+        charts["means"] = _svg(dashboard_charts.means_chart, analysis)
+        charts["forest"] = _svg(dashboard_charts.effect_forest, analysis)
     if any(c.points for c in board.curves):
-        charts["responses"] = _svg(dashboard_charts.response_chart([(c.kind, c.points) for c in board.curves]))
+        charts["responses"] = _svg(dashboard_charts.response_chart, [(c.kind, c.points) for c in board.curves])
     return render_template(
         "staff/cohort.html", principal=principal, cohort=cohort, board=board, analysis=analysis, tables=tables,
         charts=charts, item_tables=_item_tables(board.evaluation), computed_at=stored.computed_at,
+        answer=plain_answer(_figures([cohort], [cohort]).value, "en"),
         csv_url=lambda name: url_for("staff.cohort_table", cohort_id=cohort.id, name=name),
     )
 
@@ -246,7 +263,7 @@ def cohort_table(cohort_id: int, name: str) -> Response:
                      cohort.shortname, principal)
 
 
-def _program_view() -> tuple[list[Cohort], Stored[dashboard_service.Evaluation], report_tables.Table, Any]:
+def _program_view() -> tuple[list[Cohort], Stored[dashboard_service.Evaluation], report_tables.Table, Markup]:
     """Cohorts, the pooled evaluation, the cohort comparison table and the forest plot across cohorts."""
     cohorts = _program_cohorts()
     versions = cohort_versions(get_session(), [c.id for c in cohorts])  # once for the pooled and each cohort
@@ -254,8 +271,8 @@ def _program_view() -> tuple[list[Cohort], Stored[dashboard_service.Evaluation],
     overviews = dashboard_service.cohort_overviews(get_session(), cohorts)
     per_cohort = [(o, _evaluation([o.cohort], versions).value.analysis) for o in overviews]
     comparison = dashboard_service.comparison_table(per_cohort)
-    forest = dashboard_charts.cohort_forest([(o.cohort.shortname, _total_pre_post(a)) for o, a in per_cohort],
-                                            _total_pre_post(pooled.value.analysis))
+    forest = _svg(dashboard_charts.cohort_forest, [(o.cohort.shortname, _total_pre_post(a)) for o, a in per_cohort],
+                  _total_pre_post(pooled.value.analysis))
     return cohorts, pooled, comparison, forest
 
 
@@ -272,15 +289,16 @@ def program() -> str:
     cohorts, stored, comparison, forest = _program_view()
     pooled = stored.value
     analysis = pooled.analysis
-    charts = {"cohorts": _svg(forest)}
+    charts = {"cohorts": forest}
     if analysis.outcomes:
-        charts["means"] = _svg(dashboard_charts.means_chart(analysis))
-        charts["forest"] = _svg(dashboard_charts.effect_forest(analysis))
+        charts["means"] = _svg(dashboard_charts.means_chart, analysis)
+        charts["forest"] = _svg(dashboard_charts.effect_forest, analysis)
     return render_template(
         "staff/program.html", principal=principal, analysis=analysis, charts=charts,
         tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals, cohorts=cohorts),
         item_tables=_item_tables(pooled),
         synthetic=scope_is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts), computed_at=stored.computed_at,
+        answer=plain_answer(_figures(None, cohorts).value, "en"),
         csv_url=lambda name: url_for("staff.program_table", name=name),
     )
 
@@ -318,8 +336,12 @@ def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: s
     today = dt.date.today()
     figures = _figures(cohorts, scope)
     nav_html = _summary_nav(lang, computed_at=figures.computed_at, **nav)
-    html = _stored("summary_html", scope, lambda: render_html(figures.value, lang, generated_on=today, nav=nav_html),
-                   lang, cohorts is None, _min_group_size(), extra_version=(today, nav_html))
+    regular, bold = _static_fonts(current_app.static_folder or "")
+    fonts = {weight: url_for("static", filename=name) for weight, name in ((400, regular), (700, bold)) if name}
+    html = _stored("summary_html", scope,
+                   lambda: render_html(figures.value, lang, generated_on=today, nav=nav_html, web_fonts=fonts),
+                   lang, cohorts is None, _min_group_size(),
+                   extra_version=(today, nav_html, *sorted(fonts.items())))
     return Response(html.value, mimetype="text/html")
 
 

@@ -9,6 +9,7 @@ one-to-one; the chart-only strings prove the charts' text is there too.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import re
@@ -58,13 +59,17 @@ def test_english_pdf_is_one_a4_page_with_its_text_and_chart_labels(pdfs: dict[st
     info = poppler("pdfinfo", str(path))
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
     text = squash(poppler("pdftotext", str(path), "-"))
+    # the plain answer comes first; g_av is typeset as g with a subscript "av"
+    assert text.index(squash("Leadership behaviour improved strongly after the training (g = 0.85)")) < text.index(
+        squash("Who took part"))
+    assert "g_av" not in text
     for phrase in ("Impact summary: LIP cohort 5 (2024)", "SYNTHETIC DATA", "Who took part",
-                   "The change is large (Hedges' g_av = 0.85, 95% CI 0.68 to 1.02",
+                   "The change is large (Hedges' gav = 0.85, 95% CI 0.68 to 1.02",
                    "Lacerenza, Reyes, Marlow, Joseph & Salas, 2017",
                    "Groups with fewer than 5 participants are not shown"):
         assert squash(phrase) in text, phrase
     # chart labels: these strings exist only in the forest plot and the means chart
-    for label in ("Lacerenza et al. 2017: \u03b4 = 0.82", "Effect size g_av with 95% CI (0 = no change)",
+    for label in ("Lacerenza et al. 2017: \u03b4 = 0.82", "Effect size with 95% CI (0 = no change)",
                   "0.92 [0.74, 1.10]", "Cross-sector collaboration", "6 months"):
         assert squash(label) in text, label
     # the Khmer province names in the subgroup table survive too; the suppressed one shows no numbers
@@ -77,15 +82,16 @@ def test_khmer_pdf_is_one_page_with_khmer_text_in_a_khmer_font(pdfs: dict[str, P
     fonts = poppler("pdffonts", str(path))
     assert "Khmer-OS" in fonts, fonts
     text = squash(poppler("pdftotext", str(path), "-"))
-    # words from the banner, the title area, the narrative and the table
-    for word in ("ទិន្នន័យ", "សំយោគ", "ជំនាន់", "អ្នកចូលរួមចំនួន១៨០នាក់បានចុះ", "ភាពជាអ្នកដឹកនាំ",
+    # words from the banner, the title area, the plain answer, the narrative and the table (pdftotext maps a
+    # glyph to the text of its first use, so a word whose consonant first appears inside a cluster is cut)
+    for word in ("ទិន្នន័យ", "សំយោគ", "ជំនាន់", "សរុបមក", "១៨០នាក់បាន", "ភាពជាអ្នកដឹកនាំ",
                  "ស្រាវជ្រាវ", "ឯកជនភាព", "ក្រសួង", "ខេត្ត", "ថ្ងៃទី"):
         assert word in text, word
     # numbers in Khmer digits, with the Khmer decimal comma
     for number in ("១៧២", "៨៦%", "០,៨៥", "៨១%", "៨៩%"):
         assert number in text, number
     # chart-only strings: a Khmer outcome label, an estimate with its CI, the Lacerenza reference line
-    for label in ("កិច្ចសហការអន្តរវិស័យ", "០,៩២[០,៧៤;១,១០]", "Lacerenzaetal.2017", "g_av"):
+    for label in ("០,៩២[០,៧៤;១,១០]", "Lacerenzaetal.2017", "(PDIA)"):
         assert label in text, label
     assert "Impact summary" not in text and "0.85" not in text
 
@@ -93,13 +99,25 @@ def test_khmer_pdf_is_one_page_with_khmer_text_in_a_khmer_font(pdfs: dict[str, P
 def test_html_is_self_contained_and_its_charts_are_svg_text() -> None:
     html = render_html(make_figures(synthetic=True), "km", generated_on=TODAY)
     assert html.startswith("<!doctype html>") and '<html lang="km">' in html
-    assert not re.search(r"<(link|script|img)\b|\bsrc=|url\(", html)
+    assert not re.search(r"<(link|script|img)\b|\bsrc=", html)
+    # the only url()s: the bundled Khmer web font, regular and bold, embedded (the file stands alone)
+    fonts = re.findall(r'font-weight: (\d+);[^}]*url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\)', html)
+    assert [weight for weight, _ in fonts] == ["400", "700"] and html.count("url(") == 2
+    assert base64.b64decode(fonts[0][1])[:4] == b"wOF2"
+    assert '"DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "LIP Khmer"' in html
     assert html.count("<svg") == 2 and "<text" in html
     assert "ការគ្រប់គ្រងជម្លោះ</text>" in html
     assert 'class="synthetic-banner"' in html and "ទិន្នន័យសំយោគ" in html
     assert "Khmer OS System" in html and "Noto Sans Khmer" in html
     assert 'data-rule="change.up"' in html
     assert "\u200b" not in html  # browsers break Khmer words themselves
+
+
+def test_html_served_by_the_app_points_at_its_web_font() -> None:
+    html = render_html(make_figures(), "km", generated_on=TODAY,
+                       web_fonts={400: "/static/fonts/NotoSansKhmer-Regular.woff2"})
+    assert re.findall(r'url\("([^"]+)"\)', html) == ["/static/fonts/NotoSansKhmer-Regular.woff2"]
+    assert "unicode-range: U+1780-17FF" in html
 
 
 def test_pdf_html_uses_text_labels_and_marks_khmer_word_breaks() -> None:

@@ -180,8 +180,15 @@ def test_dashboard_charts_keep_words_as_text() -> None:
     analysis = analysis_of(followup=False)
     svg = dashboard.effect_forest(analysis).svg()
     words = ["".join(t.itertext()) for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
-    assert "Leadership behaviour (total)" in words and "Before \u2192 follow-up" in words
+    # a long row label wraps onto two lines, each its own text element
+    assert "Leadership behaviour (total)" in " ".join(words) and "Before \u2192 follow-up" in words
     assert words.count("not available") == 2  # no follow-up yet: both outcomes say so
+    both = dashboard.both_widths(lambda width, size: dashboard.effect_forest(analysis, width=width, font_size=size))
+    wide, narrow = (ET.fromstring(part.split(">", 1)[1].rsplit("</div>", 1)[0]) for part in both.split("</div><div"))
+    assert wide.get("width") == "460" and narrow.get("width") == "340"
+    sizes = {ET.tostring(n).decode().split('font-size="')[1].split('"')[0]
+             for n in narrow.iter("{http://www.w3.org/2000/svg}text")}
+    assert min(float(size) for size in sizes) >= 11.0  # a phone shows the narrow chart about as wide as drawn
     timeline = dashboard.response_chart([("pre", [(0.0, 0.0), (2.0, 0.5), (9.0, 0.9)]), ("post", [])]).svg()
     assert "Pre (90%)" in timeline and "Post (\u2013)" in timeline
 

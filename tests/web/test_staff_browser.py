@@ -60,6 +60,7 @@ def server(demo_database: tuple[Path, object], tmp_path_factory: pytest.TempPath
     with db.session_factory(app)() as session:
         staff_service.add_staff_user(session, username="eva", role="evaluator", password="eva-password-123")
         staff_service.add_staff_user(session, username="max", role="manager", password="max-password-123")
+        staff_service.add_staff_user(session, username="ada", role="admin", password="ada-password-123")
         session.commit()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -109,11 +110,11 @@ def test_evaluator_dashboard(browser, server: str) -> None:
     assert page.locator("table.data caption").first.is_visible()
     _shot(page, "01-cohort-list")
     page.click("text=Synthetic LIP Cohort 6")
-    page.wait_for_selector("#change svg.chart-forest")
+    page.wait_for_selector("#change .chart-wide svg.chart-forest")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".synthetic").is_visible()
     # charts keep their words as text, and the tables have captions and scoped headers
-    assert page.locator("svg.chart-forest text", has_text="Leadership behaviour (total)").count() >= 1
+    assert page.locator(".chart-wide svg.chart-forest text", has_text="Leadership").count() >= 1
     assert page.locator("#table-pre_post th[scope=col]").count() >= 10
     page.locator("#reliability details summary").first.click()
     assert page.locator("#reliability details[open] table").is_visible()
@@ -124,7 +125,7 @@ def test_evaluator_dashboard(browser, server: str) -> None:
         page.click("#cap-pre_post a.csv")
     assert download.value.suggested_filename == "DEMO-LIP-C6-pre_post.csv"
     page.goto(f"{server}/staff/program")
-    page.wait_for_selector("svg.chart-forest")
+    page.wait_for_selector(".chart-wide svg.chart-forest")
     _shot(page, "04-program")
     context.close()
 
@@ -132,7 +133,7 @@ def test_evaluator_dashboard(browser, server: str) -> None:
 def test_narrow_screen_keeps_tables_scrollable(browser, server: str) -> None:
     context, page = _sign_in(browser, server, "eva", width=390)
     page.goto(f"{server}/staff/cohorts/1")
-    page.wait_for_selector("#change svg")
+    page.wait_for_selector("#change .chart-narrow svg")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page must not scroll sideways; these stick out: {page.evaluate(STICKING_OUT)}"
     _shot(page, "05-cohort-phone", full_page=False)
