@@ -448,6 +448,8 @@ class ImpactFigures:
         Ends of the response scale, for the paired-means chart.
     invariance : Invariance or None
         Whether the subscales were understood the same way before and after (None: not tested).
+    observers : ObserverFigures or None
+        What supervisors (or all observers) saw (:mod:`lipassess.reports.observer_figures`); None: not planned.
     """
 
     scope: str
@@ -473,6 +475,7 @@ class ImpactFigures:
     scale_min: float = 1.0
     scale_max: float = 5.0
     invariance: Invariance | None = None
+    observers: ObserverFigures | None = None
 
     def __post_init__(self) -> None:
         if self.scope_kind not in ("cohort", "program"):
@@ -579,3 +582,10 @@ def _build(cls: type, data: Any) -> Any:
         return cls(**kwargs)
     except TypeError as exc:
         raise InvalidInput(f"{cls.__name__}: {exc}") from None
+
+
+# The observer figures live in their own module, which builds on this one's checks.
+from lipassess.reports.observer_figures import ObserverFigures, observer_schema  # noqa: E402
+
+_SCHEMA.update(observer_schema())
+_SCHEMA[ImpactFigures]["observers"] = ObserverFigures

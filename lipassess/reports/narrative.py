@@ -128,7 +128,7 @@ class Narrative:
     synthetic_notice : str or None
         The "synthetic data" banner text, when the figures are synthetic.
     sections : tuple of Section
-        participation, change, lasting, application, research, subgroups (when any), in order.
+        participation, observers (when planned), change, lasting, application, research, subgroups (when any).
     caveats : tuple of Sentence
         Cautions generated from the data.
     missing : tuple of Sentence
@@ -561,6 +561,10 @@ def build_narrative(figures: ImpactFigures, lang: str = "en", *, thresholds: Thr
     subgroups = writer.subgroups()
     if subgroups is not None:
         sections.append(subgroups)
+    from lipassess.reports.observer_narrative import observer_section  # it builds on this module
+    observed = observer_section(writer, figures.observers)
+    if observed is not None:  # observers' evidence first, before the self-rated change
+        sections.insert(1, observed)
     return Narrative(
         lang=lang,
         title=text("title", lang, scope=scope),

@@ -18,7 +18,9 @@ from a latent-trait model so that the analyses have a known answer:
 * 3% of item answers are missing at random; about 85% say they applied the
   skills at six months;
 * about two months before each course, 90% answered the training-needs
-  assessment (:mod:`lipassess.services.demo_needs` has its truth).
+  assessment (:mod:`lipassess.services.demo_needs` has its truth);
+* supervisors and colleagues rate half of the participants with a smaller
+  true change (:mod:`lipassess.services.demo_raters`).
 
 The last cohort is dated from the day the demo is built (:func:`demo_cohorts`):
 its six-month follow-up opened three days before and stays open six weeks, so
@@ -41,6 +43,7 @@ from sqlalchemy.orm import Session
 from lipassess.errors import Conflict
 from lipassess.instruments import Instrument
 from lipassess.services.demo_needs import add_demo_needs
+from lipassess.services.demo_raters import add_demo_raters
 from lipassess.services.instruments import instrument_of, register_directory
 from lipassess.store.models import (
     Answer,
@@ -278,6 +281,7 @@ def build_demo_program(session: Session, instruments_directory, *, seed: int = 2
         session.execute(insert(Answer), answer_rows[start:start + 5000])
     n_answers = len(answer_rows)
     session.flush()
+    add_demo_raters(session, program)  # supervisors and colleagues: a smaller true change than self-rated
     # the training-needs assessment before each cohort (issue 17), from its own random generator
     needs = add_demo_needs(session, list(session.scalars(select(Cohort).where(Cohort.program_id == program.id)
                                                          .order_by(Cohort.id))), seed=seed)

@@ -128,6 +128,10 @@ def check_connection(engine: Engine) -> None:
 #: when the instrument declares none (``LIPASSESS_MIN_SHARE_ANSWERED``); the app puts it there.
 MIN_SHARE_INFO = "min_share_answered"
 
+#: Key in ``Session.info`` of ``LIPASSESS_MIN_RATERS_PER_RELATION`` (observer ratings of one relation are
+#: reported apart only from this many raters on); :mod:`lipassess.services.raters.evidence` reads it.
+MIN_RATERS_INFO = "min_raters_per_relation"
+
 #: Key in ``Session.info`` of the secrets that encrypt the LTI tool keys at rest, the current one first
 #: (:func:`lipassess.config.key_encryption_secrets`); :mod:`lipassess.services.key_vault` reads it.
 KEY_SECRETS_INFO = "key_encryption_secrets"

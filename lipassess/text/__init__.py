@@ -15,6 +15,8 @@ and Khmer text side by side, so a translator reviews a pair at a time):
 - ``message.<key>``, ``message.wave.<kind>``: invitations and reminders (:mod:`.messages`)
 - ``lti.<key>``: LTI landing pages after a launch from Moodle (:mod:`.lti` ``LANDING``)
 - ``staff.<key>``: the staff pages' navigation around the summaries (:mod:`.staff` ``NAV``)
+- ``message.rater.<key>``, ``survey.rater.<key>``, ``report.raters.<key>``, ``report.relation.<relation>``:
+  observer ratings (:mod:`.raters`)
 - ``wave.<kind>``: short wave labels for tables and exports (:data:`lipassess.vocabulary.WAVE_LABELS`)
 
 Every key has a text in every language of :data:`lipassess.vocabulary.LANGUAGES`
@@ -34,6 +36,7 @@ from collections.abc import Iterator, Mapping
 from lipassess.text import lti as _lti
 from lipassess.text import messages as _messages
 from lipassess.text import needs as _needs
+from lipassess.text import raters as _raters
 from lipassess.text import report as _report
 from lipassess.text import staff as _staff
 from lipassess.text import survey as _survey
@@ -68,6 +71,10 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("report.needs.dimension", _needs.DIMENSIONS),
         ("message", _messages.MESSAGES),
         ("message.wave", _messages.WAVE_NAMES),
+        ("message.rater", _raters.MAIL),
+        ("survey.rater", _raters.UI),
+        ("report.raters", _raters.REPORT),
+        ("report.relation", _raters.RELATIONS),
         ("lti", _lti.LANDING),
         ("staff", _staff.NAV),
         ("wave", WAVE_LABELS),

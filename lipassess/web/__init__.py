@@ -38,6 +38,7 @@ def register_web(app: Flask) -> None:
         headers,
         lti,
         main,
+        raters,
         staff,
         staff_needs,
         survey,
@@ -52,6 +53,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(staff_needs.bp)
     app.register_blueprint(survey.bp)
+    app.register_blueprint(raters.bp)
     csrf.exempt(api.bp)  # read-only, token-authenticated
     app.register_blueprint(api.bp)
     lti.init_app(app)

@@ -31,6 +31,7 @@ from lipassess.reports import tables as report_tables
 from lipassess.reports.answer import plain_answer
 from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
+from lipassess.reports.tables.observers import observers_table
 from lipassess.reports.tables.words import header_help, plain_words
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
@@ -104,14 +105,22 @@ def _lang() -> str:
 
 def _cohort_tables(board: dashboard_service.CohortDashboard, *, sees_individuals: bool
                    ) -> dict[str, report_tables.Table]:
-    return dashboard_service.cohort_tables(board, sees_individuals=sees_individuals,
-                                           min_group_size=_min_group_size())
+    tables = dashboard_service.cohort_tables(board, sees_individuals=sees_individuals,
+                                             min_group_size=_min_group_size())
+    observers = _figures([board.cohort], [board.cohort]).value.observers  # the summary's stored figures
+    if observers is not None:
+        tables["observers"] = observers_table(observers)
+    return tables
 
 
 def _program_tables(evaluation: dashboard_service.Evaluation, comparison: report_tables.Table, *,
-                    sees_individuals: bool) -> dict[str, report_tables.Table]:
-    return dashboard_service.program_tables(evaluation, comparison, sees_individuals=sees_individuals,
-                                            min_group_size=_min_group_size())
+                    sees_individuals: bool, cohorts: Sequence[Cohort] = ()) -> dict[str, report_tables.Table]:
+    tables = dashboard_service.program_tables(evaluation, comparison, sees_individuals=sees_individuals,
+                                              min_group_size=_min_group_size())
+    observers = _figures(None, cohorts).value.observers if cohorts else None  # the program summary's figures
+    if observers is not None:
+        tables["observers"] = observers_table(observers)
+    return tables
 
 
 def _csv_response(table: report_tables.Table, stem: str) -> Response:
@@ -291,7 +300,7 @@ def program() -> str:
         charts["forest"] = _svg(dashboard_charts.effect_forest, analysis)
     return render_template(
         "staff/program.html", principal=principal, analysis=analysis, charts=charts,
-        tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals),
+        tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals, cohorts=cohorts),
         item_tables=_item_tables(pooled),
         synthetic=scope_is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts), computed_at=stored.computed_at,
         answer=plain_answer(figures.value, "en"),
@@ -304,9 +313,9 @@ def program() -> str:
 def program_table(name: str) -> Response:
     """One table of the program page as CSV."""
     principal = _principal()
-    _cohorts, pooled, comparison, _forest, _figures_ = _program_view()
-    return _download(lambda individuals: _program_tables(pooled.value, comparison, sees_individuals=individuals), name,
-                     "program", principal)
+    cohorts, pooled, comparison, _forest, _figures_ = _program_view()
+    return _download(lambda individuals: _program_tables(pooled.value, comparison, sees_individuals=individuals,
+                                                         cohorts=cohorts), name, "program", principal)
 
 
 # --- impact summaries ---------------------------------------------------------------------------

@@ -180,6 +180,55 @@ class InvarianceFigureSchema(Schema):
     language_fails = fields.List(fields.String(), required=True)
 
 
+class ObserverChangeSchema(Schema):
+    """A mean change on the 1-5 scale (later minus earlier) with its 95% t CI and d_z."""
+
+    mean_diff = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    d_z = fields.Float(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class ObserverGapSchema(Schema):
+    """Self minus observer rating before and after; ``change`` is self-rated minus observer-rated change."""
+
+    pre = fields.Float(allow_none=True)
+    post = fields.Float(allow_none=True)
+    change = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    verdict = fields.String(allow_none=True, metadata={"enum": ["narrowed", "widened", "unclear"]})
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class ObserverAgreementSchema(Schema):
+    """ICC(1), ICC(1,k) and the median r_wg among the observers of one participant (pre)."""
+
+    icc1 = fields.Float(allow_none=True)
+    icc1k = fields.Float(allow_none=True)
+    rwg_median = fields.Float(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class ObserverFiguresSchema(Schema):
+    """What supervisors (or all observers, when fewer than the minimum supervisors rated) saw."""
+
+    group = fields.String(required=True, metadata={"enum": ["supervisor", "observers"]})
+    merged = fields.List(fields.String(), required=True)
+    min_raters = fields.Integer(required=True)
+    n_raters = fields.Integer(required=True)
+    pre_post = fields.Nested(ObserverChangeSchema, allow_none=True)
+    pre_followup = fields.Nested(ObserverChangeSchema, allow_none=True)
+    self_pre_post = fields.Nested(ObserverChangeSchema, allow_none=True)
+    gap = fields.Nested(ObserverGapSchema, allow_none=True)
+    agreement = fields.Nested(ObserverAgreementSchema, allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
 class SentenceSchema(Schema):
     key = fields.String(required=True, metadata={"description": "the rule that produced the sentence"})
     text = fields.String(required=True)
@@ -234,6 +283,8 @@ class SummarySchema(Schema):
     scale_max = fields.Float(required=True)
     invariance = fields.Nested(InvarianceFigureSchema, allow_none=True,
                                metadata={"description": "null when too few answered both surveys"})
+    observers = fields.Nested(ObserverFiguresSchema, allow_none=True, metadata={
+        "description": "observer ratings (supervisors, colleagues); null when none were planned"})
     lang = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
     narrative = fields.Nested(NarrativeSchema, required=True)
 
