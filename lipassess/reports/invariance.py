@@ -70,7 +70,9 @@ def invariance_caveats(invariance: Invariance | None, label: Callable[[str], str
         return []
     out: list[Rule] = []
     understood = [*invariance.holds, *invariance.partial]
-    if understood:
+    if set(invariance.holds) == set(SUBSCALE_OUTCOMES) and not invariance.language_fails:
+        out.append(("caveat.invariance_all", {}))  # every subscale held: no list of six to read through
+    elif understood:
         out.append(("caveat.invariance_holds", {"outcomes": [label(o) for o in understood]}))
     if invariance.partial:
         out.append(("caveat.invariance_partial", {"outcomes": [label(o) for o in invariance.partial],

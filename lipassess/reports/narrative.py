@@ -445,13 +445,15 @@ class _Writer:
     def caveats(self) -> tuple[Sentence, ...]:
         f, th = self.f, self.th
         out: list[Sentence] = []
-        if f.self_report:
-            out.append(self.say("caveat.self_report"))
+        if f.self_report and not (f.observers and f.observers.pre_post and f.observers.pre_post.available):
+            out.append(self.say("caveat.self_report"))  # with observer change, observers.prefer says it
         low = [(o.outcome, r.wave, r.alpha) for o in f.outcomes for r in o.reliability
                if r.alpha is not None and r.alpha < th.reliability_min]
         if low:
-            items = [f"{outcome_label(outcome, self.lang)} ({word('wave', wave, self.lang)}, "
-                     f"\u03b1 = {self.num(alpha)})" for outcome, wave, alpha in low]
+            by: dict[str, list[str]] = {}  # one name per scale, its waves in brackets
+            for o, wave, alpha in low:
+                by.setdefault(o, []).append(f"{word('wave', wave, self.lang)}, \u03b1 = {self.num(alpha)}")
+            items = [f"{outcome_label(o, self.lang)} ({'; '.join(w)})" for o, w in by.items()]
             out.append(self.say("caveat.reliability", min=self.num(th.reliability_min),
                                 items=join_list(items, self.lang)))
         pairs = f.total.pre_post.n
@@ -558,16 +560,13 @@ def build_narrative(figures: ImpactFigures, lang: str = "en", *, thresholds: Thr
     scope = figures.scope if figures.scope_kind == "cohort" else (figures.scope or text("scope.program", lang))
     sections: list[Section] = [writer.participation(), writer.change(), writer.lasting(),
                                writer.application(), writer.research()]
-    subgroups = writer.subgroups()
-    if subgroups is not None:
-        sections.append(subgroups)
+    sections += [s for s in (writer.subgroups(),) if s is not None]
     from lipassess.reports.observer_narrative import observer_section  # it builds on this module
     observed = observer_section(writer, figures.observers)
     if observed is not None:  # observers' evidence first, before the self-rated change
         sections.insert(1, observed)
     return Narrative(
-        lang=lang,
-        title=text("title", lang, scope=scope),
+        lang=lang, title=text("title", lang, scope=scope),
         synthetic_notice=text("synthetic", lang) if figures.synthetic else None,
         sections=tuple(sections),
         caveats=writer.caveats(),

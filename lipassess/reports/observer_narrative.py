@@ -6,10 +6,12 @@ Rules, each sentence keyed like the rest of the narrative (``observers.*``):
   observers' ratings are the stronger evidence (``observers.prefer``);
 * the observer-rated change pre to post and to the follow-up, with its CI
   and d_z (``observers.change``, ``observers.followup``);
-* self against observer: the gap before and after, whether it narrowed, and
+* self against observer: whether the gap narrowed (its values before and after
+  are on the dashboard's observer table), and
   whether the self-rated and observer-rated changes disagree (the CI of their
   difference excludes 0: ``observers.disagree``) or agree (``observers.agree``);
-* agreement among the observers of one person (``observers.agreement``);
+* agreement among the observers of one person (ICC, r_wg) is an evaluator's
+  figure: it is on the dashboard's observer table and its CSV, not in the one-page summary;
 * relations with too few raters, merged into all observers (``observers.merged``);
 * every missing number as a sentence saying why, as elsewhere in the summary.
 
@@ -77,7 +79,6 @@ def observer_section(writer: _Writer, observers: ObserverFigures | None) -> Sect
     gap = observers.gap
     if gap.missing is None:
         assert gap.pre is not None and gap.post is not None
-        out.append(_say(writer, "gap", "observers.gap", who=who, pre=writer.num(gap.pre), post=writer.num(gap.post)))
         out.append(_say(writer, f"gap_{gap.verdict}", f"observers.gap_{gap.verdict}"))
         own, seen = observers.self_pre_post, observers.pre_post
         if own.available and seen.available:
@@ -87,12 +88,6 @@ def observer_section(writer: _Writer, observers: ObserverFigures | None) -> Sect
             out.append(_say(writer, rule, f"observers.{rule}", **values))
     elif observers.pre_post.available:
         out.append(_missing(writer, text("raters.what_gap", lang), gap.missing, "observers.gap_missing"))
-    agreement = observers.agreement
-    if agreement.missing is None:
-        assert agreement.icc1 is not None and agreement.icc1k is not None
-        out.append(_say(writer, "agreement", "observers.agreement", icc1=writer.num(agreement.icc1),
-                        icc1k=writer.num(agreement.icc1k),
-                        rwg=writer.num(agreement.rwg_median) if agreement.rwg_median is not None else "\u2013"))
     for relation in observers.merged:
         out.append(_say(writer, "merged", "observers.merged", min=writer.cnt(observers.min_raters),
                         relation=text(f"relation.{relation}", lang)))

@@ -122,9 +122,8 @@ REPORT: dict[str, dict[str, str]] = {
     },
     "prefer_observer": {
         "en": "Observers' ratings are stronger evidence than self-ratings, which rise after almost any "
-              "training; this summary leads with what observers saw.",
-        "km": "ការវាយតម្លៃរបស់អ្នកសង្កេតជាភស្តុតាងរឹងមាំជាងការវាយតម្លៃខ្លួនឯង ដែលកើនឡើងក្រោយការបណ្តុះបណ្តាលស្ទើរតែគ្រប់ប្រភេទ "
-              "ដូច្នេះសេចក្តីសង្ខេបនេះចាប់ផ្តើមដោយអ្វីដែលអ្នកសង្កេតបានឃើញ។",
+              "training.",
+        "km": "ការវាយតម្លៃរបស់អ្នកសង្កេតជាភស្តុតាងរឹងមាំជាងការវាយតម្លៃខ្លួនឯង ដែលកើនឡើងក្រោយការបណ្តុះបណ្តាលស្ទើរតែគ្រប់ប្រភេទ។",
     },
     "disagree": {
         "en": "Self and observers disagree: participants saw a change of {self_diff} points in themselves, "

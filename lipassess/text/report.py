@@ -272,6 +272,12 @@ TEXT: dict[str, dict[str, str]] = {
               "នៅពេលនោះ (គម្លាតនៃការវាយតម្លៃមុនវគ្គដោយការរំលឹកឡើងវិញ = {gap}; ចន្លោះជឿជាក់ ៩៥%៖ {lo} ដល់ {hi}; "
               "n = {n}) ដូច្នេះការផ្លាស់ប្តូរដែលវាស់ពីការវាយតម្លៃដោយការរំលឹកនឹងមើលទៅតូចជាង។",
     },
+    "caveat.invariance_all": {
+        "en": "The questions were understood the same way before and after the training in every area measured "
+              "(scalar measurement invariance), so the change is not an artefact of reading them differently.",
+        "km": "សំណួរត្រូវបានយល់ដូចគ្នា មុន និងក្រោយវគ្គបណ្តុះបណ្តាល ក្នុងគ្រប់ផ្នែកដែលបានវាស់ "
+              "(ភាពមិនប្រែប្រួលនៃរង្វាស់កម្រិតស្កាលែរ) ដូច្នេះការផ្លាស់ប្តូរនេះមិនមែនកើតចេញពីការអានសំណួរខុសគ្នានោះទេ។",
+    },
     "caveat.invariance_holds": {
         "en": "The questions were understood the same way before and after the training ({outcomes}): a factor "
               "analysis found that each question related to the behaviour in the same way in both surveys (scalar "

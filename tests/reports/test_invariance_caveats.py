@@ -23,6 +23,20 @@ def test_holding_invariance_says_the_questions_were_understood_the_same_way() ->
     assert "caveat.invariance_fails" not in said and "caveat.invariance_partial" not in said
 
 
+def test_every_subscale_holding_is_said_once_without_the_list() -> None:
+    from lipassess.reports.invariance import SUBSCALE_OUTCOMES
+
+    for lang in ("en", "km"):
+        said = caveats(make_figures(invariance=Invariance(holds=tuple(SUBSCALE_OUTCOMES))), lang)
+        assert set(k for k in said if k.startswith("caveat.invariance")) == {"caveat.invariance_all"}
+    en = caveats(make_figures(invariance=Invariance(holds=tuple(SUBSCALE_OUTCOMES))))["caveat.invariance_all"]
+    assert en.startswith("The questions were understood the same way before and after the training in every area")
+    assert "Communication" not in en
+    # one subscale short of all: the list is given
+    said = caveats(make_figures(invariance=Invariance(holds=tuple(SUBSCALE_OUTCOMES)[1:])))
+    assert "caveat.invariance_holds" in said and "caveat.invariance_all" not in said
+
+
 def test_partial_invariance_names_the_questions_set_aside() -> None:
     figures = make_figures(invariance=Invariance(holds=("communication",), partial=("conflict_management",),
                                                  partial_items=("CF3", "CF5")))

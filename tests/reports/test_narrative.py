@@ -174,6 +174,14 @@ def test_low_reliability_is_a_caveat_naming_the_scale_and_wave() -> None:
     assert "ទាបជាង ០,៧០ សម្រាប់ការប្រាស្រ័យទាក់ទង (មុនវគ្គបណ្តុះបណ្តាល, \u03b1 = ០,៦២)" in km
     # The threshold is a setting.
     assert "caveat.reliability" not in build_narrative(figures, "en", thresholds=Thresholds(reliability_min=0.6)).keys()
+    # several waves of one scale: the scale is named once, its waves in brackets
+    communication = dataclasses.replace(communication, reliability=(
+        Reliability(wave="pre", alpha=0.62, n=150), Reliability(wave="post", alpha=0.66, n=150)))
+    figures = dataclasses.replace(figures, outcomes=tuple(communication if o.outcome == "communication" else o
+                                                          for o in figures.outcomes))
+    assert sentence(both(figures)["en"], "caveat.reliability").startswith(
+        "Reliability was below 0.70 for Communication (before the training, \u03b1 = 0.62; after the training, "
+        "\u03b1 = 0.66):")
 
 
 def test_high_and_biased_attrition() -> None:
