@@ -13,6 +13,9 @@ and Khmer text side by side, so a translator reviews a pair at a time):
 - ``message.<key>``, ``message.wave.<kind>``: invitations and reminders (:mod:`.messages`)
 - ``lti.<key>``: LTI landing pages after a launch from Moodle (:mod:`.lti` ``LANDING``)
 - ``staff.<key>``: the staff pages' navigation around the summaries (:mod:`.staff` ``NAV``)
+- ``staff.page.<key>``, ``staff.chart.<key>``: the staff dashboards' own words (:mod:`.staff_pages`)
+- ``staff.caption.<table>``, ``staff.header.<slug>``, ``staff.cell.<key>``, ``staff.reason.<key>``,
+  ``staff.shift.<direction>``: the dashboard tables' words on a page (:mod:`.staff_tables`)
 - ``wave.<kind>``: short wave labels for tables and exports (:data:`lipassess.vocabulary.WAVE_LABELS`)
 
 Every key has a text in every language of :data:`lipassess.vocabulary.LANGUAGES`
@@ -33,6 +36,8 @@ from lipassess.text import lti as _lti
 from lipassess.text import messages as _messages
 from lipassess.text import report as _report
 from lipassess.text import staff as _staff
+from lipassess.text import staff_pages as _staff_pages
+from lipassess.text import staff_tables as _staff_tables
 from lipassess.text import survey as _survey
 from lipassess.vocabulary import LANGUAGES, WAVE_LABELS
 
@@ -63,6 +68,13 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("message.wave", _messages.WAVE_NAMES),
         ("lti", _lti.LANDING),
         ("staff", _staff.NAV),
+        ("staff.page", _staff_pages.PAGE),
+        ("staff.chart", _staff_pages.CHART),
+        ("staff.caption", _staff_tables.CAPTIONS),
+        ("staff.header", _staff_tables.HEADERS),
+        ("staff.cell", _staff_tables.CELLS),
+        ("staff.reason", _staff_tables.REASONS),
+        ("staff.shift", _staff_tables.SHIFT_TEXT),
         ("wave", WAVE_LABELS),
     )
     for prefix, mapping in domains:
