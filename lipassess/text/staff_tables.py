@@ -219,6 +219,10 @@ REASONS: dict[str, dict[str, str]] = {
                    "km": "មិនអាចគណនា \u03b1 បានទេ៖ ពិន្ទុសរុបមិនមានការប្រែប្រួល"},
     "alpha_negative": {"en": "alpha is negative: the items do not measure one thing as scored",
                        "km": "\u03b1 អវិជ្ជមាន៖ សំណួរមិនវាស់រឿងតែមួយ តាមរបៀបដែលបានដាក់ពិន្ទុទេ"},
+    "categorical_tests": {"en": "{variables}: t-tests and Mann-Whitney are for numeric variables; their fields are "
+                                "NaN for the levels of a categorical one",
+                          "km": "{variables}៖ តេស្ត t និង Mann-Whitney សម្រាប់តែអថេរជាលេខ "
+                                "ដូច្នេះគ្មានតម្លៃសម្រាប់កម្រិតនៃអថេរតាមប្រភេទទេ"},
     "missing_values": {"en": "{variable}: {n} missing value(s) skipped",
                        "km": "{variable}៖ បានរំលងតម្លៃខ្វះចំនួន {n}"},
 }

@@ -89,6 +89,8 @@ def _value(name: str, value: str, lang: str) -> str:
         return _word(f"staff.cell.variable.{_slug(value)}", lang, value)
     if name == "items":
         return value  # item names are data
+    if name == "variables":
+        return ", ".join(_value("variable", v, lang) for v in value.split(", "))
     return khmer_digits(value) if lang == "km" else value
 
 
@@ -101,17 +103,27 @@ def reason_words(reason: str | None, lang: str) -> str:
     english = plain_words(reason)
     if lang == "en" or not english:
         return english
-    out = []
-    for part in english.split("; "):
-        for pattern, key in _reason_rules():
-            found = pattern.fullmatch(part.strip())
-            if found:
-                values = {name: _value(name, value, lang) for name, value in found.groupdict().items()}
-                out.append(text(key, lang, **values))
+    parts = english.split("; ")
+    out, start = [], 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):  # the longest run of parts one reason explains
+            said = _reason("; ".join(parts[start:end]).strip(), lang)
+            if said is not None:
+                out.append(said)
+                start = end
                 break
         else:
-            out.append(f"{text('staff.page.reason_in_english', lang)} {part}")
+            out.append(f"{text('staff.page.reason_in_english', lang)} {parts[start]}")
+            start += 1
     return "; ".join(out)
+
+
+def _reason(english: str, lang: str) -> str | None:
+    for pattern, key in _reason_rules():
+        found = pattern.fullmatch(english)
+        if found:
+            return text(key, lang, **{name: _value(name, value, lang) for name, value in found.groupdict().items()})
+    return None
 
 
 def _statistic(value: str, lang: str) -> str:
