@@ -176,6 +176,12 @@ def test_an_unknown_language_is_refused_and_a_bad_cookie_ignored(client, world) 
     ("no post scores yet", "មិនទាន់មានពិន្ទុក្រោយវគ្គនៅឡើយ"),
     ("no group column given: differential attrition not computed",
      "មិនបានគណនាភាពខុសគ្នានៃការបោះបង់ទេ៖ អ្នកចូលរួមទាំងនេះជាក្រុមតែមួយ គ្មានក្រុមប្រៀបធៀប"),
+    ("no group column given: differential attrition not computed; province: 6 missing value(s) skipped",
+     "មិនបានគណនាភាពខុសគ្នានៃការបោះបង់ទេ៖ អ្នកចូលរួមទាំងនេះជាក្រុមតែមួយ គ្មានក្រុមប្រៀបធៀប; "
+     "ខេត្ត៖ បានរំលងតម្លៃខ្វះចំនួន ៦"),
+    ("ministry, province: t-tests and Mann-Whitney are for numeric variables; their fields are NaN for the levels "
+     "of a categorical one", "ក្រសួង, ខេត្ត៖ តេស្ត t និង Mann-Whitney សម្រាប់តែអថេរជាលេខ "
+     "ដូច្នេះគ្មានតម្លៃសម្រាប់កម្រិតនៃអថេរតាមប្រភេទទេ"),
 ])
 def test_missing_number_reasons_in_khmer(reason: str, khmer: str) -> None:
     assert reason_words(reason, "km") == khmer

@@ -77,7 +77,7 @@ def _reason_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
         if not key.startswith("staff.reason."):
             continue
         parts = re.split(r"\{(\w+)\}", texts["en"])
-        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^;]+?)" for i, p in enumerate(parts))
         rules.append((re.compile(rf"{pattern}\.?", re.IGNORECASE), key))
     return tuple(rules)
 
