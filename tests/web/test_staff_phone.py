@@ -188,6 +188,31 @@ def test_dashboards_on_a_phone_fit_or_scroll_with_a_fixed_first_column_and_a_cue
     context.close()
 
 
+def test_khmer_dashboards_read_on_a_phone_and_open_with_the_khmer_answer(browser, server: str) -> None:  # noqa: F811
+    context, page = _phone(browser, server, "ada")  # an admin: the status page too
+    page.goto(f"{server}/staff/?lang=km")  # the choice is kept: the pages below open in Khmer without ?lang=
+    for name, path in (("cohorts", "/staff/"), ("cohort1", "/staff/cohorts/1"), ("program", "/staff/program"),
+                       ("status", "/staff/status")):
+        page.goto(f"{server}{path}")
+        page.wait_for_load_state("load")
+        assert page.locator("html").get_attribute("lang") == "km", path
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.wait_for_timeout(300)
+        _looks_right_on_a_phone(page, f"dashboard-{name}-km")
+        fonts: dict[str, Any] = page.evaluate(KHMER_FONT)
+        assert f"{server}/static/fonts/NotoSansKhmer-Regular.woff2" in {f.split("?")[0] for f in fonts["sources"]}, \
+            (path, fonts)
+    for dashboard, summary in (("/staff/cohorts/1", "/staff/cohorts/1/summary"),
+                               ("/staff/program", "/staff/program/summary")):
+        page.goto(f"{server}{summary}")
+        assert page.locator("html").get_attribute("lang") == "km"
+        said = " ".join(page.locator("section.answer p").inner_text().split())
+        page.goto(f"{server}{dashboard}")
+        shown = " ".join(page.locator("div.answer").inner_text().split())
+        assert shown == f"{text('staff.page.in_short', 'km')} {said}"
+    context.close()
+
+
 def test_program_comparison_is_whole_at_1366_px(browser, server: str) -> None:  # noqa: F811
     context, page = _phone(browser, server, "eva", width=1366)
     page.goto(f"{server}/staff/program")
