@@ -223,6 +223,23 @@ REASONS: dict[str, dict[str, str]] = {
                                 "NaN for the levels of a categorical one",
                           "km": "{variables}៖ តេស្ត t និង Mann-Whitney សម្រាប់តែអថេរជាលេខ "
                                 "ដូច្នេះគ្មានតម្លៃសម្រាប់កម្រិតនៃអថេរតាមប្រភេទទេ"},
+    # what needs a person on the status page (lipassess.services.status)
+    "never_synced": {"en": "cohort {cohort} was never synced: run 'lipassess sync' and read its errors",
+                     "km": "ជំនាន់ {cohort} មិនដែលធ្វើសមកាលកម្មទេ៖ សូមដំណើរការ 'lipassess sync' ហើយអានកំហុសរបស់វា"},
+    "not_synced": {"en": "cohort {cohort} has not been synced since {when} UTC: run 'lipassess sync' and read its "
+                         "errors",
+                   "km": "ជំនាន់ {cohort} មិនបានធ្វើសមកាលកម្មតាំងពី {when} UTC៖ សូមដំណើរការ 'lipassess sync' "
+                         "ហើយអានកំហុសរបស់វា"},
+    "stuck": {"en": "{n} message(s) are stuck (refused out of attempts, of unknown fate, or waiting since Moodle was "
+                    "down): see 'lipassess dispatch --stuck'",
+              "km": "សារ {n} ជាប់គាំង (ត្រូវបានបដិសេធបន្ទាប់ពីព្យាយាមអស់ មិនដឹងលទ្ធផល ឬរង់ចាំតាំងពី Moodle "
+                    "មិនដំណើរការ)៖ សូមមើល 'lipassess dispatch --stuck'"},
+    "scores_refused": {"en": "{n} gradebook score(s) were refused for good: see 'lipassess lti list'",
+                       "km": "ពិន្ទុ {n} ក្នុងសៀវភៅពិន្ទុត្រូវបានបដិសេធជាស្ថាពរ៖ សូមមើល 'lipassess lti list'"},
+    "scores_queued": {"en": "{n} gradebook score(s) queued, the oldest since {when} UTC: run 'lipassess lti "
+                            "send-scores' to see why",
+                      "km": "ពិន្ទុ {n} កំពុងតម្រង់ជួរ ចាស់ជាងគេតាំងពី {when} UTC៖ សូមដំណើរការ "
+                            "'lipassess lti send-scores' ដើម្បីដឹងមូលហេតុ"},
     "missing_values": {"en": "{variable}: {n} missing value(s) skipped",
                        "km": "{variable}៖ បានរំលងតម្លៃខ្វះចំនួន {n}"},
 }

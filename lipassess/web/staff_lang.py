@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from lipassess.errors import InvalidInput
 from lipassess.reports.tables import Table
-from lipassess.reports.tables.localize import item_heading, localize
+from lipassess.reports.tables.localize import item_heading, localize, reason_words
 from lipassess.text import template, text
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES, khmer_digits, other_language
 from lipassess.web.cookies import cookie_attributes
@@ -115,7 +115,7 @@ def install(bp: Blueprint) -> None:
 
 
 def register_filters(bp: Blueprint) -> None:
-    """The app-wide template filters of the page language (``num``, ``localized``, ``item_heading``)."""
+    """The app-wide template filters of the page language (``num``, ``localized``, ``item_heading``, ``reason``)."""
     bp.add_app_template_filter(number, "num")
 
     @bp.app_template_filter("localized")
@@ -123,6 +123,11 @@ def register_filters(bp: Blueprint) -> None:
         return localize(table, current())
 
     bp.add_app_template_filter(item_heading, "item_heading")
+
+    @bp.app_template_filter("reason")
+    def _reason(said: str) -> str:
+        """A service's English sentence (what needs a person) in the page's language."""
+        return said if current() == "en" else reason_words(said, current())
     # macros imported without the page's context still reach the words through globals
     bp.add_app_template_global(page_text, "page_words")
     bp.add_app_template_global(code, "code_words")

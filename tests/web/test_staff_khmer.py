@@ -190,3 +190,12 @@ def test_missing_number_reasons_in_khmer(reason: str, khmer: str) -> None:
 def test_an_unknown_reason_says_it_is_in_english() -> None:
     marker = text("staff.page.reason_in_english", "km")
     assert reason_words("a brand new reason", "km") == f"{marker} a brand new reason"
+
+
+def test_what_needs_a_person_is_said_in_khmer(client, world) -> None:
+    assert sign_in(client, "ana").status_code == 302
+    english = client.get("/staff/status?lang=en").text
+    khmer = client.get("/staff/status?lang=km").text
+    # the world's cohorts have waves but were never synced from Moodle (tests/web/staff_world.py)
+    assert "cohort LIP-A was never synced: run &#39;lipassess sync&#39; and read its errors" in english
+    assert text("staff.reason.never_synced", "km", cohort="LIP-A").replace("'", "&#39;") in khmer

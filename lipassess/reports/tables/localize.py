@@ -87,8 +87,8 @@ def _value(name: str, value: str, lang: str) -> str:
         return wave_words(value, lang)
     if name == "variable":
         return _word(f"staff.cell.variable.{_slug(value)}", lang, value)
-    if name == "items":
-        return value  # item names are data
+    if name in ("items", "cohort"):
+        return value  # item and cohort names are data
     if name == "variables":
         return ", ".join(_value("variable", v, lang) for v in value.split(", "))
     return khmer_digits(value) if lang == "km" else value
