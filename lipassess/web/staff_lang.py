@@ -1,7 +1,8 @@
 """The staff pages' language: ``?lang=`` chooses it, a cookie keeps it, English when neither says.
 
 The same rule as the impact summaries (``?lang=en`` / ``?lang=km``), made to
-last: an HTML page opened with ``?lang=`` (not a PDF download) sets the ``lipassess_staff_lang`` cookie,
+last: a staff page opened with ``?lang=`` (not a summary nor a PDF, whose
+``?lang=`` is for that document only) sets the ``lipassess_staff_lang`` cookie,
 so every later staff page (dashboards, summaries, status, sign-in) opens in
 that language without carrying the parameter in its links. The layout's switch
 (English / ខ្មែរ) links to the same page with the other ``?lang=``. An unknown
@@ -31,6 +32,9 @@ from lipassess.web.cookies import cookie_attributes
 COOKIE = "lipassess_staff_lang"
 DEFAULT = "en"
 MAX_AGE = 365 * 24 * 3600
+ONE_OFF = frozenset({"staff.cohort_summary", "staff.program_summary"})
+"""Pages whose ``?lang=`` is for that page only: a summary opened in the other language (or as a PDF)
+does not change the language of the dashboards."""
 
 
 def asked_language() -> str | None:
@@ -100,7 +104,8 @@ def install(bp: Blueprint) -> None:
     @bp.after_request
     def _keep(response: Response) -> Response:
         asked = request.args.get("lang")
-        if asked in LANGUAGES and response.mimetype == "text/html" and request.cookies.get(COOKIE) != asked:
+        if (asked in LANGUAGES and response.mimetype == "text/html" and request.endpoint not in ONE_OFF
+                and request.cookies.get(COOKIE) != asked):
             response.set_cookie(COOKIE, asked, max_age=MAX_AGE, httponly=True, path="/",
                                 **cookie_attributes())  # type: ignore[arg-type]
         return response

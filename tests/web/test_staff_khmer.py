@@ -157,7 +157,8 @@ def test_the_language_switch_persists_across_links(client, world) -> None:
     assert back is not None and "lang=en" in back.group(1)
     client.get(back.group(1))
     assert visible(client.get("/staff/").text)[0] == "en"
-    # a PDF in the other language does not change the pages' language
+    # a summary or a PDF in the other language does not change the pages' language
+    assert visible(client.get(f"/staff/cohorts/{world['a']}/summary?lang=km").text)[0] == "km"
     client.get(f"/staff/cohorts/{world['a']}/summary.pdf?lang=km")
     assert visible(client.get("/staff/").text)[0] == "en"
 
