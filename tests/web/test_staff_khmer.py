@@ -127,6 +127,7 @@ def test_the_dashboard_in_khmer_shows_the_khmer_words_and_numbers(client, world)
     assert text("report.outcome.leadership_total", "km") in page
     assert "អ្នកចូលរួម ១២ នាក់" in page  # 12 participants in cohort A (tests/web/staff_world.py), in Khmer digits
     assert 'title="Mean before"' in page  # the English term stays in the header's tooltip for evaluators
+    assert "title=\"Change from before the training to after the training: paired means, Cohen&#39;s d_z" in page
 
 
 def test_the_sign_in_page_speaks_the_chosen_language(client, world) -> None:
