@@ -116,8 +116,8 @@ HEADERS: dict[str, dict[str, str]] = {_slug(en): {"en": en, "km": km} for en, km
 """Column headers by the slug of their English text (``Mean before`` -> ``mean_before``)."""
 
 CELLS: dict[str, dict[str, str]] = {
-    "yes": {"en": "yes", "km": "បាទ/ចាស"},
-    "no": {"en": "no", "km": "ទេ"},
+    "yes": {"en": "yes", "km": "មែន"},
+    "no": {"en": "no", "km": "មិនមែន"},
     "all": {"en": "all", "km": "ទាំងអស់"},
     "cohort": {"en": "cohort", "km": "ជំនាន់"},
     "program": {"en": "program", "km": "កម្មវិធី"},
