@@ -4,12 +4,16 @@ Runs, for each of 6 subscales (5 items each, one reverse-keyed): reliability
 per wave, paired pre/post, reliable change, repeated measures with the mixed
 model, and attrition at follow-up; first with lipassess.analysis, then with the
 straightforward pipeline (pingouin's functions one by one plus statsmodels'
-MixedLM) on the same data, and prints both wall times and their ratio.
-Target: lipassess under 2 s on one core.
+MixedLM) on the same data, and prints both times and their ratio.
+Targets (issue 15): 10,000 participants well under a second and more than 100x
+faster than the baseline; 100,000 participants (a national civil-service
+survey) under 1 s on one core. Both the wall time and the process CPU time are
+printed: on a shared machine the CPU time is the figure to compare with the
+target (BLAS is pinned to one thread below).
 
     python bench/analysis.py                 # both pipelines (the baseline takes minutes)
     python bench/analysis.py --skip-baseline # ours only
-    python bench/analysis.py --participants 2000
+    python bench/analysis.py --participants 100000 --skip-baseline
 """
 
 from __future__ import annotations
@@ -75,10 +79,11 @@ def subscale_items(s: int) -> tuple[list[str], str]:
 
 
 def score(items: pd.DataFrame, reverse: str) -> pd.Series:
-    """Mean of the items after reverse-coding one of them."""
-    keyed = items.copy()
-    keyed[reverse] = SCALE[0] + SCALE[1] - keyed[reverse]
-    return keyed.mean(axis=1, skipna=False)
+    """Mean of the items after reverse-coding one of them (NaN when one is missing)."""
+    keyed = items.to_numpy(dtype=float, copy=True)
+    flip = items.columns.get_loc(reverse)
+    keyed[:, flip] = SCALE[0] + SCALE[1] - keyed[:, flip]
+    return pd.Series(keyed.mean(axis=1), index=items.index)
 
 
 def ours(waves: dict[str, pd.DataFrame], profile: pd.DataFrame) -> list[str]:
@@ -91,13 +96,15 @@ def ours(waves: dict[str, pd.DataFrame], profile: pd.DataFrame) -> list[str]:
         skipped.append("reliable change (lipassess.analysis.reliable_change not available)")
     for s in range(N_SUBSCALES):
         items, rev = subscale_items(s)
+        answers = {w: waves[w][items] for w in WAVES}  # one column selection per wave
         rel = 0.8
         if has_reliability:
             for wave in WAVES:
-                r = la.reliability(waves[wave][items].dropna(), reverse=(rev,), scale=SCALE)
+                # Raw answers: listwise inside, and alpha_pairwise on every answer.
+                r = la.reliability(answers[wave], reverse=(rev,), scale=SCALE)
                 if wave == "pre":
                     rel = float(r.alpha)
-        scores = pd.DataFrame({w: score(waves[w][items], rev) for w in WAVES})
+        scores = pd.DataFrame({w: score(answers[w], rev) for w in WAVES})
         la.paired(scores["pre"], scores["post"])
         if has_change:
             la.reliable_change(scores["pre"], scores["post"], reliability=rel)
@@ -152,25 +159,30 @@ def main() -> None:
         f"data: {args.participants} participants x {N_SUBSCALES * N_ITEMS} items x "
         f"{len(WAVES)} waves, generated in {time.perf_counter() - t0:.2f} s"
     )
-    times = []
+    times, cpu_times = [], []
     skipped: list[str] = []
     for _ in range(args.repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         skipped = ours(waves, profile)
         times.append(time.perf_counter() - t0)
+        cpu_times.append(time.process_time() - c0)
     best = min(times)
-    print(f"lipassess.analysis: {best:.3f} s (best of {args.repeats}; target < 2 s on one core)")
+    print(
+        f"lipassess.analysis: {best:.3f} s wall, {min(cpu_times):.3f} s CPU "
+        f"(best of {args.repeats}; target < 1 s on one core)"
+    )
     for step in skipped:
         print(f"  skipped: {step}")
     if args.skip_baseline:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         baseline_pipeline(waves, profile)
         slow = time.perf_counter() - t0
-    print(f"pingouin + statsmodels MixedLM: {slow:.3f} s")
-    print(f"ratio: {slow / best:.1f}x faster")
+        slow_cpu = time.process_time() - c0
+    print(f"pingouin + statsmodels MixedLM: {slow:.3f} s wall, {slow_cpu:.3f} s CPU")
+    print(f"ratio: {slow / best:.1f}x faster (wall), {slow_cpu / min(cpu_times):.1f}x (CPU)")
 
 
 if __name__ == "__main__":

@@ -1,22 +1,29 @@
 """Load: N participants open their link, consent, fill every page and submit, all at once.
 
-Run: ``python bench/submit_load.py [--participants 100] [--concurrency 50]``
+Run: ``python bench/submit_load.py [--participants 100] [--concurrency 50] [--survey post|seminar]``
 (PostgreSQL from ``--postgres-url``, else ``LIPASSESS_TEST_POSTGRES_URL``,
 else ``postgresql+psycopg://postgres@127.0.0.1:5432/test``).
+
+The seminar: ``python bench/submit_load.py --participants 3700 --survey seminar``
+(3,700 officials answer the reaction survey at the end of the day: consent, one
+page of 9 items, review, submit).
 
 What it does, on loopback only and bounded in count and time:
 
 1. creates a fresh PostgreSQL schema with a random name and migrates it;
 2. stores a cohort, its ``post`` wave with the bundled instruments for that
-   wave (behaviour scale, its retrospective-pre form, reaction survey: 68 items
-   on 7 pages), N participants and one personal link each;
+   wave (``--survey post``, the default: behaviour scale, its retrospective-pre
+   form, reaction survey: 68 items on 7 pages; ``--survey seminar``: the
+   reaction survey alone, 9 items on one page), N participants and one personal
+   link each;
 3. starts ``gunicorn`` (gthread workers) with ``lipassess:create_app()`` on a
    free port, CSRF on, like production;
 4. runs N participants on ``--concurrency`` threads, each with its own
    ``requests.Session``: link -> consent -> every page (its answers, "save and
    continue") -> review -> submit -> receipt; then each posts the submit again
    (a double click) and must get the same receipt;
-5. prints submissions per second, p50/p99 latency per step and per submit;
+5. prints submissions per second, p50/p99 latency per step and per submit, the
+   bytes of HTML received (gzipped) and the load average of the machine;
 6. checks in the database that every acknowledged submission is stored exactly
    once with all its answers, and that nothing else was submitted;
 7. runs the same number of requests, on the same threads, against a bare Flask
@@ -46,13 +53,15 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MAX_PARTICIPANTS = 2000
+MAX_PARTICIPANTS = 4000  # the seminar is 3,700
 MAX_CONCURRENCY = 200
 REQUEST_TIMEOUT = 30.0
+START_TIMEOUT = 120.0  # seconds for gunicorn's workers to import the app on a busy machine
 _FIELD = re.compile(r'name="(a\.\d+\.[A-Za-z0-9_]+)"')
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _RECEIPT = re.compile(r'<strong class="code">([0-9A-F-]{14})</strong>')
@@ -84,7 +93,6 @@ def free_port() -> int:
 def fresh_schema(base_url: str):
     """A migrated schema with a random name; its URL; dropped afterwards."""
     from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
     from lipassess.store import migrate
     from lipassess.store.database import make_engine
@@ -123,7 +131,11 @@ def answers_for(instrument: Any, version_id: int, rng: random.Random) -> dict[st
     return out
 
 
-def seed(url: str, n: int, base_url: str) -> tuple[list[tuple[int, str, dict[str, str]]], int]:
+SURVEYS = {"post": ("lip-leadership-behaviour", "lip-leadership-behaviour-retro", "lip-reaction"),
+           "seminar": ("lip-reaction",)}
+
+
+def seed(url: str, n: int, base_url: str, survey: str = "post") -> tuple[list[tuple[int, str, dict[str, str]]], int]:
     """Cohort, post wave, participants with links; [(participant_id, link, answers)], wave id."""
     from lipassess.instruments import bundled_instruments_dir, load_instruments
     from lipassess.services.instruments import ensure_registered
@@ -132,10 +144,9 @@ def seed(url: str, n: int, base_url: str) -> tuple[list[tuple[int, str, dict[str
     from lipassess.store.models import Cohort, Enrolment, Participant, Wave, WaveInstrument, WaveKind
     from lipassess.store.types import utcnow
 
-    instruments = [i for i in load_instruments(bundled_instruments_dir())
-                   if i.respondent == "self" and ({"post", "retro_pre"} & set(i.waves))]
-    instruments.sort(key=lambda i: ["lip-leadership-behaviour", "lip-leadership-behaviour-retro",
-                                    "lip-reaction"].index(i.id) if i.id.startswith("lip-") else 9)
+    order = SURVEYS[survey]
+    instruments = sorted((i for i in load_instruments(bundled_instruments_dir()) if i.id in order),
+                         key=lambda i: order.index(i.id))
     rng = random.Random(7)
     now = utcnow()
     engine = make_engine(url)
@@ -154,12 +165,13 @@ def seed(url: str, n: int, base_url: str) -> tuple[list[tuple[int, str, dict[str
             version = ensure_registered(session, instrument, actor="bench")
             session.add(WaveInstrument(wave_id=wave.id, instrument_version_id=version.id, position=position))
             versions.append((instrument, version.id))
-        for k in range(n):
-            participant = Participant(moodle_user_id=10_000 + k, username=f"bench{k}", language="km")
-            session.add(participant)
-            session.flush()
-            session.add(Enrolment(participant_id=participant.id, cohort_id=cohort.id))
-            session.flush()
+        participants = [Participant(moodle_user_id=10_000 + k, username=f"bench{k}", language="km")
+                        for k in range(n)]
+        session.add_all(participants)
+        session.flush()
+        session.add_all([Enrolment(participant_id=p.id, cohort_id=cohort.id) for p in participants])
+        session.flush()
+        for participant in participants:
             token = issue_link(session, participant=participant, wave=wave, now=now, ttl_days=30)
             answers: dict[str, str] = {}
             for instrument, version_id in versions:
@@ -176,12 +188,12 @@ def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, env: dict[
     """gunicorn on 127.0.0.1:port, started and stopped by this process (by its pid)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
-               "--graceful-timeout", "5"]
+               "--graceful-timeout", "5", "--keep-alive", "10", "--preload"]
     if pythonpath:
         command += ["--pythonpath", pythonpath]
     process = subprocess.Popen([*command, app_spec], cwd=ROOT, env={**os.environ, **env})
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + START_TIMEOUT
         while True:
             try:
                 if requests.get(f"http://127.0.0.1:{port}/", timeout=5).status_code < 500:
@@ -191,7 +203,7 @@ def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, env: dict[
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"gunicorn did not start ({app_spec}); exit code {process.poll()}")
             time.sleep(0.2)
-        yield
+        yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -199,6 +211,50 @@ def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, env: dict[
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+# --------------------------------------------------------------------------- CPU accounting
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
+def children(parent: int) -> list[int]:
+    """The gunicorn workers of a master process."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def backends(url: str, application: str) -> list[int]:
+    """PostgreSQL server processes serving connections named ``application``."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [int(pid) for pid in conn.scalars(
+                text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"), {"name": application})]
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- load
@@ -212,6 +268,8 @@ class Outcome:
     steps: list[float] = field(default_factory=list)
     submit: float | None = None
     requests: int = 0
+    html_bytes: int = 0  # as received: gzipped when the server compressed
+    gzipped: int = 0  # answers that came gzipped
 
 
 def timed(outcome: Outcome, call: Callable[[], requests.Response]) -> requests.Response:
@@ -219,6 +277,9 @@ def timed(outcome: Outcome, call: Callable[[], requests.Response]) -> requests.R
     response = call()
     outcome.steps.append(time.perf_counter() - start)
     outcome.requests += 1 + len(response.history)
+    wire = response.raw.tell() if response.raw is not None else len(response.content)
+    outcome.html_bytes += wire
+    outcome.gzipped += response.headers.get("Content-Encoding") == "gzip"
     return response
 
 
@@ -339,35 +400,62 @@ def verify(url: str, people: list[tuple[int, str, dict[str, str]]], outcomes: li
 # --------------------------------------------------------------------------- main
 
 
+def machine() -> str:
+    """CPU model and count, for the printed figures."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} x {model}, load average {os.getloadavg()[0]:.1f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=100, help=f"at most {MAX_PARTICIPANTS}")
     parser.add_argument("--concurrency", type=int, default=50, help=f"client threads, at most {MAX_CONCURRENCY}")
+    parser.add_argument("--survey", choices=sorted(SURVEYS), default="post",
+                        help="post: the post wave, 68 items on 7 pages; seminar: the reaction survey alone")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
-    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds for each load phase")
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds for each load phase (default: 300, or 0.3 s per participant beyond 1000)")
     parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
                         or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args(argv)
     n = max(1, min(args.participants, MAX_PARTICIPANTS))
+    if args.time_limit is None:
+        args.time_limit = max(300.0, 0.3 * n)
     concurrency = max(1, min(args.concurrency, MAX_CONCURRENCY, n))
 
     with fresh_schema(args.postgres_url) as url:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         t0 = time.perf_counter()
-        people, wave_id = seed(url, n, base)
+        people, wave_id = seed(url, n, base, args.survey)
+        print(f"{time.strftime('%Y-%m-%d %H:%M %Z')} on {machine()}")
         print(f"seeded {n} participants with links in {time.perf_counter() - t0:.1f} s "
-              f"({len(people[0][2])} answers each)")
-        env = {"LIPASSESS_DATABASE_URL": url, "LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
+              f"({len(people[0][2])} answers each, survey {args.survey!r})")
+        application = "lipassess-bench-" + secrets.token_hex(4)
+        app_url = make_url(url).update_query_dict({"application_name": application}).render_as_string(
+            hide_password=False)
+        env = {"LIPASSESS_DATABASE_URL": app_url, "LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
                "LIPASSESS_ENV": "development", "LIPASSESS_BASE_URL": base, "LIPASSESS_LOG_LEVEL": "WARNING"}
         server = dict(port=port, workers=args.workers, threads=args.threads)
-        with gunicorn("lipassess:create_app()", env=env, **server):
+        with gunicorn("lipassess:create_app()", env=env, **server) as master:
+            load_before = os.getloadavg()[0]
+            workers = children(master)
+            worker_cpu = cpu_seconds(workers)
             deadline = time.monotonic() + args.time_limit
             start = time.perf_counter()
             with ThreadPoolExecutor(concurrency) as pool:
                 outcomes = list(pool.map(lambda p: participant_flow(p, deadline), people))
             wall = time.perf_counter() - start
+            worker_cpu = cpu_seconds(workers) - worker_cpu
+            database_cpu = cpu_seconds(backends(url, application))
         ok = [o for o in outcomes if o.receipt]
         failed = [o for o in outcomes if o.error]
         steps = [s for o in outcomes for s in o.steps]
@@ -381,6 +469,12 @@ def main(argv: list[str] | None = None) -> int:
               f"p99 {quantile(steps, 0.99) * 1e3:.0f} ms")
         print(f"  submit latency: p50 {quantile(submits, 0.5) * 1e3:.0f} ms, "
               f"p99 {quantile(submits, 0.99) * 1e3:.0f} ms")
+        wire = sum(o.html_bytes for o in outcomes)
+        print(f"  server CPU per request: gunicorn workers {worker_cpu / http_requests * 1e3:.2f} ms, "
+              f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms")
+        print(f"  bytes received: {wire / max(1, len(outcomes)) / 1024:.0f} KB per participant "
+              f"({sum(o.gzipped for o in outcomes)} of {http_requests} answers gzipped); "
+              f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the survey phase")
         for o in failed[:5]:
             print(f"  participant {o.participant_id}: {o.error}")
         problems = verify(url, people, outcomes, wave_id)
@@ -391,16 +485,20 @@ def main(argv: list[str] | None = None) -> int:
                   "answers; double submits returned the first receipt")
 
         per_thread = max(1, http_requests // concurrency)
-        with gunicorn("submit_load:bare_app()", pythonpath=str(ROOT / "bench"), env={}, **server):
+        with gunicorn("submit_load:bare_app()", pythonpath=str(ROOT / "bench"), env={}, **server) as master:
+            workers = children(master)
+            bare_cpu = cpu_seconds(workers)
             deadline = time.monotonic() + args.time_limit
             start = time.perf_counter()
             with ThreadPoolExecutor(concurrency) as pool:
                 latencies = [x for chunk in pool.map(lambda _: bare_flow(base + "/", per_thread, deadline),
                                                      range(concurrency)) for x in chunk]
             bare_wall = time.perf_counter() - start
+            bare_cpu = cpu_seconds(workers) - bare_cpu
         bare_rate = len(latencies) / bare_wall
         print(f"bare Flask endpoint: {len(latencies)} requests in {bare_wall:.1f} s = {bare_rate:.0f} requests/s; "
-              f"p50 {quantile(latencies, 0.5) * 1e3:.1f} ms, p99 {quantile(latencies, 0.99) * 1e3:.1f} ms")
+              f"p50 {quantile(latencies, 0.5) * 1e3:.1f} ms, p99 {quantile(latencies, 0.99) * 1e3:.1f} ms; "
+              f"gunicorn workers' CPU {bare_cpu / max(1, len(latencies)) * 1e3:.2f} ms per request")
         print(f"ratio: survey requests/s are {http_requests / wall / bare_rate:.1%} of the bare endpoint's "
               f"on this server setup")
         return 1 if problems or failed else 0

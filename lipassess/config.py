@@ -80,6 +80,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Reverse proxies in front of the service that append to `X-Forwarded-For`; the client address "
             "(sign-in throttling, logs) is read that many entries from the right. 0: the connecting address.",
             "int"),
+    Setting("SMTP_HOST", None,
+            "SMTP server that sends e-mail to raters (supervisors, peers); without it rater links are only "
+            "shown to staff to copy."),
+    Setting("SMTP_PORT", 25, "Port of the SMTP server (587 with `LIPASSESS_SMTP_STARTTLS`).", "int"),
+    Setting("SMTP_STARTTLS", False, "Upgrade the SMTP connection with STARTTLS before signing in.", "bool"),
+    Setting("SMTP_USERNAME", None, "SMTP sign-in name, if the server needs one."),
+    Setting("SMTP_PASSWORD", None, "SMTP password, with `LIPASSESS_SMTP_USERNAME`."),
+    Setting("SMTP_FROM", None, "Sender address of e-mail to raters; required with `LIPASSESS_SMTP_HOST`."),
+    Setting("SMTP_TIMEOUT", 30.0, "Seconds to wait for the SMTP server.", "float"),
+    Setting("MIN_RATERS_PER_RELATION", 3,
+            "Observer ratings of one relation (peers, direct reports) are reported apart only from this many "
+            "raters of a participant on; fewer are merged into \"others\".", "int"),
     Setting("LOG_LEVEL", "INFO", "Level of the `lipassess` and `moodle_plugin_bridge` log lines: "
             "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`."),
 )
@@ -100,6 +112,9 @@ _LOWER_BOUNDS: dict[str, float] = {
     "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 1,
     "SIGN_IN_LOCK_MINUTES": 1,
     "TRUSTED_PROXIES": 0,
+    "SMTP_PORT": 1,
+    "SMTP_TIMEOUT": _POSITIVE,
+    "MIN_RATERS_PER_RELATION": 1,
 }
 """Numeric settings and their smallest sensible value (a timeout of 0 would wait forever or not at all)."""
 _HELP = {s.name: s.help.rstrip(".") for s in SETTINGS}

@@ -28,7 +28,13 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy.orm import Session
 
 from lipassess.config import key_encryption_secrets
-from lipassess.store.database import KEY_SECRETS_INFO, MIN_SHARE_INFO, make_engine, make_session_factory
+from lipassess.store.database import (
+    KEY_SECRETS_INFO,
+    MIN_RATERS_INFO,
+    MIN_SHARE_INFO,
+    make_engine,
+    make_session_factory,
+)
 
 _EXTENSION = "lipassess.db"
 
@@ -37,7 +43,8 @@ def init_app(app: Flask) -> None:
     """Create the engine (lazily connecting) and register the session teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
     info = {MIN_SHARE_INFO: float(app.config["MIN_SHARE_ANSWERED"]),
-            KEY_SECRETS_INFO: key_encryption_secrets(app.config)}
+            KEY_SECRETS_INFO: key_encryption_secrets(app.config),
+            MIN_RATERS_INFO: int(app.config["MIN_RATERS_PER_RELATION"])}
     app.extensions[_EXTENSION] = {"engine": engine, "factory": make_session_factory(engine, info=info)}
     app.after_request(_commit_on_success)
     app.teardown_appcontext(_close_session)

@@ -29,6 +29,8 @@ from lipassess.analysis.reliability import ReliabilityResult as ReliabilityResul
 from lipassess.analysis.reliability import reliability as reliability
 from lipassess.analysis.repeated import RepeatedResult as RepeatedResult
 from lipassess.analysis.repeated import repeated as repeated
+from lipassess.analysis.scale_invariance import ScalesInvariance as ScalesInvariance
+from lipassess.analysis.scale_invariance import invariance_by_scale as invariance_by_scale
 from lipassess.analysis.self_other import CorrelationResult as CorrelationResult
 from lipassess.analysis.self_other import GapResult as GapResult
 from lipassess.analysis.self_other import SelfOtherResult as SelfOtherResult

@@ -161,16 +161,18 @@ class _Sufficient:
         observed = ~np.isnan(y)
         sizes_all = observed.sum(axis=1)
         keep = sizes_all > 0
-        observed, sizes_all = observed[keep], sizes_all[keep]
-        self.shift = np.nanmean(y[keep], axis=0)
-        yc = np.where(observed, y[keep] - self.shift, 0.0)
+        if not keep.all():
+            observed, sizes_all, y = observed[keep], sizes_all[keep], y[keep]
+        filled = np.where(observed, y, 0.0)
+        self.shift = filled.sum(axis=0) / observed.sum(axis=0)
+        yc = np.where(observed, y - self.shift, 0.0)
         cluster_sum = yc.sum(axis=1)
         dev = np.where(observed, yc - (cluster_sum / sizes_all)[:, None], 0.0)
         self.k = y.shape[1]
         self.n_participants = int(keep.sum())
         self.n_complete = int((sizes_all == self.k).sum())
         self.n_obs = int(sizes_all.sum())
-        sizes = np.unique(sizes_all)
+        sizes = np.flatnonzero(np.bincount(sizes_all))  # the cluster sizes present, no sort
         obs_f = observed.astype(float)
         self.sizes = sizes.astype(float)
         self.m = np.empty(sizes.size)
@@ -344,11 +346,15 @@ def fit_random_intercept(
         notes.append(
             f"{incomplete} participant(s) with a missing wave kept (their other waves count)"
         )
-    if not suff.total_ss > 0.0:
+    wave_low, wave_high = np.nanmin(y, axis=0), np.nanmax(y, axis=0)
+    if (wave_low == wave_high).all() or not suff.total_ss > 0.0:
         notes.append(
-            "every score equals its wave mean (no variation left): the mixed model is undefined"
+            "every score equals its wave mean (no variation left): the mixed model is undefined "
+            "(its variances, icc, REML criterion, df, t, p and F are NaN), but the wave means "
+            "and their differences are exact, so they are reported with se 0 and an interval "
+            "of zero width"
         )
-        return _empty(suff, waves, ci, notes)
+        return _empty(suff, waves, ci, notes, exact_means=wave_low)
     if not suff.within_ss > 1e-12 * suff.total_ss:
         notes.append(
             "no variation left once participants and waves are accounted for (every "
@@ -482,9 +488,16 @@ def _omnibus(
 
 
 def _empty(
-    suff: _Sufficient, waves: Sequence[str], ci: float, notes: list[str]
+    suff: _Sufficient,
+    waves: Sequence[str],
+    ci: float,
+    notes: list[str],
+    exact_means: np.ndarray | None = None,
 ) -> MixedModelResult:
+    """The result of a model that cannot be fitted; ``exact_means`` when every answer at a wave is the same."""
     nan = math.nan
+    mean = [nan] * len(waves) if exact_means is None else [float(m) for m in exact_means]
+    spread = nan if exact_means is None else 0.0
     return MixedModelResult(
         n_obs=suff.n_obs,
         n_participants=suff.n_participants,
@@ -494,22 +507,22 @@ def _empty(
         var_residual=nan,
         icc=nan,
         means=tuple(
-            WaveMean(wave=str(w), estimate=nan, se=nan, df=nan, ci_low=nan, ci_high=nan)
-            for w in waves
+            WaveMean(wave=str(w), estimate=m, se=spread, df=nan, ci_low=m, ci_high=m)
+            for w, m in zip(waves, mean, strict=True)
         ),
         contrasts=tuple(
             WaveContrast(
                 wave=str(w),
                 reference=str(waves[0]),
-                estimate=nan,
-                se=nan,
+                estimate=m - mean[0],
+                se=spread,
                 df=nan,
                 t=nan,
                 p_value=nan,
-                ci_low=nan,
-                ci_high=nan,
+                ci_low=m - mean[0],
+                ci_high=m - mean[0],
             )
-            for w in waves[1:]
+            for w, m in zip(waves[1:], mean[1:], strict=True)
         ),
         f=nan,
         df1=len(waves) - 1,

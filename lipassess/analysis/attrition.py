@@ -127,12 +127,16 @@ class AttritionResult(ResultMixin):
             f"  group {g.group}: {g.n_lost}/{g.n_total} lost ({fmt(g.attrition)})"
             for g in self.groups
         ]
-        lines.append("  variable               retained      lost    effect  measure       WWC")
+        lines.append(
+            "  variable               retained      lost    effect  measure       "
+            "p_welch    p_mw  WWC"
+        )
         for v in self.variables:
             label = v.variable if v.level is None else f"{v.variable}={v.level}"
             lines.append(
                 f"  {label:<20}{fmt(v.retained_value):>10}{fmt(v.lost_value):>10}"
-                f"{fmt(v.effect_size):>10}  {v.measure:<12}  {v.wwc}"
+                f"{fmt(v.effect_size):>10}  {v.measure:<12}{fmt(v.p_welch, 4):>8}"
+                f"{fmt(v.mann_whitney_p_value, 4):>8}  {v.wwc}"
             )
         lines.append(f"  baseline equivalence: {self.wwc_category}; flag: {self.flag}")
         lines += [f"  note: {n}" for n in self.notes]
@@ -221,14 +225,22 @@ def _logit(p: float) -> float:
     return math.log(p / (1.0 - p)) if 0.0 < p < 1.0 else math.nan
 
 
-def _categorical_rows(name: str, kept: pd.Series, lost: pd.Series) -> list[BaselineDifference]:
+def _categorical_rows(name: str, values: pd.Series, kept: np.ndarray) -> list[BaselineDifference]:
+    """One row per level of ``values`` (answered rows only), retained (``kept``) against lost."""
     rows = []
-    n1, n2 = len(kept), len(lost)
-    # One factorisation of both groups (levels as text, sorted), then counts per level.
-    codes, levels = pd.factorize(pd.concat([kept, lost]).astype(str), sort=True)
-    counts_kept = np.bincount(codes[:n1], minlength=len(levels))
-    counts_lost = np.bincount(codes[n1:], minlength=len(levels))
-    for level, c1, c2 in zip(levels, counts_kept, counts_lost, strict=True):
+    n1, n2 = int(kept.sum()), int((~kept).sum())
+    # One factorisation of the column (levels as text, sorted), then counts per level.
+    codes, levels = pd.factorize(values, sort=False)
+    labels = [str(level) for level in levels]
+    if len(set(labels)) < len(labels):  # two values with one text (1 and "1"): one level
+        codes, levels = pd.factorize(values.astype(str), sort=False)
+        labels = [str(level) for level in levels]
+    order = np.argsort(np.array(labels, dtype=object), kind="stable")
+    codes = np.argsort(order)[codes]
+    counts_kept = np.bincount(codes[kept], minlength=len(labels))
+    counts_lost = np.bincount(codes[~kept], minlength=len(labels))
+    for i, c1, c2 in zip(order, counts_kept, counts_lost, strict=True):
+        level = labels[i]
         p1 = float(c1 / n1) if n1 else math.nan
         p2 = float(c2 / n2) if n2 else math.nan
         cox = math.nan
@@ -237,7 +249,7 @@ def _categorical_rows(name: str, kept: pd.Series, lost: pd.Series) -> list[Basel
         rows.append(
             BaselineDifference(
                 variable=name,
-                level=str(level),
+                level=level,
                 kind="categorical",
                 n_retained=n1,
                 n_lost=n2,
@@ -435,20 +447,21 @@ def attrition(
                 row = _numeric_row(str(column), x[present & kept], x[present & ~kept])
                 if math.isnan(row.effect_size):
                     notes.append(
-                        f"{column}: standardized difference and Student's t undefined "
+                        f"{column}: standardized difference, Student's and Welch's t undefined "
                         "(no variance, or too few in a group)"
                     )
-                if math.isnan(row.t_welch) and not math.isnan(row.effect_size):
+                elif math.isnan(row.t_welch):
                     notes.append(
                         f"{column}: Welch's t undefined (it needs two values in each group)"
                     )
+                if min(row.n_retained, row.n_lost) == 1:
+                    notes.append(f"{column}: the SD of a group of one person is undefined")
                 if math.isnan(row.mann_whitney_p_value):
                     notes.append(f"{column}: Mann-Whitney p undefined (every value is the same)")
                 rows.append(row)
             else:
-                level_rows = _categorical_rows(
-                    str(column), values[present & kept], values[present & ~kept]
-                )
+                answered = values if present.all() else values[present]
+                level_rows = _categorical_rows(str(column), answered, kept[present])
                 for r in level_rows:
                     if math.isnan(r.effect_size):
                         notes.append(

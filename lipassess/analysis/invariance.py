@@ -278,6 +278,10 @@ def _search(fitter: _Fitter, level: str, reference: ModelFit, start: ModelFit, f
 def _run(fitter: _Fitter, *, across: str, n_obs: int, n_dropped: int, criteria: Criteria,
          notes: Sequence[str]) -> InvarianceTest:
     configural = fitter.fit(CONFIGURAL)
+    if not configural.converged:
+        # Typically items that hardly correlate: the factor is not defined, so neither is invariance.
+        raise InvalidInput(f"{fitter.what}: the configural factor model did not converge (do the items "
+                           "correlate enough to form one scale?); check the items with lipassess analyze reliability")
     metric = fitter.fit(METRIC)
     scalar = fitter.fit(SCALAR)
     metric_vs_configural = compare(metric, configural, criteria)

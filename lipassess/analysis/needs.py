@@ -10,6 +10,7 @@ with the small-group rule of :func:`lipassess.analysis.by_group`.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from scipy import stats
 
 from lipassess.analysis._results import ResultMixin, format_table
 from lipassess.analysis.subgroups import SubgroupResult, by_group
-from lipassess.analysis.validation import TOO_FEW_ROWS, check_ci, numeric_frame
+from lipassess.analysis.validation import TOO_FEW_ROWS, check_ci, numeric_frame, require_columns
 from lipassess.errors import InvalidInput
 
 __all__ = [
@@ -260,7 +261,16 @@ def needs_assessment(data: pd.DataFrame, competencies: Sequence[str] | None = No
                            f"{type(data).__name__}.")
     names = _competencies(data, competencies)
     columns = [column for name in names for column in competency_columns(name)]
-    values = numeric_frame(data, columns, scale=scale, what="column")
+    return _ranked(numeric_frame(data, columns, scale=scale, what="column"), names, level)
+
+
+@functools.lru_cache(maxsize=1024)
+def _t_quantile(level: float, df: int) -> float:
+    return float(stats.t.ppf(0.5 + level / 2, df))
+
+
+def _ranked(values: pd.DataFrame, names: Sequence[str], level: float) -> NeedsResult:
+    """:func:`needs_assessment` on checked float columns (the pairs of ``names``, in order)."""
     rows: list[dict[str, float | int | str]] = []
     answered_any = np.zeros(len(values), dtype=bool)
     skipped: list[str] = []
@@ -278,7 +288,7 @@ def needs_assessment(data: pd.DataFrame, competencies: Sequence[str] | None = No
         d_bar = float(d.mean()) if n else nan
         sd = float(d.std(ddof=1)) if n > 1 else nan
         if n > 1:
-            half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+            half = _t_quantile(level, n - 1) * sd / math.sqrt(n)
             low, high = i_bar * (d_bar - half), i_bar * (d_bar + half)
         else:
             low = high = nan
@@ -336,9 +346,16 @@ def needs_by_group(data: pd.DataFrame, group_col: Hashable, competencies: Sequen
     >>> [(g.group, g.n, g.suppressed) for g in result.groups]
     [('MoE', '<5', True), ('MoH', 5, False)]
     """
+    level = check_ci(ci)
     if not isinstance(data, pd.DataFrame):
         raise InvalidInput(f"Expected a table (pandas DataFrame), got {type(data).__name__}.")
     names = _competencies(data, competencies)
     columns = [column for name in names for column in competency_columns(name)]
-    return by_group(data, group_col, needs_assessment, min_n=min_n, columns=columns, competencies=names,
-                    scale=scale, ci=ci)
+    require_columns(data, [group_col])
+    checked = numeric_frame(data, columns, scale=scale, what="column")  # once, not once per group
+    checked[group_col] = data[group_col]
+
+    def needs_assessment(rows: pd.DataFrame) -> NeedsResult:  # the name SubgroupResult.statistic reports
+        return _ranked(rows, names, level)
+
+    return by_group(checked, group_col, needs_assessment, min_n=min_n, columns=columns)

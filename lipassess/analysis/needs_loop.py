@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from lipassess.analysis._ranks import tie_safe
 from lipassess.analysis._results import ResultMixin, format_table
 from lipassess.analysis.needs import NeedsResult
 from lipassess.errors import InvalidInput
@@ -164,7 +165,8 @@ def needs_and_change(needs: NeedsResult,
     rows.sort(key=lambda r: (math.isnan(r.change), r.rank is None, r.rank or 0))
     rho = math.nan
     if len(measured) >= MIN_COMPETENCIES:
-        x, y = np.array(measured).T
+        # Ranks on a 10-significant-digit grid: needs or changes equal up to float noise tie.
+        x, y = (tie_safe(v) for v in np.array(measured).T)
         if np.ptp(x) > 0 and np.ptp(y) > 0:
             rho = float(stats.spearmanr(x, y).statistic)
         else:

@@ -68,6 +68,21 @@ class NeedsAnalysis:
         return "\n\n".join(parts)
 
     def for_managers(self) -> NeedsAnalysis:
-        """As a manager may see it: every grouping through the one small-group rule."""
+        """As a manager may see it: every grouping through the one small-group rule.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from lipassess.analysis import needs_assessment, needs_by_group
+        >>> data = pd.DataFrame({"ministry": ["A"] * 6 + ["B"] * 5 + ["C"] * 2,
+        ...                      "a.importance": [5, 4] * 6 + [5], "a.competence": [2, 3] * 6 + [2]})
+        >>> scope = NeedsAnalysis(scope="demo", overall=needs_assessment(data), position_labels={}, loop={},
+        ...                       groups={"ministry": needs_by_group(data, "ministry")}, min_group_size=5,
+        ...                       synthetic=True)
+        >>> [(g.group, g.n) for g in scope.groups["ministry"].groups]  # an evaluator: C (2) is suppressed
+        [('A', 6), ('B', 5), ('C', '<5')]
+        >>> [(g.group, g.n) for g in scope.for_managers().groups["ministry"].groups]  # B too: C = total - A - B
+        [('A', 6), ('B', 'hidden'), ('C', '<5')]
+        """
         return dataclasses.replace(self, groups={name: protect_subgroups(result, self.min_group_size)
                                                  for name, result in self.groups.items()})

@@ -122,7 +122,10 @@ def align_pairs(
             raise _invalid_lengths(names, len(a), len(b))
         a = a.reset_index(drop=True)
         b = b.reset_index(drop=True)
-    frame = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="outer")
+    if a.index is b.index:  # two columns of one table: nothing to align
+        frame = pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()}, index=a.index)
+    else:
+        frame = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="outer")
     complete = frame.dropna()
     notes: list[str] = []
     dropped = len(frame) - len(complete)

@@ -161,29 +161,25 @@ def _rwg_j(mean_variance: float, n_items: int, null_variance: float) -> float:
 
 
 def _per_target(
-    groups: dict[str, pd.DataFrame], items: list[Hashable], null_variance: float
+    names: list[str], members: list[np.ndarray], scores: np.ndarray, answers: np.ndarray,
+    null_variance: float,
 ) -> tuple[list[TargetAgreement], int]:
+    """r_wg and r_wg(J) of each person, on numpy arrays (``members``: row positions per person)."""
     per_target: list[TargetAgreement] = []
     truncated = 0
-    for name, frame in groups.items():
-        scores = frame["__score__"].to_numpy()
-        variance = float(np.var(scores, ddof=1))
+    n_items = answers.shape[1]
+    for name, rows in zip(names, members, strict=True):
+        own = scores[rows]
+        variance = float(np.var(own, ddof=1))
         truncated += variance > null_variance
-        complete = frame[items].dropna()
+        block = answers[rows]
+        complete = block[~np.isnan(block).any(axis=1)]
         if len(complete) >= 2:
-            mean_var = float(complete.var(ddof=1).mean())
-            rwg_j = _rwg_j(mean_var, len(items), null_variance)
+            rwg_j = _rwg_j(float(np.var(complete, axis=0, ddof=1).mean()), n_items, null_variance)
         else:
             rwg_j = math.nan
-        per_target.append(
-            TargetAgreement(
-                target=name,
-                n_raters=len(scores),
-                mean=float(scores.mean()),
-                rwg=_rwg(variance, null_variance),
-                rwg_j=rwg_j,
-            )
-        )
+        per_target.append(TargetAgreement(target=name, n_raters=len(own), mean=float(own.mean()),
+                                          rwg=_rwg(variance, null_variance), rwg_j=rwg_j))
     return per_target, truncated
 
 
@@ -283,31 +279,40 @@ def rater_agreement(
     item_names = list(items)
     answers = numeric_frame(ratings, item_names, scale=scale, what="item")
     notes: list[str] = []
-    scores = answers.mean(axis=1, skipna=True)
-    frame = answers.assign(__score__=scores.to_numpy(), __target__=ratings[target].astype(str))
-    unanswered = int(scores.isna().sum())
+    values = answers.to_numpy()
+    with np.errstate(invalid="ignore"):
+        counts = (~np.isnan(values)).sum(axis=1)
+        scores = np.where(counts > 0, np.nansum(values, axis=1) / np.maximum(counts, 1), np.nan)
+    unanswered = int((counts == 0).sum())
     if unanswered:
         notes.append(f"{unanswered} rating(s) without any answered item left out")
-    frame = frame.loc[scores.notna()]
-    groups = {str(k): g for k, g in frame.groupby("__target__", sort=True)}
-    single = sorted(name for name, g in groups.items() if len(g) < 2)
-    groups = {name: g for name, g in groups.items() if len(g) >= 2}
+    keep = counts > 0
+    values, scores = values[keep], scores[keep]
+    labels = ratings[target].astype(str).to_numpy()[keep]
+    names_all, codes = np.unique(labels, return_inverse=True)
+    sizes_all = np.bincount(codes, minlength=len(names_all))
+    single = [str(n) for n, size in zip(names_all, sizes_all, strict=True) if size < 2]
     if single:
         notes.append(f"{len(single)} person(s) with a single rater left out (no agreement to measure)")
-    require_rows(len(groups), 2, what="Agreement between raters (persons with 2+ raters)")
+    grouped = np.flatnonzero(sizes_all >= 2)
+    require_rows(len(grouped), 2, what="Agreement between raters (persons with 2+ raters)")
+    in_groups = np.isin(codes, grouped)
+    codes, scores, values = np.searchsorted(grouped, codes[in_groups]), scores[in_groups], values[in_groups]
+    names = [str(names_all[g]) for g in grouped]
+    members = [np.flatnonzero(codes == i) for i in range(len(grouped))]
 
-    sizes = np.array([len(g) for g in groups.values()], dtype=float)
-    means = np.array([g["__score__"].mean() for g in groups.values()])
-    g_count, n_total = len(groups), float(sizes.sum())
-    grand = float(sum(g["__score__"].sum() for g in groups.values()) / n_total)
+    sizes = np.bincount(codes).astype(float)
+    means = np.bincount(codes, weights=scores) / sizes
+    g_count, n_total = len(grouped), float(sizes.sum())
+    grand = float(scores.mean())
     ssb = float(np.sum(sizes * (means - grand) ** 2))
-    ssw = float(sum(((g["__score__"] - g["__score__"].mean()) ** 2).sum() for g in groups.values()))
+    ssw = float(np.sum((scores - means[codes]) ** 2))
     df1, df2 = g_count - 1, int(n_total) - g_count
     msb, msw = ssb / df1, ssw / df2
     k0 = (n_total - float(np.sum(sizes**2)) / n_total) / df1
     icc = _icc_one_way(msb, msw, k0, df1, df2, ci, notes)
 
-    per_target, truncated = _per_target(groups, item_names, null_variance)
+    per_target, truncated = _per_target(names, members, scores, values, null_variance)
     rwg = np.array([t.rwg for t in per_target])
     rwg_j = np.array([t.rwg_j for t in per_target])
     rwg_j = rwg_j[~np.isnan(rwg_j)]

@@ -9,12 +9,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lipassess.analysis._factor import LOWER, one_factor_ml
+from lipassess.analysis._alpha import (
+    alpha_from_cov,
+    corrected_item_total,
+    duhachek_se,
+    feldt_ci,
+    pairwise_cov,
+)
+from lipassess.analysis._omega import logit_wald_ci, omega_se, omega_total
 from lipassess.analysis._results import ResultMixin, format_table
 from lipassess.analysis.validation import (
     check_ci,
     check_scale,
-    complete_rows,
     numeric_frame,
     require_rows,
 )
@@ -26,10 +32,12 @@ __all__ = ["ItemStatistics", "ReliabilityResult", "reliability"]
 MIN_ROWS = 3
 
 METHOD = (
-    "Cronbach's alpha (raw and standardized) with a Feldt (1965) F-based CI; "
-    "McDonald's omega total from a one-factor maximum-likelihood model, with a Wald CI from "
-    "the delta method on the expected information (as lavaan's ':=' with std.lv = TRUE); "
-    "listwise deletion of rows with a missing item"
+    "Cronbach's alpha (raw and standardized) with a Feldt (1965) F-based CI and Duhachek & "
+    "Iacobucci's (2004) asymptotic CI; McDonald's omega total from a one-factor "
+    "maximum-likelihood model, with a logit-transformed Wald CI from the delta-method SE on "
+    "the expected information (the SE lavaan gives for ':=' with std.lv = TRUE); items "
+    "everyone answered the same left out (as psych::alpha); listwise deletion of rows with a "
+    "missing item, and alpha_pairwise on pairwise-complete covariances"
 )
 
 
@@ -55,6 +63,16 @@ class ItemStatistics(ResultMixin):
         (so ``floor`` is always the low end of what the scale measures).
     loading : float
         Standardized loading on the single factor of the ML model used for omega.
+    r_item_total : float
+        Uncorrected item-total correlation: the item against the total including
+        itself (psych::alpha ``item.stats$raw.r``). ``r_drop`` is the item-rest
+        correlation (JASP's "item-rest correlation").
+    r_cor : float
+        Item-total correlation corrected for item overlap and scale reliability
+        (psych::alpha ``item.stats$r.cor``; Cureton 1966).
+    used : bool
+        False for an item everyone answered the same, left out of alpha, omega
+        and the item analysis (its correlations, alpha_if_deleted and loading are NaN).
     """
 
     item: str
@@ -66,6 +84,9 @@ class ItemStatistics(ResultMixin):
     floor: float
     ceiling: float
     loading: float
+    r_item_total: float
+    r_cor: float
+    used: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,7 +120,24 @@ class ReliabilityResult(ResultMixin):
     omega_se : float
         Its standard error by the delta method (expected information, N).
     omega_ci_low, omega_ci_high : float
-        Wald confidence interval ``omega_total -/+ z * omega_se`` at level ``ci``.
+        Logit-transformed Wald interval at level ``ci``:
+        ``expit(logit(omega) -/+ z * omega_se / (omega (1 - omega)))``, inside (0, 1).
+    omega_heywood : bool
+        True when the factor model for omega is a Heywood case (a uniqueness at
+        its lower bound 0.005); ``notes`` names the item.
+    n_items_used : int
+        Items that vary, over which alpha, omega and the item analysis are computed.
+    dropped_items : tuple of str
+        Items everyone answered the same, left out (as psych::alpha does).
+    alpha_se : float
+        Asymptotic standard error of alpha (Duhachek & Iacobucci 2004; psych's ``ase``).
+    alpha_duhachek_ci_low, alpha_duhachek_ci_high : float
+        ``alpha -/+ z * alpha_se`` (Duhachek & Iacobucci 2004).
+    alpha_pairwise : float
+        Alpha from pairwise-complete covariances (psych::alpha's default
+        ``use = "pairwise"``), on every answer rather than the complete rows.
+    n_obs_pairwise : int
+        Rows with at least one answer to the items used: the rows ``alpha_pairwise`` draws on.
     average_r : float
         Mean of the k(k-1)/2 inter-item correlations.
     mean_score, sd_score : float
@@ -136,18 +174,28 @@ class ReliabilityResult(ResultMixin):
     items: tuple[ItemStatistics, ...]
     method: str
     notes: tuple[str, ...]
+    n_items_used: int
+    dropped_items: tuple[str, ...]
+    alpha_se: float
+    alpha_duhachek_ci_low: float
+    alpha_duhachek_ci_high: float
+    alpha_pairwise: float
+    n_obs_pairwise: int
+    omega_heywood: bool
 
     def summary(self) -> str:
         """The scale-level figures, then one line per item, then the notes."""
         head = ResultMixin.summary(self).split("\n  note: ")[0]
         table = format_table(
-            ["item", "mean", "sd", "r_drop", "alpha_if_deleted", "floor", "ceiling", "loading"],
+            ["item", "mean", "sd", "r_drop", "r_cor", "alpha_if_deleted", "floor", "ceiling",
+             "loading"],
             [
                 [
                     item.item + (" (R)" if item.reversed else ""),
                     item.mean,
                     item.sd,
                     item.r_drop,
+                    item.r_cor,
                     item.alpha_if_deleted,
                     item.floor,
                     item.ceiling,
@@ -158,91 +206,6 @@ class ReliabilityResult(ResultMixin):
         )
         notes = [f"  note: {note}" for note in self.notes]
         return "\n".join([head, "", table, *notes])
-
-
-def _feldt_ci(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
-    tail = (1.0 - level) / 2.0
-    df1, df2 = n - 1, (n - 1) * (k - 1)
-    low = 1.0 - (1.0 - alpha) * stats.f.ppf(1.0 - tail, df1, df2)
-    high = 1.0 - (1.0 - alpha) * stats.f.ppf(tail, df1, df2)
-    return float(low), float(high)
-
-
-def _omega(
-    cov: np.ndarray, names: Sequence[str], constant: np.ndarray, notes: list[str]
-) -> tuple[float, np.ndarray]:
-    k = cov.shape[0]
-    nan_loadings = np.full(k, np.nan)
-    if k < 3:
-        notes.append("omega_total is NaN: a one-factor model needs at least 3 items.")
-        return float("nan"), nan_loadings
-    if constant.any():
-        notes.append("omega_total is NaN: it needs every item to vary.")
-        return float("nan"), nan_loadings
-    sd = np.sqrt(np.diag(cov))
-    corr = cov / np.outer(sd, sd)
-    if np.linalg.eigvalsh(corr)[0] <= 1e-10:
-        notes.append(
-            "omega_total is NaN: the items are linearly dependent (or there are fewer "
-            "complete rows than items), so no factor model can be fitted."
-        )
-        return float("nan"), nan_loadings
-    fit = one_factor_ml(corr)
-    if not fit.converged:
-        notes.append(
-            "The one-factor model for omega did not fully converge; treat omega with care."
-        )
-    if fit.heywood:
-        at_bound = [names[int(i)] for i in np.flatnonzero(fit.uniquenesses <= 0.005 * (1 + 1e-6))]
-        notes.append(
-            f"Heywood case: uniqueness of {', '.join(at_bound)} held at its lower bound "
-            "(0.005) in the factor model for omega."
-        )
-    raw_loadings = fit.loadings * sd
-    common = raw_loadings.sum() ** 2
-    omega = common / (common + float(np.sum(fit.uniquenesses * sd**2)))
-    return float(omega), fit.loadings
-
-
-def _omega_se(cov: np.ndarray, loadings: np.ndarray, n: int, notes: list[str]) -> float:
-    r"""Delta-method standard error of omega total from the ML one-factor model.
-
-    With :math:`\Sigma = \lambda\lambda' + \Theta` (raw loadings, diagonal
-    residual variances), :math:`W = \Sigma^{-1}`, :math:`u = W\lambda`,
-    :math:`c = \lambda' W \lambda`, the expected information per observation
-    :math:`\tfrac12 \mathrm{tr}(W\,\partial\Sigma_a\,W\,\partial\Sigma_b)` has the blocks
-    :math:`uu' + cW` (loadings), :math:`W_{ij} u_j` (loading i, residual j) and
-    :math:`\tfrac12 W \circ W` (residuals). The covariance of the estimates is its
-    inverse over N, and omega's gradient is :math:`2 S B / (A + B)^2` for every
-    loading and :math:`-A / (A + B)^2` for every residual variance, with
-    :math:`S = \sum\lambda`, :math:`A = S^2`, :math:`B = \sum\theta`.
-    """
-    sd = np.sqrt(np.diag(cov))
-    lam = loadings * sd
-    theta = np.clip(1.0 - loadings**2, LOWER, 1.0) * np.diag(cov)  # the ML fit's uniquenesses, rescaled
-    sigma = np.outer(lam, lam) + np.diag(theta)
-    try:
-        w = np.linalg.inv(sigma)
-        u = w @ lam
-        c = float(lam @ u)
-        k = len(lam)
-        info = np.empty((2 * k, 2 * k))
-        info[:k, :k] = np.outer(u, u) + c * w
-        info[:k, k:] = w * u[np.newaxis, :]
-        info[k:, :k] = info[:k, k:].T
-        info[k:, k:] = 0.5 * w * w
-        acov = np.linalg.inv(n * info)
-    except np.linalg.LinAlgError:
-        notes.append("omega's CI is NaN: the factor model's information matrix is singular.")
-        return float("nan")
-    s, b = float(lam.sum()), float(theta.sum())
-    a = s * s
-    gradient = np.concatenate([np.full(k, 2.0 * s * b / (a + b) ** 2), np.full(k, -a / (a + b) ** 2)])
-    variance = float(gradient @ acov @ gradient)
-    if not variance > 0:
-        notes.append("omega's CI is NaN: the delta-method variance is not positive.")
-        return float("nan")
-    return float(np.sqrt(variance))
 
 
 def reliability(
@@ -305,11 +268,23 @@ def reliability(
       correlation matrix (standardized items) and divides by the observed
       total, 1 - sum(u2) / sum(R). On bfi A1-A5 (A1 reversed, listwise) that
       gives 0.7237 against our 0.7121 (lavaan: 0.7121).
-    * omega's CI is Wald, ``omega -/+ z * se``, with the delta-method SE from
-      the expected information of the ML model (divisor N), what lavaan gives
-      for a defined parameter ``omega := (l1+...)^2 / ((l1+...)^2 + t1+...)``
-      in ``cfa(..., std.lv = TRUE)``. At a Heywood case (a residual variance at
-      its bound) lavaan's unbounded fit differs, and so may the CI.
+    * omega's SE is the delta-method SE from the expected information of the
+      ML model (divisor N), what lavaan gives for a defined parameter
+      ``omega := (l1+...)^2 / ((l1+...)^2 + t1+...)`` in
+      ``cfa(..., std.lv = TRUE)``. The CI is Wald on the logit scale,
+      ``plogis(qlogis(omega) -/+ z * se / (omega * (1 - omega)))``: the
+      symmetric ``omega -/+ z * se`` covered the true omega only 88.7% of the
+      time at n = 12 (a quarter of those fits are Heywood cases and the SE is
+      underestimated); the logit interval respects the [0, 1] bound and
+      reaches about 94% (``tests/analysis/test_omega_coverage.py``, slow). At a
+      Heywood case (a residual variance at its bound; ``omega_heywood``)
+      lavaan's unbounded fit differs, and so may the CI.
+    * Duhachek & Iacobucci's (2004) CI: ``alpha -/+ z * ase`` with psych's
+      ``ase`` (the asymptotic SE of van Zyl, Neudecker & Nel 2000); psych
+      prints it as "Duhachek" under ``psych::alpha(x)``.
+    * ``r_item_total`` (psych ``raw.r``), ``r_drop`` (item-rest, psych
+      ``r.drop``) and ``r_cor`` (psych ``r.cor``: the correlation matrix with
+      squared multiple correlations on the diagonal, Cureton 1966).
     * item ``r_drop`` and ``alpha_if_deleted`` come from the same covariance
       matrix with the item removed, without refitting anything;
     * SEM = sd_score * sqrt(1 - alpha), in the units of the scale score
@@ -319,22 +294,41 @@ def reliability(
 
         x <- na.omit(items)
         a <- psych::alpha(x, keys = c("A1"))   # alpha, std.alpha, average_r,
-                                               # item.stats r.drop, mean, sd,
-                                               # alpha.drop raw_alpha, total sd
-        psych::alpha.ci(a$total$raw_alpha, nrow(x), ncol(x))  # Feldt CI
+                                               # item.stats raw.r, r.cor, r.drop,
+                                               # mean, sd, alpha.drop raw_alpha,
+                                               # total sd, total ase (Duhachek)
+        psych::alpha.ci(a$total$raw_alpha, nrow(x), ncol(x))  # Feldt CI (ncol: items that vary)
+        psych::alpha(items, keys = c("A1"))$total$raw_alpha   # alpha_pairwise
 
-    psych::alpha uses pairwise correlations by default; with missing answers
-    call it on ``na.omit(items)`` to compare. pingouin's ``cronbach_alpha``
-    gives the same alpha and Feldt CI but deletes pairwise by default and
-    rounds the CI to three decimals; we follow R (``na.omit`` + psych): one
-    well-defined sample for every figure, and full precision (rounding is the
-    reports' job). Zero-variance items do not raise:
-    the figures that cannot be computed are NaN and ``notes`` says why.
+    With an item everyone answered the same, psych drops it (and, in 2.2.9,
+    fails when ``keys`` is given: reverse the items by hand first).
+
+    psych::alpha uses pairwise covariances by default; with missing answers
+    call it on ``na.omit(items)`` to compare the listwise figures, and on
+    ``items`` for ``alpha_pairwise`` (``psych::alpha(items)$total$raw_alpha``).
+    pingouin's ``cronbach_alpha`` gives the same alpha and Feldt CI but deletes
+    pairwise by default and rounds the CI to three decimals. The headline
+    figures are listwise: one well-defined sample for every figure; with 3%
+    item non-response a 30-item scale loses many rows, so ``alpha_pairwise``
+    and ``n_obs_pairwise`` sit beside ``alpha`` and ``n_obs``, and ``notes``
+    states which rows each figure used.
+
+    An item everyone answered the same is left out of alpha, omega and the
+    item analysis, as psych::alpha does (with a warning; it "is still counted
+    in the score", so ``mean_score`` and ``sd_score`` keep it, as psych's
+    ``total$mean`` and ``total$sd`` do); ``dropped_items`` and ``notes`` name
+    it. Computing alpha over all k items instead would give a different
+    number from psych.
 
     References
     ----------
     Cronbach, L. J. (1951). Coefficient alpha and the internal structure of
     tests. Psychometrika, 16, 297-334.
+    Duhachek, A., & Iacobucci, D. (2004). Alpha's standard error (ASE): An
+    accurate and precise confidence interval estimate. Journal of Applied
+    Psychology, 89(5), 792-808.
+    Cureton, E. E. (1966). Corrected item-test correlations. Psychometrika,
+    31, 93-96.
     Feldt, L. S. (1965). The approximate sampling distribution of
     Kuder-Richardson reliability coefficient twenty. Psychometrika, 30, 357-370.
     McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.
@@ -362,82 +356,101 @@ def reliability(
         )
     if reverse and bounds is None:
         raise InvalidInput("Give the response scale (low, high) so that items can be reversed.")
-    complete, dropped = complete_rows(frame)
-    n, k = complete.shape
-    require_rows(n, MIN_ROWS, what="Reliability", dropped=dropped)
-
-    notes: list[str] = []
-    if dropped:
-        notes.append(
-            f"Listwise deletion: {dropped} of {n + dropped} rows had a missing item and were "
-            f"left out; all figures use the {n} complete rows."
-        )
-    else:
-        notes.append(f"No missing answers: all {n} rows used.")
-
-    x = complete.to_numpy(dtype=np.float64, copy=True)
+    x_all = frame.to_numpy(dtype=np.float64, copy=True)
     flip = np.array([c in reverse for c in frame.columns])
     if bounds is not None and flip.any():  # reversing without a scale was refused above
         low, high = bounds
-        x[:, flip] = low + high - x[:, flip]
+        x_all[:, flip] = low + high - x_all[:, flip]
+    keep = ~np.isnan(x_all).any(axis=1)
+    x = x_all if keep.all() else x_all[keep]
+    n, k = x.shape
+    dropped = int(x_all.shape[0] - n)
+    require_rows(n, MIN_ROWS, what="Reliability", dropped=dropped)
 
+    notes: list[str] = []
     means = x.mean(axis=0)
     centred = x - means
     cov = centred.T @ centred / (n - 1)
-    variances = np.diag(cov).copy()
     constant = np.ptp(x, axis=0) == 0
-    variances[constant] = 0.0
-    total_var = float(cov.sum())
-    trace = float(variances.sum())
-
+    variances = np.where(constant, 0.0, np.diag(cov))
+    used = ~constant
+    k_used = int(used.sum())
+    flat = [name for name, c in zip(names, constant, strict=True) if c]
+    pairwise, n_pairwise = _pairwise_alpha(x_all, used, cov, n, dropped, notes)
     if constant.all():
         notes.append(
-            "Every item has the same answer from everyone: no reliability can be computed."
+            "Every item has the same answer from everyone: no reliability can be computed; "
+            "every figure but the item means and floor/ceiling is NaN."
         )
-    elif constant.any():
-        flat = ", ".join(name for name, c in zip(names, constant, strict=True) if c)
+    elif flat:
         notes.append(
-            f"Item {flat} has the same answer from everyone (zero variance): its r_drop, "
-            "the correlations, alpha_standardized, average_r and omega_total are NaN."
+            f"Item {', '.join(flat)} has the same answer from everyone (zero variance) and was "
+            "left out of alpha, omega and the item analysis, as psych::alpha drops it; it still "
+            "counts in mean_score and sd_score. Its r_drop, r_cor, r_item_total, "
+            "alpha_if_deleted and loading are NaN."
         )
+    nan = float("nan")
+    cu = cov[np.ix_(used, used)]
+    total_var = float(cov.sum())  # a constant item adds nothing to the total's variance
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if total_var > 0:
-            alpha = k / (k - 1) * (1.0 - trace / total_var)
-        else:
-            alpha = float("nan")
-            if not constant.all():
-                notes.append("alpha is NaN: the total score has zero variance.")
-        ci_low, ci_high = (
-            _feldt_ci(alpha, n, k, level) if np.isfinite(alpha) else (float("nan"),) * 2
-        )
+    alpha = alpha_from_cov(cu) if k_used >= 2 else nan
+    if k_used == 1:
+        notes.append("alpha and the other scale figures are NaN: only one item varies.")
+    elif k_used >= 2 and np.isnan(alpha):
+        notes.append("alpha is NaN: the total score has zero variance.")
+    ci_low, ci_high = feldt_ci(alpha, n, k_used, level) if np.isfinite(alpha) else (nan, nan)
+    alpha_se = duhachek_se(cu, n) if np.isfinite(alpha) else nan
+    z = float(stats.norm.isf((1.0 - level) / 2.0))
+    duhachek = (alpha - z * alpha_se, alpha + z * alpha_se) if np.isfinite(alpha_se) else (nan, nan)
 
-        if constant.any():
-            average_r = float("nan")
-        else:
-            sd = np.sqrt(variances)
-            corr = cov / np.outer(sd, sd)
-            average_r = float(corr[np.triu_indices(k, 1)].mean())
-        alpha_std = k * average_r / (1.0 + (k - 1) * average_r)
+    r_drop = np.full(k, nan)
+    alpha_drop = np.full(k, nan)
+    r_cor = np.full(k, nan)
+    r_total = np.full(k, nan)
+    average_r = alpha_std = nan
+    if k_used >= 2:
+        var_u = variances[used]
+        sd_u = np.sqrt(var_u)
+        corr = cu / np.outer(sd_u, sd_u)
+        average_r = float(corr[np.triu_indices(k_used, 1)].mean())
+        alpha_std = k_used * average_r / (1.0 + (k_used - 1) * average_r)
+        row_sums = cu.sum(axis=1)
+        sum_u = float(cu.sum())
+        rest_var = sum_u - 2.0 * row_sums + var_u
+        with np.errstate(divide="ignore", invalid="ignore"):
+            drop_u = (row_sums - var_u) / np.sqrt(var_u * rest_var)
+            drop_u[rest_var <= 0] = nan
+            r_drop[used] = drop_u
+            r_total[used] = row_sums / np.sqrt(var_u * sum_u) if sum_u > 0 else nan
+            if k_used > 2:
+                alpha_u = (k_used - 1) / (k_used - 2) * (1.0 - (var_u.sum() - var_u) / rest_var)
+                alpha_u[rest_var <= 0] = nan
+                alpha_drop[used] = alpha_u
+            else:
+                notes.append(
+                    "alpha_if_deleted is NaN: with two items, one item alone has no alpha."
+                )
+        r_cor[used] = corrected_item_total(corr)
+        if np.isnan(r_cor[used]).all():
+            notes.append(
+                "r_cor is NaN: the item correlations are singular (fewer complete rows than "
+                "items, or items that are linear combinations of others)."
+            )
 
-        row_sums = cov.sum(axis=1)
-        rest_var = total_var - 2.0 * row_sums + variances
-        r_drop = (row_sums - variances) / np.sqrt(variances * rest_var)
-        r_drop[constant | (rest_var <= 0)] = np.nan
-        if k > 2:
-            alpha_drop = (k - 1) / (k - 2) * (1.0 - (trace - variances) / rest_var)
-            alpha_drop[rest_var <= 0] = np.nan
-        else:
-            alpha_drop = np.full(k, np.nan)
-            notes.append("alpha_if_deleted is NaN: with two items, one item alone has no alpha.")
-
+    loadings = np.full(k, nan)
+    omega = omega_standard_error = nan
+    heywood = False
     if np.isfinite(alpha):
-        omega, loadings = _omega(cov, names, constant, notes)
+        used_names = [name for name, u in zip(names, used, strict=True) if u]
+        omega, used_loadings, heywood = omega_total(cu, used_names, notes)
+        loadings[used] = used_loadings
+        if np.isfinite(omega):
+            omega_standard_error = omega_se(cu, used_loadings, n, notes)
     else:
-        omega, loadings = float("nan"), np.full(k, np.nan)
-    omega_se = _omega_se(cov, loadings, n, notes) if np.isfinite(omega) else float("nan")
-    z = float(stats.norm.ppf(0.5 + level / 2.0))
-    omega_ci = (omega - z * omega_se, omega + z * omega_se) if np.isfinite(omega_se) else (float("nan"),) * 2
+        notes.append(
+            "omega_total, its interval and the loadings are NaN: alpha could not be computed."
+        )
+    omega_ci = logit_wald_ci(omega, omega_standard_error, level)
 
     negative = [name for name, r in zip(names, r_drop, strict=True) if r < 0]
     if negative:
@@ -449,13 +462,13 @@ def reliability(
         notes.append("alpha is negative: the items do not measure one thing as scored.")
 
     if bounds is not None:
-        floor = (x == bounds[0]).mean(axis=0)
-        ceiling = (x == bounds[1]).mean(axis=0)
+        floor = np.count_nonzero(x == bounds[0], axis=0) / n
+        ceiling = np.count_nonzero(x == bounds[1], axis=0) / n
     else:
         floor = ceiling = np.full(k, np.nan)
         notes.append("floor and ceiling are NaN: no response scale was given.")
 
-    mean_score = float(x.mean(axis=1).mean())
+    mean_score = float(means.mean())
     sd_score = float(np.sqrt(max(total_var, 0.0))) / k
     sem = (
         sd_score * float(np.sqrt(1.0 - alpha))
@@ -474,6 +487,9 @@ def reliability(
             floor=float(floor[i]),
             ceiling=float(ceiling[i]),
             loading=float(loadings[i]),
+            r_item_total=float(r_total[i]),
+            r_cor=float(r_cor[i]),
+            used=bool(used[i]),
         )
         for i in range(k)
     )
@@ -490,7 +506,7 @@ def reliability(
         alpha_ci_high=ci_high,
         alpha_standardized=float(alpha_std),
         omega_total=omega,
-        omega_se=omega_se,
+        omega_se=omega_standard_error,
         omega_ci_low=float(omega_ci[0]),
         omega_ci_high=float(omega_ci[1]),
         average_r=average_r,
@@ -500,4 +516,42 @@ def reliability(
         items=item_stats,
         method=METHOD,
         notes=tuple(notes),
+        n_items_used=k_used,
+        dropped_items=tuple(flat),
+        alpha_se=float(alpha_se),
+        alpha_duhachek_ci_low=float(duhachek[0]),
+        alpha_duhachek_ci_high=float(duhachek[1]),
+        alpha_pairwise=float(pairwise),
+        n_obs_pairwise=n_pairwise,
+        omega_heywood=bool(heywood),
     )
+
+
+def _pairwise_alpha(
+    x_all: np.ndarray, used: np.ndarray, cov: np.ndarray, n_complete: int, dropped: int,
+    notes: list[str],
+) -> tuple[float, int]:
+    """Alpha on pairwise-complete covariances (psych::alpha's default) and the rows it uses."""
+    n_used = int(used.sum())
+    if not dropped:
+        notes.append(
+            f"No missing answers: every figure, alpha_pairwise too, uses all {n_complete} rows."
+        )
+        return (alpha_from_cov(cov[np.ix_(used, used)]) if n_used >= 2 else float("nan")), n_complete
+    x = x_all[:, used]
+    answered = ~np.isnan(x)
+    n_rows = int(answered.any(axis=1).sum())
+    if n_used < 2:
+        return float("nan"), n_rows
+    pair_cov, counts = pairwise_cov(x)
+    pairs = counts[np.triu_indices(n_used, 1)]
+    notes.append(
+        f"Listwise deletion: {dropped} of {n_complete + dropped} rows had a missing item and "
+        f"were left out; every figure except alpha_pairwise uses the {n_complete} complete rows. "
+        f"alpha_pairwise uses every answer (pairwise deletion, psych::alpha's default): "
+        f"{n_rows} rows, each covariance on {int(pairs.min())} to {int(pairs.max())} of them."
+    )
+    if np.isnan(pair_cov).any():
+        notes.append("alpha_pairwise is NaN: two items are never answered by the same two rows.")
+        return float("nan"), n_rows
+    return alpha_from_cov(pair_cov), n_rows

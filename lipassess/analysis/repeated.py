@@ -183,18 +183,19 @@ def _rm_anova(y: np.ndarray, notes: list[str]) -> dict[str, float]:
         eps = min(float(np.trace(sc)) ** 2 / ((k - 1) * tr2), 1.0)
         out["eps"] = eps
         # Huynh & Feldt (1976), as car and afex report it (not capped at 1).
-        hf = (n * df1 * eps - 2.0) / (df1 * (n - 1 - df1 * eps))
+        hf_denominator = df1 * (n - 1 - df1 * eps)
+        hf = (n * df1 * eps - 2.0) / hf_denominator if hf_denominator > 0 else nan
         out["hf"] = hf
         if not math.isnan(out["f"]):
             out["p_gg"] = float(stats.f.sf(out["f"], df1 * eps, df2 * eps))
+        if not hf > 0:
+            notes.append(
+                "Huynh-Feldt epsilon and its p undefined: too few participants for its "
+                "correction (it is not positive)"
+            )
+        elif not math.isnan(out["f"]):
             capped = min(1.0, hf)
             out["p_hf"] = float(stats.f.sf(out["f"], df1 * capped, df2 * capped))
-            if not capped > 0:
-                out["p_hf"] = nan
-                notes.append(
-                    "Huynh-Feldt corrected p undefined: the Huynh-Feldt epsilon is not positive "
-                    "(too few participants)"
-                )
     else:
         notes.append(
             "Greenhouse-Geisser and Huynh-Feldt epsilons, their p-values and Mauchly's test "
@@ -227,7 +228,10 @@ def _mauchly(cov: np.ndarray, n: int, notes: list[str]) -> tuple[float, float]:
         return math.nan, math.nan
     log_w = logdet - p * math.log(float(np.trace(psi)) / p)
     rho = 1.0 - (2.0 * p * p + p + 2.0) / (6.0 * p * df_error)
-    w2 = (p + 2) * (p - 1) * (p - 2) * (2 * p**3 + 6 * p**2 + 3 * p + 2) / (
+    # R's mauchly.test (and car and afex, which use it) has the number of waves k
+    # where Anderson's formula has p = k - 1 in the "3p" term; we follow R so the
+    # p-values agree (the two differ in the 3rd digit at n = 12, less as n grows).
+    w2 = (p + 2) * (p - 1) * (p - 2) * (2 * p**3 + 6 * p**2 + 3 * k + 2) / (
         288.0 * (df_error * p * rho) ** 2
     )
     z = -df_error * rho * log_w
@@ -318,6 +322,18 @@ def repeated(waves: pd.DataFrame, *, ci: float = 0.95) -> RepeatedResult:
       ``afex::aov_ez("id", "score", long, within = "wave",
       anova_table = list(es = c("pes", "ges")))`` with ``summary()`` for
       epsilon. pingouin's ``rm_anova`` gives the same values.
+    * Huynh-Feldt :math:`\tilde\varepsilon = (n(k-1)\hat\varepsilon - 2) /
+      ((k-1)(n-1-(k-1)\hat\varepsilon))` (Huynh & Feldt 1976; for one group
+      equal to Lecoutre's 1991 correction), reported as computed (it may
+      exceed 1); its p uses both df times :math:`\min(1, \tilde\varepsilon)`.
+      R: ``summary(afex::aov_ez(...))$pval.adjustments`` (car's ``HF eps`` and
+      ``Pr(>F[HF])``).
+    * Mauchly's test (Mauchly 1940) on orthonormal contrasts :math:`S` of the
+      covariance: :math:`W = |S| / (tr(S)/p)^p`, p = k - 1, with the
+      chi-square approximation and Anderson's second-order correction as R's
+      ``mauchly.test`` computes it. R:
+      ``summary(afex::aov_ez(...))$sphericity.tests``. Undefined with two
+      waves (always spherical) or fewer participants than waves.
     * Friedman: :math:`Q = 12 \sum_j (R_j - n(k+1)/2)^2 / (nk(k+1) - \sum(t^3-t)/(k-1))`,
       :math:`\chi^2_{k-1}`; Kendall's :math:`W = Q/(n(k-1))`. R:
       ``friedman.test(as.matrix(wide))``.
@@ -341,6 +357,11 @@ def repeated(waves: pd.DataFrame, *, ci: float = 0.95) -> RepeatedResult:
     ----------
     Greenhouse, S. W., & Geisser, S. (1959). On methods in the analysis of
     profile data. Psychometrika, 24(2), 95-112.
+    Huynh, H., & Feldt, L. S. (1976). Estimation of the Box correction for
+    degrees of freedom from sample data in randomized block and split-plot
+    designs. Journal of Educational Statistics, 1(1), 69-82.
+    Mauchly, J. W. (1940). Significance test for sphericity of a normal
+    n-variate distribution. Annals of Mathematical Statistics, 11, 204-209.
     Olejnik, S., & Algina, J. (2003). Generalized eta and omega squared
     statistics. Psychological Methods, 8(4), 434-447.
     Kuznetsova, A., Brockhoff, P. B., & Christensen, R. H. B. (2017).

@@ -349,8 +349,11 @@ def paired_frame(
         )
     require_unique_ids(a.index, a_name)
     require_unique_ids(b.index, b_name)
-    joined = pd.concat([a, b], axis=1, join="outer", sort=False)
-    order = a.index.append(b.index.difference(a.index, sort=False))
-    joined = joined.reindex(order)
+    if a.index is b.index:  # two columns of one table: nothing to align
+        joined = pd.DataFrame({a_name: a.to_numpy(), b_name: b.to_numpy()}, index=a.index)
+    else:
+        joined = pd.concat([a, b], axis=1, join="outer", sort=False)
+        order = a.index.append(b.index.difference(a.index, sort=False))
+        joined = joined.reindex(order)
     complete, dropped = complete_rows(joined)
     return complete, dropped

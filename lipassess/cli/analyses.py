@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
@@ -10,12 +13,19 @@ from flask import Flask
 from lipassess.cli.context import cli_app, transaction
 from lipassess.errors import LipassessError
 
+if TYPE_CHECKING:
+    from lipassess.services.analyses import Refreshed
 
-def refresh_stored(app: Flask, *, echo: bool = True) -> None:
-    """Compute and store the cohort and program analyses whose data changed; one line unless ``echo`` is False.
+log = logging.getLogger("lipassess.analyses")
 
-    Used after a sync or a dispatch: a failure here is reported on stderr and
-    does not change the command's exit code (the pages then compute on demand).
+
+def refresh_stored(app: Flask) -> None:
+    """Compute and store the cohort and program analyses whose data changed, after a sync or a dispatch.
+
+    What was computed is logged at DEBUG level, so the command's own report
+    (stdout) and its quiet stderr are unchanged. A failure is logged as a
+    warning and does not change the command's exit code: the pages then
+    compute on demand.
     """
     from lipassess.services import analyses
 
@@ -23,13 +33,12 @@ def refresh_stored(app: Flask, *, echo: bool = True) -> None:
         with transaction(app) as session:
             done = analyses.refresh(session, min_group_size=int(app.config["MIN_GROUP_SIZE"]))
     except LipassessError as exc:
-        click.echo(f"warning: stored analyses not refreshed: {exc.message}", err=True)
+        log.warning("stored analyses not refreshed: %s", exc.message)
         return
-    if echo:
-        click.echo(_line(done))
+    log.debug("%s", _line(done))
 
 
-def _line(done: list) -> str:  # list[analyses.Refreshed]
+def _line(done: Sequence[Refreshed]) -> str:
     computed = [r for r in done if r.computed]
     if not computed:
         return f"analyses: all {len(done)} stored results up to date"

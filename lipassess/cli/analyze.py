@@ -227,3 +227,57 @@ def cohort(cohort: str, ci: float, as_json: bool) -> None:
         chosen = None if cohort == "all" else [resolve_cohort(session, cohort)]
         result = evaluate_cohorts(session, chosen, ci=ci)
     emit(result, as_json)
+
+
+@analyze.command(help="Measurement invariance of a subscale across waves and groups (configural, metric, scalar "
+                      "factor models; Chen 2007 cut-offs). FILE has one row per participant and the columns "
+                      "<wave>_<item>, as the wide export writes them; --cohort analyses every behaviour subscale "
+                      "of a cohort in the store instead ('all': the whole program).")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--items", default=None, help="The subscale's items, comma-separated (AL1,AL2,AL3); with FILE.")
+@click.option("--waves", default="pre,post,followup", show_default=True,
+              help="Waves in time order, comma-separated; one wave tests groups only.")
+@click.option("--group", default=None, help="Compare the groups of this column (FILE) or profile field "
+                                            "(--cohort), e.g. language.")
+@click.option("--group-wave", default=None, help="Wave whose answers are compared across groups "
+                                                 "[default: the first of --waves].")
+@click.option("--cohort", "cohort_name", default=None, help="A cohort in the store instead of FILE.")
+@_id
+@_json
+def invariance(file: str | None, items: str | None, waves: str, group: str | None, group_wave: str | None,
+               cohort_name: str | None, id_column: str | None, as_json: bool) -> None:
+    wave_names = split_names([waves])
+    if (file is None) == (cohort_name is None):
+        raise InvalidInput("give either FILE or --cohort COHORT, not both or neither")
+    if len(wave_names) < 2 and group is None:
+        raise InvalidInput("give at least two waves (--waves pre,post) or a --group to compare")
+    if group_wave is not None and group_wave not in wave_names:
+        raise InvalidInput(f"--group-wave {group_wave!r} is not among --waves {','.join(wave_names)}")
+    if file is None:  # --cohort was given
+        if items is not None:
+            raise InvalidInput("--items is for FILE; with --cohort every behaviour subscale is analysed")
+        emit(_cohort_invariance(str(cohort_name), wave_names, group), as_json)
+        return
+    if items is None:
+        raise InvalidInput("--items is required with FILE, for example --items AL1,AL2,AL3,AL4")
+    item_names = split_names([items])
+    frame = read_participants(file, id_column)
+    require(frame, [f"{w}_{i}" for w in wave_names for i in item_names] + ([group] if group else []), file)
+    from lipassess.analysis.invariance import InvarianceResult, invariance_across_groups, invariance_across_waves
+
+    frames = {w: frame[[f"{w}_{i}" for i in item_names]].set_axis(item_names, axis=1) for w in wave_names}
+    across_waves = invariance_across_waves(frames) if len(wave_names) >= 2 else None
+    across_groups = None
+    if group is not None:
+        across_groups = invariance_across_groups(frames[group_wave or wave_names[0]], frame[group])
+    emit(InvarianceResult(scale=None, across_waves=across_waves, across_groups=across_groups), as_json)
+
+
+def _cohort_invariance(cohort_name: str, waves: list[str], group: str | None) -> object:
+    from lipassess.cli.context import transaction
+    from lipassess.services.cohorts import resolve_cohort
+    from lipassess.services.invariance import cohort_invariance
+
+    with transaction() as session:
+        chosen = None if cohort_name == "all" else [resolve_cohort(session, cohort_name)]
+        return cohort_invariance(session, chosen, group=group, waves=waves)

@@ -14,6 +14,7 @@ from lipassess.cli.export import export
 from lipassess.cli.instruments import instruments_group
 from lipassess.cli.lti import lti_group
 from lipassess.cli.moodle import moodle_group, sync
+from lipassess.cli.raters import raters_group
 from lipassess.cli.serve import serve
 from lipassess.cli.staff import staff_group
 from lipassess.cli.status import status_command
@@ -37,6 +38,7 @@ cli.add_command(lti_group)
 cli.add_command(moodle_group)
 cli.add_command(sync)
 cli.add_command(waves_group)
+cli.add_command(raters_group)
 cli.add_command(dispatch_command)
 cli.add_command(status_command)
 cli.add_command(export)

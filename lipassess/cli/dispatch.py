@@ -109,7 +109,7 @@ def dispatch_command(dry_run: bool, as_of: str | None, as_json: bool, retry_fail
         if scores is not None and any(scores.to_dict().values()):
             click.echo(scores.summary())
     if not dry_run:  # the submissions since the last run are analysed now, not in a staff request
-        refresh_stored(app, echo=not as_json)
+        refresh_stored(app)
     if report.error:
         raise JobFailed(f"dispatch stopped: {report.error}")
 

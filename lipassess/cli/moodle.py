@@ -138,6 +138,6 @@ def sync(course_ids: tuple[int, ...], category_id: int | None, full: bool, allow
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(report.summary())
-    refresh_stored(app, echo=not as_json)  # what the sync changed is analysed now, not in a staff request
+    refresh_stored(app)  # what the sync changed is analysed now, not in a staff request
     if not report.ok:
         raise click.exceptions.Exit(EXIT_COURSE_FAILED)

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lipassess.errors import InvalidInput
+from lipassess.reports.invariance import Invariance
 from lipassess.vocabulary import OUTCOMES, SUBSCALE_OUTCOMES, TOTAL_OUTCOME, WAVE_KINDS
 
 SUBSCALES = SUBSCALE_OUTCOMES
@@ -445,6 +446,10 @@ class ImpactFigures:
         True when every outcome is the participants' own rating (adds a caveat).
     scale_min, scale_max : float
         Ends of the response scale, for the paired-means chart.
+    invariance : Invariance or None
+        Whether the subscales were understood the same way before and after (None: not tested).
+    observers : ObserverFigures or None
+        What supervisors (or all observers) saw (:mod:`lipassess.reports.observer_figures`); None: not planned.
     """
 
     scope: str
@@ -469,6 +474,8 @@ class ImpactFigures:
     self_report: bool = True
     scale_min: float = 1.0
     scale_max: float = 5.0
+    invariance: Invariance | None = None
+    observers: ObserverFigures | None = None
 
     def __post_init__(self) -> None:
         if self.scope_kind not in ("cohort", "program"):
@@ -548,7 +555,9 @@ _SCHEMA: dict[type, dict[str, Any]] = {
     CohortEffect: {"pre_post": Effect},
     ImpactFigures: {"retention": Share, "outcomes": (OutcomeFigures,), "reliably_improved": Share,
                     "reliably_declined": Share, "applied_skills": Share, "then_test": ThenTest,
-                    "attrition": Attrition, "subgroups": (SubgroupRow,), "cohorts": (CohortEffect,)},
+                    "attrition": Attrition, "subgroups": (SubgroupRow,), "cohorts": (CohortEffect,),
+                    "invariance": Invariance},
+    Invariance: {},
     Missing: {},
 }
 
@@ -573,3 +582,10 @@ def _build(cls: type, data: Any) -> Any:
         return cls(**kwargs)
     except TypeError as exc:
         raise InvalidInput(f"{cls.__name__}: {exc}") from None
+
+
+# The observer figures live in their own module, which builds on this one's checks.
+from lipassess.reports.observer_figures import ObserverFigures, observer_schema  # noqa: E402
+
+_SCHEMA.update(observer_schema())
+_SCHEMA[ImpactFigures]["observers"] = ObserverFigures

@@ -42,6 +42,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple, TypeVar
 
 from lipassess.reports.figures import Effect, ImpactFigures, Missing, MissingReason
+from lipassess.reports.invariance import invariance_caveats
 from lipassess.reports.numbers import check_lang, fmt_decimal, fmt_int, fmt_percent
 from lipassess.text import text as catalogue_text
 from lipassess.text.report import OUTCOME_LABELS, SIZE_WORDS, TEXT, WAVE_LABELS, WAVE_SURVEY_NAMES
@@ -127,7 +128,7 @@ class Narrative:
     synthetic_notice : str or None
         The "synthetic data" banner text, when the figures are synthetic.
     sections : tuple of Section
-        participation, change, lasting, application, research, subgroups (when any), in order.
+        participation, observers (when planned), change, lasting, application, research, subgroups (when any).
     caveats : tuple of Sentence
         Cautions generated from the data.
     missing : tuple of Sentence
@@ -475,6 +476,8 @@ class _Writer:
             hi = self.num(t.ci_high) if t.ci_high is not None else "\u2013"
             key = "caveat.then_test_lower" if gap < 0 else "caveat.then_test_higher"
             out.append(self.say(key, gap=self.num(gap), lo=lo, hi=hi, n=self.cnt(t.n) if t.n is not None else "?"))
+        out += [self.say(key, **{name: join_list(values, self.lang) for name, values in lists.items()})
+                for key, lists in invariance_caveats(f.invariance, lambda o: outcome_label(o, self.lang))]
         return tuple(out)
 
     def attrition_caveats(self) -> list[Sentence]:
@@ -558,6 +561,10 @@ def build_narrative(figures: ImpactFigures, lang: str = "en", *, thresholds: Thr
     subgroups = writer.subgroups()
     if subgroups is not None:
         sections.append(subgroups)
+    from lipassess.reports.observer_narrative import observer_section  # it builds on this module
+    observed = observer_section(writer, figures.observers)
+    if observed is not None:  # observers' evidence first, before the self-rated change
+        sections.insert(1, observed)
     return Narrative(
         lang=lang,
         title=text("title", lang, scope=scope),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
@@ -33,7 +34,7 @@ from lipassess.store.models import Cohort
 from lipassess.store.types import utcnow
 
 if TYPE_CHECKING:
-    from lipassess.services.impact import ImpactFigures
+    from lipassess.services.impact import ImpactFigures, ImpactReport
 
 T = TypeVar("T")
 SUBGROUP_COLUMNS = ("ministry", "province", "language")
@@ -69,6 +70,31 @@ def figures(session: Session, cohorts: list[Cohort] | None, *, scope: Sequence[C
                                 cohorts is None, min_group_size, extra_version=figures_version(session, scope))
 
 
+def evaluation_and_figures(session: Session, cohorts: list[Cohort] | None, *, scope: Sequence[Cohort],
+                           min_group_size: int, versions: Mapping[int, str] | None = None
+                           ) -> tuple[Stored[dashboard.Evaluation], Stored[ImpactFigures]]:
+    """The evaluation and the impact figures of a scope together, as a dashboard shows them (stored).
+
+    ``cohorts`` None is the whole program (whose cohorts are ``scope``). When
+    either is stale, both are computed from one analysis and stored.
+    """
+    from lipassess.services.impact import impact_report
+
+    ids = [c.id for c in scope]
+    keys = report_keys(session, scope, program=cohorts is None, min_group_size=min_group_size, versions=versions)
+    found = {kind: analysis_store.read(session, key, version) for kind, (key, version) in keys.items()}
+    evaluation, figures = found[EVALUATION], found[FIGURES]
+    if evaluation is not None and figures is not None:
+        return evaluation, figures  # type: ignore[return-value]  # stored under these kinds by this code
+    computed_at, started = utcnow(), time.perf_counter()
+    report = impact_report(session, cohorts, min_group_size=min_group_size)
+    seconds = time.perf_counter() - started
+    store_report(session, keys, ids, report, computed_at=computed_at, seconds=seconds)
+    return (Stored(value=dashboard.evaluation_of(report.dataset, report.analysis), computed_at=computed_at,
+                   from_store=False, seconds=seconds),
+            Stored(value=report.figures, computed_at=computed_at, from_store=False, seconds=seconds))
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Refreshed:
     """One scope :func:`refresh` looked at: ``computed`` False when its stored results were fresh."""
@@ -99,12 +125,7 @@ def refresh(session: Session, *, min_group_size: int, cohorts: Sequence[Cohort] 
         scopes.append(("program", chosen, True))
     done = []
     for label, scope, program in scopes:
-        ids = [c.id for c in scope]
-        keys = {EVALUATION: (analysis_store.row_key(EVALUATION, ids, ()),
-                             analysis_store.version_of(session, scope, versions=versions)),
-                FIGURES: (analysis_store.row_key(FIGURES, ids, (program, min_group_size)),
-                          analysis_store.version_of(session, scope, *figures_version(session, scope),
-                                                    versions=versions))}
+        keys = report_keys(session, scope, program=program, min_group_size=min_group_size, versions=versions)
         if all(analysis_store.read(session, key, version) is not None for key, version in keys.values()):
             done.append(Refreshed(scope=label, computed=False, seconds=0.0))
             continue
@@ -113,12 +134,40 @@ def refresh(session: Session, *, min_group_size: int, cohorts: Sequence[Cohort] 
         computed_at, started = utcnow(), time.perf_counter()
         report = impact_report(session, None if program else scope, min_group_size=min_group_size)
         seconds = time.perf_counter() - started
-        results = {EVALUATION: dashboard.evaluation_of(report.dataset, report.analysis), FIGURES: report.figures}
-        for kind, (key, version) in keys.items():
-            analysis_store.write(session, key=key, kind=kind, cohort_ids=ids, version=version, value=results[kind],
-                                 computed_at=computed_at, seconds=seconds)
+        store_report(session, keys, [c.id for c in scope], report, computed_at=computed_at, seconds=seconds)
         done.append(Refreshed(scope=label, computed=True, seconds=seconds))
     return done
+
+
+ReportKeys = dict[str, tuple[str, str]]
+
+
+def report_keys(session: Session, scope: Sequence[Cohort], *, program: bool, min_group_size: int,
+                versions: Mapping[int, str] | None = None) -> ReportKeys:
+    """Row key and data version of the evaluation and the figures of ``scope``, as the pages ask for them.
+
+    ``program`` marks the whole program (every cohort); ``versions`` the cohorts'
+    fingerprints when already read.
+    """
+    ids = [c.id for c in scope]
+    # the program's evaluation is labelled "program" even when it has one cohort: its own row
+    return {EVALUATION: (analysis_store.row_key(EVALUATION, ids, ("program",) if program else ()),
+                         analysis_store.version_of(session, scope, versions=versions)),
+            FIGURES: (analysis_store.row_key(FIGURES, ids, (program, min_group_size)),
+                      analysis_store.version_of(session, scope, *figures_version(session, scope), versions=versions))}
+
+
+def store_report(session: Session, keys: ReportKeys, cohort_ids: list[int], report: ImpactReport, *,
+                 computed_at: datetime, seconds: float) -> None:
+    """Store the evaluation and the figures of ``report`` under ``keys`` (from :func:`report_keys`).
+
+    For callers that build impact reports anyway (the demo): take the keys
+    before computing, so data changed meanwhile leave the rows stale.
+    """
+    results = {EVALUATION: dashboard.evaluation_of(report.dataset, report.analysis), FIGURES: report.figures}
+    for kind, (key, version) in keys.items():
+        analysis_store.write(session, key=key, kind=kind, cohort_ids=cohort_ids, version=version, value=results[kind],
+                             computed_at=computed_at, seconds=seconds)
 
 
 def for_managers(analysis: CohortAnalysis, min_group_size: int) -> CohortAnalysis:

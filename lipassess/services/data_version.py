@@ -2,7 +2,7 @@
 
 A stored analysis (:mod:`lipassess.services.analysis_store`) is fresh while the
 fingerprint of its cohorts equals the one recorded when it was computed. The
-fingerprint of a cohort is built from seven grouped aggregate queries, however
+fingerprint of a cohort is built from eight grouped aggregate queries, however
 many cohorts are asked for:
 
 * responses: count, count submitted, largest id, latest update. A submission
@@ -12,7 +12,8 @@ many cohorts are asked for:
 * enrolments (status, role), the enrolled participants' profiles, completions:
   count and latest update;
 * waves (windows, instruments): count, latest update, instruments attached;
-* the cohort row itself (its names label the results).
+* the cohort row itself (its names label the results);
+* observer raters: count, count submitted, latest update.
 
 Every store write of these rows sets ``updated_at`` (or adds a row), so any
 change a sync, a submission, a withdrawal or a wave edit makes gives a new
@@ -38,10 +39,11 @@ from lipassess.store.models import (
     Wave,
     WaveInstrument,
 )
+from lipassess.store.rater_models import Rater
 
 
 def cohort_versions(session: Session, cohort_ids: Iterable[int]) -> dict[int, str]:
-    """The fingerprint of each cohort's data, by cohort id (seven queries in all)."""
+    """The fingerprint of each cohort's data, by cohort id (eight queries in all)."""
     ids = sorted(set(cohort_ids))
     if not ids:
         return {}
@@ -73,6 +75,9 @@ def cohort_versions(session: Session, cohort_ids: Iterable[int]) -> dict[int, st
         select(Wave.cohort_id, func.count(WaveInstrument.id), func.max(WaveInstrument.instrument_version_id))
         .join(Wave, Wave.id == WaveInstrument.wave_id).where(Wave.cohort_id.in_(ids)).group_by(Wave.cohort_id)))
     add("cohort", session.execute(select(Cohort.id, Cohort.updated_at).where(Cohort.id.in_(ids))))
+    add("raters", session.execute(  # observer ratings (summary's "What supervisors saw")
+        select(Wave.cohort_id, func.count(Rater.id), func.count(Rater.submitted_at), func.max(Rater.updated_at))
+        .join(Wave, Wave.id == Rater.wave_id).where(Wave.cohort_id.in_(ids)).group_by(Wave.cohort_id)))
     return {cohort_id: _digest(sorted(map(repr, parts.get(cohort_id, [])))) for cohort_id in ids}
 
 

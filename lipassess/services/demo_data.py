@@ -16,7 +16,15 @@ from a latent-trait model so that the analyses have a known answer:
   lost is ``logistic(-1.3 - 0.6 * theta)`` (about 25% overall, more among
   those who started lower);
 * 3% of item answers are missing at random; about 85% say they applied the
-  skills at six months.
+  skills at six months;
+* about two months before each course, 90% answered the training-needs
+  assessment (:mod:`lipassess.services.demo_needs` has its truth);
+* supervisors and colleagues rate half of the participants with a smaller
+  true change (:mod:`lipassess.services.demo_raters`).
+
+The last cohort is dated from the day the demo is built (:func:`demo_cohorts`):
+its six-month follow-up opened three days before and stays open six weeks, so
+a newcomer can answer it as a participant who has not yet done so.
 
 The participants' Moodle user ids start at :data:`DEMO_USER_ID_BASE` so they
 can never collide with real Moodle users in the same database.
@@ -25,8 +33,8 @@ can never collide with real Moodle users in the same database.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
 
 import numpy as np
 from sqlalchemy import insert, select
@@ -34,6 +42,8 @@ from sqlalchemy.orm import Session
 
 from lipassess.errors import Conflict
 from lipassess.instruments import Instrument
+from lipassess.services.demo_needs import add_demo_needs
+from lipassess.services.demo_raters import add_demo_raters
 from lipassess.services.instruments import instrument_of, register_directory
 from lipassess.store.models import (
     Answer,
@@ -102,6 +112,25 @@ DEMO_COHORTS = (
 )
 
 
+FOLLOWUP_OPENS_DAYS = 182
+FOLLOWUP_CLOSES_DAYS = 224
+OPEN_SINCE_DAYS = 3
+CAMBODIA_MIDNIGHT_UTC = time(17, 0)  # 00:00 in Phnom Penh (UTC+7) is 17:00 UTC the day before
+
+
+def demo_cohorts(now: datetime) -> tuple[DemoCohortSpec, ...]:
+    """:data:`DEMO_COHORTS` with the last one moved so that its follow-up opened three days before ``now``.
+
+    It ends at midnight in Cambodia ``182 + 3`` days before ``now`` and keeps its
+    length; its follow-up (182 to 224 days after the end) is then open from three
+    days ago for six more weeks.
+    """
+    last = DEMO_COHORTS[-1]
+    end_day = (now - timedelta(days=FOLLOWUP_OPENS_DAYS + OPEN_SINCE_DAYS)).date()
+    end = datetime.combine(end_day, CAMBODIA_MIDNIGHT_UTC, tzinfo=UTC) - timedelta(days=1)
+    return (*DEMO_COHORTS[:-1], replace(last, start=end - (last.end - last.start), end=end))
+
+
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
     cohorts: int
@@ -144,8 +173,9 @@ def _rng_items(rng: np.random.Generator, theta: np.ndarray, instrument: Instrume
     return answers
 
 
-def build_demo_program(session: Session, instruments_directory, *, seed: int = 2024) -> DemoSummary:
-    """Create the synthetic program in the store (refuses to run twice)."""
+def build_demo_program(session: Session, instruments_directory, *, seed: int = 2024,
+                       now: datetime | None = None) -> DemoSummary:
+    """Create the synthetic program in the store (refuses to run twice); ``now`` dates the last cohort."""
     if session.scalar(select(Program.id).where(Program.code == DEMO_PROGRAM_CODE)) is not None:
         raise Conflict("the synthetic demo program already exists in this database; "
                        "use a fresh database (or another --out folder for the embedded default)")
@@ -159,7 +189,8 @@ def build_demo_program(session: Session, instruments_directory, *, seed: int = 2
     user_id = DEMO_USER_ID_BASE
     n_people = n_responses = n_answers = 0
     answer_rows: list[dict] = []
-    for spec in DEMO_COHORTS:
+    specs = demo_cohorts(now or datetime.now(UTC))
+    for spec in specs:
         cohort = Cohort(program_id=program.id, moodle_course_id=spec.course_id, shortname=spec.shortname,
                         fullname=spec.fullname, idnumber=spec.shortname, start_at=spec.start, end_at=spec.end)
         session.add(cohort)
@@ -169,7 +200,8 @@ def build_demo_program(session: Session, instruments_directory, *, seed: int = 2
                     ["lip-leadership-behaviour"]),
             "post": (spec.end - timedelta(days=3), spec.end + timedelta(days=21),
                      ["lip-leadership-behaviour", "lip-leadership-behaviour-retro", "lip-reaction"]),
-            "followup": (spec.end + timedelta(days=182), spec.end + timedelta(days=224),
+            "followup": (spec.end + timedelta(days=FOLLOWUP_OPENS_DAYS),
+                         spec.end + timedelta(days=FOLLOWUP_CLOSES_DAYS),
                          ["lip-leadership-behaviour", "lip-followup-application"]),
         }
         wave_rows = {}
@@ -249,7 +281,12 @@ def build_demo_program(session: Session, instruments_directory, *, seed: int = 2
         session.execute(insert(Answer), answer_rows[start:start + 5000])
     n_answers = len(answer_rows)
     session.flush()
-    return DemoSummary(cohorts=len(DEMO_COHORTS), participants=n_people, responses=n_responses, answers=n_answers)
+    add_demo_raters(session, program)  # supervisors and colleagues: a smaller true change than self-rated
+    # the training-needs assessment before each cohort (issue 17), from its own random generator
+    needs = add_demo_needs(session, list(session.scalars(select(Cohort).where(Cohort.program_id == program.id)
+                                                         .order_by(Cohort.id))), seed=seed)
+    return DemoSummary(cohorts=len(specs), participants=n_people, responses=n_responses + needs.responses,
+                       answers=n_answers + needs.answers)
 
 
 def _other_answers(rng: np.random.Generator, instrument: Instrument, response_id: int, version_id: int,

@@ -74,7 +74,9 @@ from lipassess.reports.figures import (
 from lipassess.services.dataset import BEHAVIOUR, Dataset, behaviour_outcomes, load_dataset
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.evaluation import evaluate
+from lipassess.services.invariance import before_after
 from lipassess.services.progress import wave_progress
+from lipassess.services.raters.evidence import observer_figures
 from lipassess.store.models import Cohort, InstrumentVersion, Response, ResponseStatus, Wave, WaveInstrument
 from lipassess.store.types import utcnow
 from lipassess.vocabulary import MEASUREMENT_WAVES, TOTAL, TOTAL_OUTCOME, outcome_key
@@ -502,6 +504,8 @@ def impact_report(session: Session, cohorts: Sequence[Cohort] | None, *, min_gro
         label = ""  # the narrative says "whole program" in the page's language
     else:
         label = ", ".join(c.shortname for c in chosen)
+    observers = observer_figures(session, [c.id for c in chosen], self_scores=total_scores,
+                                 closed={kind: state.closed for kind, state in states.waves.items()})
     figures = ImpactFigures(
         scope=label, scope_kind="cohort" if single else "program", synthetic=bool(synthetic),
         as_of=_as_of(session, chosen) if chosen else None,
@@ -513,6 +517,8 @@ def impact_report(session: Session, cohorts: Sequence[Cohort] | None, *, min_gro
         then_test=_then_test(total, states), attrition=attrition, subgroups=subgroups, cohorts=forest,
         min_subgroup_size=min_group_size, followup_months=followup_months, self_report=True,
         scale_min=float(scale[0]), scale_max=float(scale[1]),
+        invariance=before_after(list(outcomes_data.values()), dataset.profile.get("language")),
+        observers=observers,
     )
     return ImpactReport(figures=figures, analysis=analysis, dataset=dataset, cohorts=tuple(chosen))
 

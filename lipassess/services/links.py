@@ -39,6 +39,7 @@ __all__ = [
     "hash_token",
     "issue_link",
     "link_path",
+    "looks_like_token",
     "resolve_link",
     "revoke_link",
 ]
@@ -87,6 +88,11 @@ class LinkRevoked(Gone):
 def hash_token(token: str) -> str:
     """The hex SHA-256 of a token, as stored in ``Invitation.token_hash``."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def looks_like_token(token: object) -> bool:
+    """True when ``token`` has the shape of one of our tokens (43 base64url characters)."""
+    return isinstance(token, str) and bool(_TOKEN_SHAPE.match(token))
 
 
 def link_path(token: str) -> str:
@@ -192,7 +198,7 @@ def resolve_link(session: Session, token: str, now: datetime) -> Invitation:
     LinkExpired
         ``now`` is at or after ``expires_at``.
     """
-    if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
+    if not looks_like_token(token):
         raise LinkInvalid()
     # previous_token_hash: the link dispatch keeps working until Moodle accepted the newer message.
     hashed = hash_token(token)

@@ -19,7 +19,7 @@ from html import escape
 
 from lipassess.services.waves import LOCAL_TZ
 from lipassess.text import text
-from lipassess.vocabulary import DEFAULT_LANGUAGE, format_date, normalise_language
+from lipassess.vocabulary import DEFAULT_LANGUAGE, NEEDS, format_date, normalise_language
 
 
 def last_day(closes_at: datetime) -> datetime:
@@ -58,8 +58,8 @@ def render(
     language = message_language(language)
     who = escape(name.strip()) if name and name.strip() else text("message.participant", language)
     wave = text(f"message.wave.{wave_kind}", language)
-    body = text(f"message.{'invitation' if kind == 'invitation' else 'reminder'}", language,
-                course=escape(course), wave=wave)
+    template = "reminder" if kind != "invitation" else "invitation_needs" if wave_kind == NEEDS else "invitation"
+    body = text(f"message.{template}", language, course=escape(course), wave=wave)
     notes = [text("message.personal_link", language)]
     if kind != "invitation":
         notes.append(text("message.replaces_links", language))

@@ -12,6 +12,7 @@ need against the change of its behaviour subscale
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import pandas as pd
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lipassess.analysis import paired
+from lipassess.analysis.cohort import OutcomeData
 from lipassess.analysis.needs import (
     COMPETENCE,
     IMPORTANCE,
@@ -29,8 +31,10 @@ from lipassess.analysis.needs import (
 from lipassess.analysis.needs_loop import needs_and_change
 from lipassess.analysis.needs_scope import NeedsAnalysis
 from lipassess.analysis.validation import TOO_FEW_ROWS
-from lipassess.errors import InvalidInput
+from lipassess.errors import InsufficientData, InvalidInput
 from lipassess.instruments import Instrument
+from lipassess.services import analyses
+from lipassess.services.analysis_store import Stored
 from lipassess.services.dataset import Dataset, behaviour_outcomes, load_dataset
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.waves import NEEDS_INSTRUMENT
@@ -55,13 +59,13 @@ def needs_frame(dataset: Dataset) -> tuple[pd.DataFrame, Instrument]:
 
     Raises
     ------
-    InvalidInput
+    InsufficientData
         Nobody in the scope has answered the needs assessment yet.
     """
     sheets = [dataset.sheet(NEEDS_INSTRUMENT, wave) for wave in (NEEDS, PRE)]
     found = [sheet for sheet in sheets if sheet is not None and len(sheet.answers)]
     if not found:
-        raise InvalidInput(
+        raise InsufficientData(
             f"nobody in {dataset.scope} has answered the needs assessment ({NEEDS_INSTRUMENT}) yet; open a needs "
             f"wave with 'lipassess waves set --cohort COHORT --kind needs --opens DAY --closes DAY'")
     instrument = found[0].instrument
@@ -86,11 +90,11 @@ def needs_frame(dataset: Dataset) -> tuple[pd.DataFrame, Instrument]:
     return frame, instrument
 
 
-def _change(dataset: Dataset, competencies: Sequence[str], wave: str,
+def _change(outcomes: Sequence[OutcomeData], competencies: Sequence[str], wave: str,
             ci: float) -> dict[str, tuple[float, float, float]]:
     """Hedges' g_av with its CI from pre to ``wave`` of each behaviour subscale that is a competency."""
     out = {}
-    for outcome in behaviour_outcomes(dataset):
+    for outcome in outcomes:
         if outcome.name not in competencies or not {PRE, wave} <= set(outcome.scores.columns):
             continue
         try:
@@ -110,12 +114,20 @@ def needs_analysis(session: Session, cohorts: Sequence[Cohort] | None, *, min_gr
     Raises
     ------
     InvalidInput
-        No cohorts, nobody answered the needs assessment, or nobody answered both questions of any competency.
+        No cohorts, or nobody answered both questions of any competency.
+    InsufficientData
+        Nobody answered the needs assessment.
     """
     chosen = list(cohorts) if cohorts is not None else list(session.scalars(select(Cohort).order_by(Cohort.id)))
     if not chosen:
         raise InvalidInput("there are no cohorts yet; run 'lipassess sync' to pull the courses from Moodle")
     dataset = load_dataset(session, chosen, scope="program" if cohorts is None else None)
+    return needs_of_dataset(dataset, min_group_size=min_group_size, ci=ci,
+                            synthetic=scope_is_synthetic(session, chosen))
+
+
+def needs_of_dataset(dataset: Dataset, *, min_group_size: int, synthetic: bool, ci: float = 0.95) -> NeedsAnalysis:
+    """:func:`needs_analysis` on a dataset already loaded (the demo reuses the impact report's)."""
     frame, instrument = needs_frame(dataset)
     competencies = competencies_of(instrument)
     columns = [column for competency in competencies for column in competency_columns(competency)]
@@ -129,13 +141,22 @@ def needs_analysis(session: Session, cohorts: Sequence[Cohort] | None, *, min_gr
     labels = {option.value: {"en": option.label.en, "km": option.label.km}
               for option in (position.options if position is not None else ())}
     loop = {}
+    outcomes = behaviour_outcomes(dataset)
     for wave in CHANGE_WAVES:
-        change = _change(dataset, competencies, wave, ci)
+        change = _change(outcomes, competencies, wave, ci)
         if change:
             loop[wave] = needs_and_change(overall, change)
     return NeedsAnalysis(scope=dataset.scope, overall=overall, groups=groups, position_labels=labels, loop=loop,
-                         min_group_size=min_group_size, synthetic=scope_is_synthetic(session, chosen))
+                         min_group_size=min_group_size, synthetic=synthetic)
 
 
-__all__ = ["GROUP_COLUMNS", "NEEDS_INSTRUMENT", "NeedsAnalysis", "competencies_of", "needs_analysis",
-           "needs_frame"]
+def stored_needs(session: Session, cohorts: list[Cohort] | None, *, scope: Sequence[Cohort], min_group_size: int,
+                 for_managers: bool) -> Stored[NeedsAnalysis]:
+    """:func:`needs_analysis` of ``cohorts`` (None: the program, whose cohorts are ``scope``), kept in the store
+    like every analysis the staff pages and the API show; ``for_managers`` applies the small-group rule."""
+    stored = analyses.stored(session, "needs", scope, lambda: needs_analysis(session, cohorts,
+                                                                             min_group_size=min_group_size),
+                             cohorts is None, min_group_size)
+    if not for_managers:
+        return stored
+    return dataclasses.replace(stored, value=stored.value.for_managers())

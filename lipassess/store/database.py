@@ -7,6 +7,7 @@ commit: the edge (a web request, a CLI command) owns the transaction through
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lipassess.errors import ConfigurationError
@@ -70,8 +71,44 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, **kwargs)
+    if kwargs.get("pool_pre_ping"):
+        return create_engine(parsed, **kwargs)
+    engine = create_engine(parsed, **kwargs)
+    ping_when_idle(engine)
+    return engine
+
+
+#: A pooled PostgreSQL connection left unused longer than this is pinged before it is handed out.
+PING_IDLE_SECONDS = 2.0
+_IDLE_SINCE = "lipassess_idle_since"
+_clock = time.monotonic
+
+
+def ping_when_idle(engine: Engine, *, idle_seconds: float = PING_IDLE_SECONDS) -> None:
+    """Check a pooled connection with ``SELECT 1`` at checkout, but only after it sat idle.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: one more round trip
+    per web request (about a seventh of a survey page's). A connection handed
+    back less than ``idle_seconds`` ago was working then; one idle longer (a
+    database restart, a firewall's idle timeout) is pinged, and a dead one is
+    replaced before the request sees it (``DisconnectionError`` makes the pool
+    reconnect). The rare connection that dies within the window fails one
+    request, and SQLAlchemy then discards every connection of that pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = _clock()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or _clock() - since < idle_seconds:
+            return  # a new connection, or one in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection idle for {_clock() - since:.0f} s is dead") from exc
 
 
 def check_connection(engine: Engine) -> None:
@@ -90,6 +127,10 @@ def check_connection(engine: Engine) -> None:
 #: Key in ``Session.info`` of the share of a scale's items that must be answered for a score
 #: when the instrument declares none (``LIPASSESS_MIN_SHARE_ANSWERED``); the app puts it there.
 MIN_SHARE_INFO = "min_share_answered"
+
+#: Key in ``Session.info`` of ``LIPASSESS_MIN_RATERS_PER_RELATION`` (observer ratings of one relation are
+#: reported apart only from this many raters on); :mod:`lipassess.services.raters.evidence` reads it.
+MIN_RATERS_INFO = "min_raters_per_relation"
 
 #: Key in ``Session.info`` of the secrets that encrypt the LTI tool keys at rest, the current one first
 #: (:func:`lipassess.config.key_encryption_secrets`); :mod:`lipassess.services.key_vault` reads it.

@@ -569,3 +569,7 @@ class StoredAnalysis(Base):
     signature: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime]
     seconds: Mapped[float] = mapped_column(Float)
+
+
+# The rater tables live in their own module (one job per module) but on the same Base.
+from lipassess.store import rater_models as rater_models  # noqa: E402

@@ -10,9 +10,13 @@ and Khmer text side by side, so a translator reviews a pair at a time):
 - ``report.outcome.<name>``, ``report.wave.<kind>``, ``report.wave_survey.<kind>``,
   ``report.size.<size>``: the summary's outcome, wave and effect-size words (:mod:`.report`)
 - ``report.answer.<key>``: the plain answer at the top of a summary (:mod:`.report` ``ANSWER``)
+- ``report.needs.<key>``, ``report.needs.competency.<id>``, ``report.needs.quadrant.<code>``,
+  ``report.needs.dimension.<group>``: the training-needs report (:mod:`.needs`)
 - ``message.<key>``, ``message.wave.<kind>``: invitations and reminders (:mod:`.messages`)
 - ``lti.<key>``: LTI landing pages after a launch from Moodle (:mod:`.lti` ``LANDING``)
 - ``staff.<key>``: the staff pages' navigation around the summaries (:mod:`.staff` ``NAV``)
+- ``message.rater.<key>``, ``survey.rater.<key>``, ``report.raters.<key>``, ``report.relation.<relation>``:
+  observer ratings (:mod:`.raters`)
 - ``staff.page.<key>``, ``staff.chart.<key>``: the staff dashboards' own words (:mod:`.staff_pages`)
 - ``staff.caption.<table>``, ``staff.header.<slug>``, ``staff.cell.<key>``, ``staff.reason.<key>``,
   ``staff.shift.<direction>``: the dashboard tables' words on a page (:mod:`.staff_tables`)
@@ -34,6 +38,8 @@ from collections.abc import Iterator, Mapping
 
 from lipassess.text import lti as _lti
 from lipassess.text import messages as _messages
+from lipassess.text import needs as _needs
+from lipassess.text import raters as _raters
 from lipassess.text import report as _report
 from lipassess.text import staff as _staff
 from lipassess.text import staff_pages as _staff_pages
@@ -64,8 +70,16 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("report.wave_survey", _report.WAVE_SURVEY_NAMES),
         ("report.size", _report.SIZE_WORDS),
         ("report.answer", _report.ANSWER),
+        ("report.needs", _needs.TEXT),
+        ("report.needs.competency", _needs.COMPETENCIES),
+        ("report.needs.quadrant", _needs.QUADRANTS),
+        ("report.needs.dimension", _needs.DIMENSIONS),
         ("message", _messages.MESSAGES),
         ("message.wave", _messages.WAVE_NAMES),
+        ("message.rater", _raters.MAIL),
+        ("survey.rater", _raters.UI),
+        ("report.raters", _raters.REPORT),
+        ("report.relation", _raters.RELATIONS),
         ("lti", _lti.LANDING),
         ("staff", _staff.NAV),
         ("staff.page", _staff_pages.PAGE),

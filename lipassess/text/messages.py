@@ -33,6 +33,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "តាមរយៈតំណភ្ជាប់ផ្ទាល់ខ្លួនខាងក្រោម។ ចម្លើយរបស់លោកអ្នកជួយយើងវាយតម្លៃថា "
               "តើកម្មវិធីនេះបានជួយដល់ការងារដឹកនាំរបស់លោកអ្នកឬទេ។",
     },
+    "invitation_needs": {
+        "en": "Please answer the {wave} for {course} through your personal link below. Your answers tell "
+              "the Royal School of Administration which competencies to teach first, and to whom.",
+        "km": "សូមមេត្តាបំពេញ{wave} សម្រាប់ {course} តាមរយៈតំណភ្ជាប់ផ្ទាល់ខ្លួនខាងក្រោម។ "
+              "ចម្លើយរបស់លោកអ្នកជួយសាលាភូមិន្ទរដ្ឋបាលដឹងថា គួរបង្រៀនសមត្ថភាពណាមុន និងសម្រាប់នរណា។",
+    },
     "personal_link": {"en": "This link is for you only; please do not share it.",
                       "km": "តំណភ្ជាប់នេះសម្រាប់តែលោកអ្នកប៉ុណ្ណោះ សូមកុំចែករំលែកវាទៅអ្នកដទៃ។"},
     "replaces_links": {"en": "It replaces the links in earlier messages.",

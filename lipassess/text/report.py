@@ -272,6 +272,38 @@ TEXT: dict[str, dict[str, str]] = {
               "នៅពេលនោះ (គម្លាតនៃការវាយតម្លៃមុនវគ្គដោយការរំលឹកឡើងវិញ = {gap}; ចន្លោះជឿជាក់ ៩៥%៖ {lo} ដល់ {hi}; "
               "n = {n}) ដូច្នេះការផ្លាស់ប្តូរដែលវាស់ពីការវាយតម្លៃដោយការរំលឹកនឹងមើលទៅតូចជាង។",
     },
+    "caveat.invariance_holds": {
+        "en": "The questions were understood the same way before and after the training ({outcomes}): a factor "
+              "analysis found that each question related to the behaviour in the same way in both surveys (scalar "
+              "measurement invariance), so the change is not an artefact of reading the questions differently.",
+        "km": "សំណួរត្រូវបានយល់ដូចគ្នា មុន និងក្រោយវគ្គបណ្តុះបណ្តាល ({outcomes})៖ ការវិភាគកត្តាបានបង្ហាញថា "
+              "សំណួរនីមួយៗទាក់ទងនឹងឥរិយាបថក្នុងរបៀបដូចគ្នានៅក្នុងការស្ទង់មតិទាំងពីរ (ភាពមិនប្រែប្រួលនៃរង្វាស់កម្រិតស្កាលែរ) "
+              "ដូច្នេះការផ្លាស់ប្តូរនេះមិនមែនកើតចេញពីការអានសំណួរខុសគ្នានោះទេ។",
+    },
+    "caveat.invariance_partial": {
+        "en": "For {outcomes}, this holds once the answers to {items} are set aside: they shifted on their own "
+              "after the training (partial measurement invariance), so the change in these scores may be slightly "
+              "over- or understated.",
+        "km": "សម្រាប់{outcomes} ការនេះពិតនៅពេលដាក់ចម្លើយចំពោះ {items} ដោយឡែក៖ ចម្លើយទាំងនោះបានផ្លាស់ប្តូរដោយខ្លួនឯង"
+              "ក្រោយវគ្គបណ្តុះបណ្តាល (ភាពមិនប្រែប្រួលនៃរង្វាស់ដោយផ្នែក) ដូច្នេះការផ្លាស់ប្តូរនៃពិន្ទុទាំងនេះ"
+              "អាចត្រូវបានបង្ហាញច្រើនជាង ឬតិចជាងការពិតបន្តិច។",
+    },
+    "caveat.invariance_fails": {
+        "en": "Warning: for {outcomes}, the questions may not have been understood the same way before and after "
+              "the training (scalar measurement invariance does not hold), so part of the change shown may come "
+              "from reading the questions differently rather than from a change in behaviour.",
+        "km": "ការព្រមាន៖ សម្រាប់{outcomes} សំណួរប្រហែលជាមិនត្រូវបានយល់ដូចគ្នា មុន និងក្រោយវគ្គបណ្តុះបណ្តាលទេ "
+              "(ភាពមិនប្រែប្រួលនៃរង្វាស់កម្រិតស្កាលែរមិនត្រូវបានបញ្ជាក់) ដូច្នេះផ្នែកខ្លះនៃការផ្លាស់ប្តូរដែលបានបង្ហាញ "
+              "អាចមកពីការអានសំណួរខុសគ្នា ជាជាងការផ្លាស់ប្តូរឥរិយាបថ។",
+    },
+    "caveat.invariance_language": {
+        "en": "Warning: for {outcomes}, the Khmer and English questionnaires may not have been understood the "
+              "same way (scalar measurement invariance across the languages does not hold), so compare the scores "
+              "of the two language groups with care.",
+        "km": "ការព្រមាន៖ សម្រាប់{outcomes} កម្រងសំណួរជាភាសាខ្មែរ និងភាសាអង់គ្លេសប្រហែលជាមិនត្រូវបានយល់ដូចគ្នាទេ "
+              "(ភាពមិនប្រែប្រួលនៃរង្វាស់កម្រិតស្កាលែររវាងភាសាទាំងពីរមិនត្រូវបានបញ្ជាក់) ដូច្នេះត្រូវប្រៀបធៀបពិន្ទុ"
+              "របស់ក្រុមភាសាទាំងពីរដោយប្រុងប្រយ័ត្ន។",
+    },
     # missing numbers: "{what} cannot be given, because {why}."
     "missing": {"en": "{what} cannot be given, because {why}.", "km": "មិនអាចបង្ហាញ{what}បានទេ ដោយសារ{why}។"},
     "what.retention": {"en": "The share who stayed to the follow-up",

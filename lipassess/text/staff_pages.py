@@ -58,6 +58,7 @@ PAGE: dict[str, dict[str, str]] = {
     "n_participants": {"en": "{n} participants", "km": "អ្នកចូលរួម {n} នាក់"},
     "n_cohorts": {"en": "{n} cohorts", "km": "{n} ជំនាន់"},
     "summary_links": {"en": "Impact summary:", "km": "សេចក្តីសង្ខេបអំពីផលប៉ះពាល់៖"},
+    "needs_links": {"en": "Training needs:", "km": "តម្រូវការបណ្តុះបណ្តាល៖"},
     "pdf_in": {"en": "PDF ({language})", "km": "ឯកសារ PDF ({language})"},
     "aggregates_only": {"en": "You see aggregates only: groups under {n} people are hidden and there are no "
                               "per-participant tables.",

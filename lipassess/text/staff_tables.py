@@ -240,6 +240,38 @@ REASONS: dict[str, dict[str, str]] = {
                             "send-scores' to see why",
                       "km": "ពិន្ទុ {n} កំពុងតម្រង់ជួរ ចាស់ជាងគេតាំងពី {when} UTC៖ សូមដំណើរការ "
                             "'lipassess lti send-scores' ដើម្បីដឹងមូលហេតុ"},
+    "no_missing_pairwise": {"en": "No missing answers: every figure, alpha pairwise too, uses all {n} rows",
+                            "km": "គ្មានចម្លើយខ្វះទេ៖ តួលេខទាំងអស់ រួមទាំង \u03b1 តាមគូ ប្រើទាំង {n} ជួរ"},
+    "heywood_care": {"en": "Heywood case: uniqueness of {items} held at its lower bound (0.005) in the factor model "
+                           "for omega (omega heywood is true); omega is then likely overstated and its interval too "
+                           "narrow, so read it with care",
+                     "km": "ករណី Heywood៖ ភាពឯកឯងនៃ {items} ស្ថិតនៅព្រំដែនទាប (០.០០៥) ក្នុងគំរូកត្តាសម្រាប់ \u03c9 "
+                           "ដូច្នេះ \u03c9 ប្រហែលជាខ្ពស់ពេក ហើយចន្លោះរបស់វាតូចពេក សូមអានដោយប្រុងប្រយ័ត្ន"},
+    "r_cor_singular": {"en": "R cor is NaN: the item correlations are singular (fewer complete rows than items, or "
+                             "items that are linear combinations of others)",
+                       "km": "មិនអាចគណនាសហសម្ព័ន្ធកែតម្រូវបានទេ៖ សហសម្ព័ន្ធនៃសំណួរមានលក្ខណៈឯកវចនៈ "
+                             "(ជួរពេញលេញតិចជាងចំនួនសំណួរ ឬសំណួរជាបន្សំលីនេអ៊ែរនៃសំណួរផ្សេង)"},
+    "item_negative": {"en": "Item {items} correlates negatively with the rest of the scale; check whether it should "
+                            "be reversed",
+                      "km": "សំណួរ {items} មានសហសម្ព័ន្ធអវិជ្ជមានជាមួយសំណួរផ្សេងទៀតនៃមាត្រដ្ឋាន "
+                            "សូមពិនិត្យថាតើវាគួរដាក់ពិន្ទុបញ្ច្រាសឬទេ"},
+    "omega_all_dependent": {"en": "McDonald's omega, its interval and the loadings are NaN: the items are linearly "
+                                  "dependent (or there are fewer complete rows than items), so no factor model can "
+                                  "be fitted",
+                            "km": "មិនអាចគណនា \u03c9 ចន្លោះរបស់វា និងទម្ងន់កត្តាបានទេ៖ សំណួរពឹងផ្អែកលើគ្នាជាលីនេអ៊ែរ "
+                                  "(ឬមានជួរពេញលេញតិចជាងចំនួនសំណួរ) ដូច្នេះមិនអាចសាងសង់គំរូកត្តាបានទេ"},
+    "omega_all_items": {"en": "McDonald's omega, its interval and the loadings are NaN: a one-factor model needs at "
+                              "least 3 items that vary",
+                        "km": "មិនអាចគណនា \u03c9 ចន្លោះរបស់វា និងទម្ងន់កត្តាបានទេ៖ គំរូកត្តាមួយត្រូវការសំណួរ"
+                              "ដែលមានចម្លើយខុសៗគ្នាយ៉ាងតិច ៣"},
+    "omega_no_alpha": {"en": "McDonald's omega, its interval and the loadings are NaN: alpha could not be computed",
+                       "km": "មិនអាចគណនា \u03c9 ចន្លោះរបស់វា និងទម្ងន់កត្តាបានទេ៖ មិនអាចគណនា \u03b1 បាន"},
+    "item_flat": {"en": "Item {items} has the same answer from everyone (zero variance) and was left out of alpha, "
+                        "omega and the item analysis, as psych::alpha drops it; it still counts in mean score and sd "
+                        "score. Its r drop, r cor, r item total, alpha if the item is left out and loading are NaN",
+                  "km": "សំណួរ {items} មានចម្លើយដូចគ្នាពីមនុស្សគ្រប់គ្នា (គ្មានការប្រែប្រួល) ហើយត្រូវបានដកចេញពី "
+                        "\u03b1, \u03c9 និងការវិភាគសំណួរ ប៉ុន្តែនៅតែរាប់ក្នុងពិន្ទុមធ្យម និងគម្លាតស្តង់ដារ។ "
+                        "សហសម្ព័ន្ធ និងទម្ងន់កត្តារបស់វាមិនមានទេ"},
     "missing_values": {"en": "{variable}: {n} missing value(s) skipped",
                        "km": "{variable}៖ បានរំលងតម្លៃខ្វះចំនួន {n}"},
 }

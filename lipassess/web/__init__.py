@@ -28,7 +28,21 @@ class PathIdConverter(IntegerConverter):
 
 def register_web(app: Flask) -> None:
     """Attach CSRF protection, every blueprint and the error handlers."""
-    from lipassess.web import api, assets, auth, compression, cookies, errors, headers, lti, main, staff, survey
+    from lipassess.web import (
+        api,
+        assets,
+        auth,
+        compression,
+        cookies,
+        errors,
+        headers,
+        lti,
+        main,
+        raters,
+        staff,
+        staff_needs,
+        survey,
+    )
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS)
     app.url_map.converters["int"] = PathIdConverter  # before any rule is added
@@ -37,7 +51,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(staff_needs.bp)
     app.register_blueprint(survey.bp)
+    app.register_blueprint(raters.bp)
     csrf.exempt(api.bp)  # read-only, token-authenticated
     app.register_blueprint(api.bp)
     lti.init_app(app)

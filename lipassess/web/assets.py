@@ -17,18 +17,21 @@
   pages link the versioned icon.
 
 Everything here is read from the package's static folder and kept per process,
-checked against the file's size and modification time on each use: the same
+checked against the file's size and modification time every few seconds: the same
 files give the same hashes on every host, so no host relies on another's memory.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import mimetypes
+import os
 import posixpath
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,9 @@ MAX_ASSET_BYTES = 2 * 1024 * 1024
 #: Types worth gzipping; fonts (WOFF2) and images other than SVG are compressed already.
 COMPRESSIBLE = frozenset({"text/css", "text/plain", "image/svg+xml", "application/javascript",
                           "text/javascript", "application/json"})
+#: Seconds between two looks at a static file's size and modification time (a deploy replaces files).
+RECHECK_SECONDS = 2.0
+_clock = time.monotonic
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
 
 
@@ -62,6 +68,7 @@ class Asset:
     mimetype: str
     digest: str
     stamp: tuple[int, int]  # (size, mtime_ns) of the file read
+    checked: float  # monotonic time the file was last compared with its stamp
     depends: tuple[tuple[str, str], ...] = ()  # (file, its hash) of every file a CSS names
 
 
@@ -74,22 +81,30 @@ class Assets:
         self._lock = threading.Lock()
 
     def get(self, filename: str) -> Asset | None:
-        """The asset at ``filename`` (relative, ``/``-separated), or None when there is no such file."""
+        """The asset at ``filename`` (relative, ``/``-separated), or None when there is no such file.
+
+        The file is looked at again at most every :data:`RECHECK_SECONDS`: a page links
+        three or four static files, and a ``stat`` each time would cost more than the rest
+        of building their URLs.
+        """
+        found = self._cache.get(filename)
+        now = _clock()
+        if found is not None and now - found.checked < RECHECK_SECONDS:
+            return found
         path = safe_join(str(self.folder), filename)
         if path is None:
             return None
-        try:
-            stat = Path(path).stat()
-        except OSError:
+        if not os.path.isfile(path):
             return None
-        if not Path(path).is_file() or stat.st_size > MAX_ASSET_BYTES:
+        stat = os.stat(path)
+        if stat.st_size > MAX_ASSET_BYTES:
             return None
         stamp = (stat.st_size, stat.st_mtime_ns)
-        found = self._cache.get(filename)
         if found is not None and found.stamp == stamp and all(
                 self.version(name) == digest for name, digest in found.depends):
-            return found
-        asset = self._read(filename, Path(path), stamp)
+            asset = dataclasses.replace(found, checked=now)
+        else:
+            asset = self._read(filename, Path(path), stamp, now)
         with self._lock:
             self._cache[filename] = asset
         return asset
@@ -98,7 +113,7 @@ class Assets:
         asset = self.get(filename)
         return asset.digest if asset else None
 
-    def _read(self, filename: str, path: Path, stamp: tuple[int, int]) -> Asset:
+    def _read(self, filename: str, path: Path, stamp: tuple[int, int], now: float) -> Asset:
         body = path.read_bytes()
         mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         depends: list[tuple[str, str]] = []
@@ -108,7 +123,7 @@ class Assets:
         if gzipped is not None and len(gzipped) >= len(body):
             gzipped = None
         digest = hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
-        return Asset(body=body, gzipped=gzipped, mimetype=mimetype, digest=digest, stamp=stamp,
+        return Asset(body=body, gzipped=gzipped, mimetype=mimetype, digest=digest, stamp=stamp, checked=now,
                      depends=tuple(depends))
 
     def _versioned_css(self, filename: str, css: str, depends: list[tuple[str, str]]) -> str:

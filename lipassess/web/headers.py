@@ -6,7 +6,7 @@
   survey pages also get their full policy (own styles, fonts, images and script
   only, forms and the script's requests posted only here).
 * ``X-Content-Type-Options: nosniff`` and a ``Referrer-Policy`` everywhere (no
-  referrer at all from a personal link ``/s/<token>``, which must not leak).
+  referrer at all from a personal link ``/s/<token>`` or rater link ``/r/<token>``, which must not leak).
 * ``Cache-Control: no-store`` on every answer but the static files and the
   favicon (their own caching: :mod:`lipassess.web.assets`) and the tool's
   public key set: pages, PDFs, CSVs and API JSON carry personal or per-cohort
@@ -35,8 +35,11 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "lipassess.frame_ancestors"
 ORIGINS_TTL_SECONDS = 60.0
-#: Blueprints whose pages Moodle shows in its iframe (the LTI landing pages lead to the survey).
-FRAMED_BLUEPRINTS = frozenset({"lti", "survey"})
+#: Blueprints whose pages Moodle shows in its iframe (the LTI landing pages lead to the survey; the
+#: receipt page's nomination of raters posts to the raters blueprint).
+FRAMED_BLUEPRINTS = frozenset({"lti", "survey", "raters"})
+#: Blueprints of the survey's own pages (the participant's and the rater's), under the strict policy.
+SURVEY_BLUEPRINTS = frozenset({"survey", "raters"})
 #: Endpoints that keep their own caching: nothing personal in them.
 PUBLIC_ENDPOINTS = frozenset({"static", "favicon", "lti.jwks"})
 SURVEY_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
@@ -94,7 +97,7 @@ def forget_platform_origins() -> None:
 def content_security_policy() -> str:
     """The policy of the current request's page (see the module docstring)."""
     if request.blueprint in FRAMED_BLUEPRINTS:
-        base = SURVEY_POLICY if request.blueprint == "survey" else BASE_POLICY
+        base = SURVEY_POLICY if request.blueprint in SURVEY_BLUEPRINTS else BASE_POLICY
         return f"{base}; frame-ancestors {frame_ancestors().sources()}"
     return f"{BASE_POLICY}; frame-ancestors 'none'"
 
@@ -103,7 +106,7 @@ def _secure_headers(response: Response) -> Response:
     headers = response.headers
     headers["Content-Security-Policy"] = content_security_policy()
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer" if request.path.startswith("/s/") else "same-origin"
+    headers["Referrer-Policy"] = "no-referrer" if request.path.startswith(("/s/", "/r/")) else "same-origin"
     if request.endpoint not in PUBLIC_ENDPOINTS:
         headers["Cache-Control"] = "no-store"
     if current_app.config.get("ENV") == "production":

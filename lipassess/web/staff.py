@@ -31,6 +31,7 @@ from lipassess.reports import tables as report_tables
 from lipassess.reports.answer import plain_answer
 from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
+from lipassess.reports.tables.observers import observers_table
 from lipassess.reports.tables.words import header_help, plain_words
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
@@ -63,8 +64,10 @@ def _stored(kind: str, cohorts: Sequence[Cohort], compute: Callable[[], T], *var
     return analyses.stored(get_session(), kind, cohorts, compute, *variant, extra_version=extra_version)
 
 
-def _evaluation(cohorts: Sequence[Cohort], versions: Any = None) -> Stored[dashboard_service.Evaluation]:
-    return analyses.evaluation(get_session(), cohorts, versions=versions)
+def _evaluation_and_figures(cohorts: list[Cohort] | None, scope: Sequence[Cohort], versions: Any = None
+                            ) -> tuple[Stored[dashboard_service.Evaluation], Stored[Any]]:
+    return analyses.evaluation_and_figures(get_session(), cohorts, scope=scope, min_group_size=_min_group_size(),
+                                           versions=versions)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -103,14 +106,22 @@ def _lang() -> str:
 
 def _cohort_tables(board: dashboard_service.CohortDashboard, *, sees_individuals: bool
                    ) -> dict[str, report_tables.Table]:
-    return dashboard_service.cohort_tables(board, sees_individuals=sees_individuals,
-                                           min_group_size=_min_group_size())
+    tables = dashboard_service.cohort_tables(board, sees_individuals=sees_individuals,
+                                             min_group_size=_min_group_size())
+    observers = _figures([board.cohort], [board.cohort]).value.observers  # the summary's stored figures
+    if observers is not None:
+        tables["observers"] = observers_table(observers)
+    return tables
 
 
 def _program_tables(evaluation: dashboard_service.Evaluation, comparison: report_tables.Table, *,
-                    sees_individuals: bool) -> dict[str, report_tables.Table]:
-    return dashboard_service.program_tables(evaluation, comparison, sees_individuals=sees_individuals,
-                                            min_group_size=_min_group_size())
+                    sees_individuals: bool, cohorts: Sequence[Cohort] = ()) -> dict[str, report_tables.Table]:
+    tables = dashboard_service.program_tables(evaluation, comparison, sees_individuals=sees_individuals,
+                                              min_group_size=_min_group_size())
+    observers = _figures(None, cohorts).value.observers if cohorts else None  # the program summary's figures
+    if observers is not None:
+        tables["observers"] = observers_table(observers)
+    return tables
 
 
 def _csv_response(table: report_tables.Table, stem: str) -> Response:
@@ -229,7 +240,7 @@ def cohort(cohort_id: int) -> str:
     """The evaluator dashboard of one cohort (aggregates only for managers)."""
     principal = _principal()
     cohort = _cohort(cohort_id)
-    stored = _evaluation([cohort])
+    stored, figures = _evaluation_and_figures([cohort], [cohort])
     board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=stored.value)
     tables = _cohort_tables(board, sees_individuals=principal.sees_individuals)
     analysis = board.analysis
@@ -242,7 +253,7 @@ def cohort(cohort_id: int) -> str:
     return render_template(
         "staff/cohort.html", principal=principal, cohort=cohort, board=board, analysis=analysis, tables=tables,
         charts=charts, item_tables=_item_tables(board.evaluation), computed_at=stored.computed_at,
-        answer=plain_answer(_figures([cohort], [cohort]).value, _lang()),
+        answer=plain_answer(figures.value, _lang()),
         csv_url=lambda name: url_for("staff.cohort_table", cohort_id=cohort.id, name=name),
     )
 
@@ -257,22 +268,25 @@ def cohort_table(cohort_id: int, name: str) -> Response:
     """One dashboard table as CSV (pseudonyms only; per-participant tables for evaluators and admins)."""
     principal = _principal()
     cohort = _cohort(cohort_id)
-    board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=_evaluation([cohort]).value)
+    stored, _figures_ = _evaluation_and_figures([cohort], [cohort])
+    board = dashboard_service.cohort_dashboard(get_session(), cohort, evaluation=stored.value)
     return _download(lambda individuals: _cohort_tables(board, sees_individuals=individuals), name,
                      cohort.shortname, principal)
 
 
-def _program_view() -> tuple[list[Cohort], Stored[dashboard_service.Evaluation], report_tables.Table, Markup]:
-    """Cohorts, the pooled evaluation, the cohort comparison table and the forest plot across cohorts."""
+def _program_view() -> tuple[list[Cohort], Stored[dashboard_service.Evaluation], report_tables.Table, Markup,
+                             Stored[Any]]:
+    """Cohorts, the pooled evaluation, the cohort comparison table, the forest plot across cohorts, the figures."""
     cohorts = _program_cohorts()
     versions = cohort_versions(get_session(), [c.id for c in cohorts])  # once for the pooled and each cohort
-    pooled = _evaluation(cohorts, versions)
+    pooled, figures = _evaluation_and_figures(None, cohorts, versions)
     overviews = dashboard_service.cohort_overviews(get_session(), cohorts)
-    per_cohort = [(o, _evaluation([o.cohort], versions).value.analysis) for o in overviews]
+    per_cohort = [(o, _evaluation_and_figures([o.cohort], [o.cohort], versions)[0].value.analysis)
+                  for o in overviews]
     comparison = dashboard_service.comparison_table(per_cohort)
     forest = _svg(dashboard_charts.cohort_forest, [(o.cohort.shortname, _total_pre_post(a)) for o, a in per_cohort],
                   _total_pre_post(pooled.value.analysis))
-    return cohorts, pooled, comparison, forest
+    return cohorts, pooled, comparison, forest, figures
 
 
 def _total_pre_post(analysis: Any) -> Any:
@@ -285,7 +299,7 @@ def _total_pre_post(analysis: Any) -> Any:
 def program() -> str:
     """Every cohort side by side (forest plot of the total) and the pooled analysis."""
     principal = _principal()
-    cohorts, stored, comparison, forest = _program_view()
+    cohorts, stored, comparison, forest, figures = _program_view()
     pooled = stored.value
     analysis = pooled.analysis
     charts = {"cohorts": forest}
@@ -294,10 +308,10 @@ def program() -> str:
         charts["forest"] = _svg(dashboard_charts.effect_forest, analysis)
     return render_template(
         "staff/program.html", principal=principal, analysis=analysis, charts=charts,
-        tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals),
+        tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals, cohorts=cohorts),
         item_tables=_item_tables(pooled),
         synthetic=scope_is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts), computed_at=stored.computed_at,
-        answer=plain_answer(_figures(None, cohorts).value, _lang()),
+        answer=plain_answer(figures.value, _lang()),
         csv_url=lambda name: url_for("staff.program_table", name=name),
     )
 
@@ -307,9 +321,9 @@ def program() -> str:
 def program_table(name: str) -> Response:
     """One table of the program page as CSV."""
     principal = _principal()
-    _cohorts, pooled, comparison, _forest = _program_view()
-    return _download(lambda individuals: _program_tables(pooled.value, comparison, sees_individuals=individuals), name,
-                     "program", principal)
+    cohorts, pooled, comparison, _forest, _figures_ = _program_view()
+    return _download(lambda individuals: _program_tables(pooled.value, comparison, sees_individuals=individuals,
+                                                         cohorts=cohorts), name, "program", principal)
 
 
 # --- impact summaries ---------------------------------------------------------------------------
@@ -340,7 +354,7 @@ def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: s
     html = _stored("summary_html", scope,
                    lambda: render_html(figures.value, lang, generated_on=today, nav=nav_html, web_fonts=fonts),
                    lang, cohorts is None, _min_group_size(),
-                   extra_version=(today, nav_html, *sorted(fonts.items())))
+                   extra_version=(today, figures.computed_at, nav_html, *sorted(fonts.items())))
     return Response(html.value, mimetype="text/html")
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, request, url_for
+from flask import Blueprint, Response, g, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
 from lipassess.errors import InvalidInput
 from lipassess.reports.tables import Table
-from lipassess.reports.tables.localize import item_heading, localize, reason_words
+from lipassess.reports.tables.localize import caption_head, item_heading, localize, reason_words
 from lipassess.text import template, text
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES, khmer_digits, other_language
 from lipassess.web.cookies import cookie_attributes
@@ -57,8 +57,14 @@ def page_language() -> str:
 
 
 def current() -> str:
-    """The page language decided for this request (English outside a staff or sign-in request)."""
-    return str(g.get("staff_lang", DEFAULT))
+    """The page language decided for this request.
+
+    A blueprint without :func:`install` (the needs report) decides here, by the same rule
+    (:func:`page_language`: 400 for an unknown ``?lang=``); outside a request, English.
+    """
+    if not has_request_context():
+        return DEFAULT
+    return str(g.staff_lang) if "staff_lang" in g else page_language()
 
 
 def number(value: Any) -> str:
@@ -128,6 +134,7 @@ def register_filters(bp: Blueprint) -> None:
         return localize(table, current())
 
     bp.add_app_template_filter(item_heading, "item_heading")
+    bp.add_app_template_filter(caption_head, "caption_head")
 
     @bp.app_template_filter("reason")
     def _reason(said: str) -> str:

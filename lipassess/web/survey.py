@@ -131,14 +131,19 @@ def _participant_id() -> int:
     return participant_id
 
 
-def _channel(participant_id: int, wave_id: int) -> str:
-    """``lti`` or ``link``; a link session must hold a live invitation for this wave."""
+def _link_invitation(wave_id: int) -> int | None:
+    """The invitation a link session answers this wave through (None for an LTI session).
+
+    The service checks it in the same query as the participant's access
+    (live, theirs, for this wave); a link session without a grant for the wave
+    gets no further.
+    """
     if cookie.get(SESSION_VIA, "lti") != "link":
-        return "lti"
+        return None
     invitation_id = (cookie.get(SESSION_LINKS) or {}).get(str(wave_id))
-    if links.live_invitation(get_session(), invitation_id, participant_id=participant_id, wave_id=wave_id) is None:
+    if not isinstance(invitation_id, int):
         raise service.SurveyUnavailable()
-    return "link"
+    return invitation_id
 
 
 def _session_language() -> str | None:
@@ -178,9 +183,10 @@ def _open(wave_id: int) -> service.SurveyForm:
     The form holds the participant, so :func:`_lang` afterwards finds it in the session without a query.
     """
     participant_id = _participant_id()
-    channel = _channel(participant_id, wave_id)
+    invitation_id = _link_invitation(wave_id)
     return service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
-                             channel=channel, language=_session_language())
+                             channel="lti" if invitation_id is None else "link", language=_session_language(),
+                             invitation_id=invitation_id)
 
 
 def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[str, int]:
@@ -313,7 +319,7 @@ def page(wave_id: int, number: int) -> Response | tuple[str, int]:
 
 def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
     participant_id = _participant_id()
-    channel = _channel(participant_id, wave_id)
+    invitation_id = _link_invitation(wave_id)
     action = request.form.get("action", "next")
     switch = action.removeprefix("lang:") if action.startswith("lang:") else None
     if action not in ("next", "back", "save") and switch not in LANGUAGES:
@@ -321,7 +327,8 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
     posted = _posted_answers()
     try:
         saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
-                                   answers=posted, now=utcnow(), language=switch or _session_language())
+                                   answers=posted, now=utcnow(), language=switch or _session_language(),
+                                   invitation_id=invitation_id)
     except service.ConsentRequired:
         db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
@@ -330,7 +337,8 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         db.rollback()
         lang = _lang()
         form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
-                                 channel=channel, language=lang)
+                                 channel="lti" if invitation_id is None else "link", language=lang,
+                                 invitation_id=invitation_id)
         messages = _messages(form, exc.errors, lang)
         return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
                        notice="rejected", **_page_context(form, number, lang))
@@ -362,12 +370,12 @@ def save_answers(wave_id: int) -> Response:
     ``{"saved": {answer key: stored value or null}}`` for the keys sent.
     """
     participant_id = _participant_id()
-    _channel(participant_id, wave_id)
+    invitation_id = _link_invitation(wave_id)
     posted = _posted_answers()
     if not posted:
         raise BadRequest("Send at least one answer: fields named a.<version>.<item>, as the page's form does.")
     saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id, answers=posted,
-                               now=utcnow())
+                               now=utcnow(), invitation_id=invitation_id)
     return jsonify(saved={key: saved.answers.get(key) for key in posted})
 
 

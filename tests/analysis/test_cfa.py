@@ -107,3 +107,12 @@ def test_singular_data_is_refused():
     values = np.tile(np.arange(10.0)[:, None], (1, 3))
     with pytest.raises(ValueError, match="singular"):
         fit_cfa(group_models(["a", "b", "c"], ["all"], "configural"), [Moments.of(values)])
+
+
+@pytest.mark.parametrize("item", ITEMS)
+def test_partial_metric_models_match_lavaan(sim, reference, item):
+    """One item's loadings free over the waves (what the partial-invariance search fits)."""
+    waves = ["pre", "post", "followup"]
+    fit = fit_cfa([longitudinal_model(ITEMS, waves, "metric", free_loadings=[item])], [wide_moments(sim, waves)])
+    assert fit.converged and fit.df == 43
+    assert_allclose(fit.chisq, reference["waves"]["pre,post,followup"]["metric_free_one"][item], atol=FIT)

@@ -205,3 +205,26 @@ def test_p_values_are_chi_square_tail_areas(three_waves):
     assert c.p_value == pytest.approx(float(stats.chi2.sf(c.chisq_diff, c.df_diff)), rel=1e-12)
     assert not math.isnan(three_waves.configural.p_value)
     assert np.isfinite(three_waves.final_scalar.chisq)
+
+
+def test_items_that_do_not_correlate_are_refused_not_judged():
+    """Pure noise has no factor: the configural model does not converge (or is not identified)."""
+    rng = np.random.default_rng(3)
+    frames = {w: pd.DataFrame(rng.normal(size=(150, 4)), columns=ITEMS) for w in ("pre", "post", "followup")}
+    with pytest.raises(InvalidInput, match="configural factor model"):
+        invariance_across_waves(frames)
+
+
+def test_the_loading_search_releases_the_item_lavaan_finds_worst(sim, reference):
+    """With a rule strict enough to fail the metric step, the first loading released is lavaan's argmin."""
+    strict = Criteria(delta_cfi=0.0, delta_rmsea=-1.0)  # any fall in CFI fails
+    result = invariance_across_waves(by_wave(sim, ["pre", "post", "followup"]), criteria=strict)
+    expected = reference["waves"]["pre,post,followup"]["metric_free_one"]
+    worst = min(expected, key=expected.get)
+    first = result.releases[0]
+    assert (first.parameter, first.item) == ("loading", worst)
+    assert first.comparison.chisq_diff == pytest.approx(expected[worst] - reference["waves"]["pre,post,followup"][
+        "configural"]["chisq"], abs=FIT)
+    assert result.free_loadings[0] == worst
+    # Intercepts of released loadings are released too (Byrne, Shavelson & Muthen 1989).
+    assert set(result.free_loadings) <= set(result.final_scalar.free_intercepts)

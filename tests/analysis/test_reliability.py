@@ -111,7 +111,9 @@ def test_bfi_omega_matches_lavaan_one_factor_cfa(bfi_result):
     assert_allclose([i.loading for i in bfi_result.items], loadings, atol=ML)
 
 
-# omega's SE and Wald CI: lavaan's delta method for a defined parameter, e.g. for xr
+# omega's SE: lavaan's delta method for a defined parameter; the CI is Wald on the logit
+# scale, plogis(qlogis(est) + c(-1, 1) * qnorm(0.975) * se / (est * (1 - est))) with
+# lavaan's est and se (issue 15, point 2; r/issue15_reference.R). E.g. for xr
 #   m <- 'f =~ l1*A1 + l2*A2 + l3*A3 + l4*A4 + l5*A5
 #         A1 ~~ t1*A1; A2 ~~ t2*A2; A3 ~~ t3*A3; A4 ~~ t4*A4; A5 ~~ t5*A5
 #         omega := (l1+l2+l3+l4+l5)^2 / ((l1+l2+l3+l4+l5)^2 + t1+t2+t3+t4+t5)'
@@ -119,8 +121,8 @@ def test_bfi_omega_matches_lavaan_one_factor_cfa(bfi_result):
 # and the same model on x[, c("A2", "A3", "A4")].
 @pytest.mark.parametrize(("columns", "reverse", "expected"), [
     (["A1", "A2", "A3", "A4", "A5"], ["A1"],
-     (0.712128965485149, 0.008647938101971, 0.695179318264754, 0.729078612705544)),
-    (["A2", "A3", "A4"], [], (0.655609529304426, 0.011332491136749, 0.633398254821279, 0.677820803787574)),
+     (0.712128965485149, 0.008647938101971, 0.694886728580844, 0.728777137992182)),
+    (["A2", "A3", "A4"], [], (0.655609529304426, 0.011332491136749, 0.633071418264130, 0.677468564466155)),
 ])
 def test_omega_ci_matches_lavaan_delta_method(bfi_items, columns, reverse, expected):
     r = reliability(bfi_items.dropna()[columns], reverse=reverse, scale=(1, 6))
@@ -181,7 +183,7 @@ def test_pingouin_missing_dataset_listwise(pingouin_dataset):
     assert "3 of 12 rows" in r.notes[0] and "listwise" in r.notes[0].lower()
     # 9 rows, 11 items: the correlation matrix is singular, so no factor model.
     assert math.isnan(r.omega_total)
-    assert any("omega_total is NaN" in note for note in r.notes)
+    assert any("omega_total, its interval and the loadings are NaN" in note for note in r.notes)
 
 
 def test_two_items_alpha_but_no_omega(bfi_items):
@@ -215,19 +217,25 @@ def test_to_dict_has_the_documented_keys_and_is_json(bfi_result):
     assert "alpha_if_deleted" in summary and "A1 (R)" in summary and "0.704" in summary
 
 
-def test_zero_variance_item_gives_nan_with_reason_not_a_crash():
+def test_zero_variance_item_is_left_out_as_psych_does():
     items = pd.DataFrame(
         {"q1": [1, 2, 3, 4, 5, 2], "q2": [2, 2, 3, 5, 4, 1], "q3": [3, 3, 3, 3, 3, 3]}
     )
     r = reliability(items)
-    # alpha from the covariance matrix is still defined:
-    # C <- var(cbind(q1 = c(1,2,3,4,5,2), q2 = c(2,2,3,5,4,1), q3 = rep(3, 6)))
-    # 1.5 * (1 - sum(diag(C)) / sum(C))
-    assert_allclose(r.alpha, 0.673728813559322, rtol=EXACT)
-    assert math.isnan(r.items[2].r_drop)
-    assert math.isnan(r.alpha_standardized) and math.isnan(r.average_r)
-    assert math.isnan(r.omega_total)
-    assert any("q3" in note and "zero variance" in note for note in r.notes)
+    # psych::alpha(data.frame(q1 = c(1,2,3,4,5,2), q2 = c(2,2,3,5,4,1), q3 = rep(3, 6)))
+    # warns "Item = q3 had no variance and was deleted but still is counted in the score":
+    # raw_alpha = std.alpha 0.898305084745763, average_r 0.815384615384615,
+    # mean 2.88888888888889, sd 0.934919287465006 (the score keeps q3),
+    # r.cor 0.860301309539435, r.drop 0.815384615384615, raw.r 0.95272887417791.
+    assert_allclose([r.alpha, r.alpha_standardized, r.average_r],
+                    [0.898305084745763, 0.898305084745763, 0.815384615384615], rtol=1e-12)
+    assert_allclose([r.mean_score, r.sd_score], [2.88888888888889, 0.934919287465006], rtol=1e-12)
+    assert_allclose([r.items[0].r_cor, r.items[0].r_drop, r.items[0].r_item_total],
+                    [0.860301309539435, 0.815384615384615, 0.95272887417791], rtol=1e-12)
+    assert r.n_items == 3 and r.n_items_used == 2 and r.dropped_items == ("q3",)
+    assert not r.items[2].used and math.isnan(r.items[2].r_drop) and math.isnan(r.items[2].r_cor)
+    assert math.isnan(r.omega_total)  # a one-factor model needs 3 items that vary
+    assert any("q3" in note and "zero variance" in note and "left out" in note for note in r.notes)
     json.dumps(r.to_dict(), allow_nan=False)
 
 

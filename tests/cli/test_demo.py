@@ -1,19 +1,24 @@
-"""``lipassess demo``: run as a real command into a temporary folder, twice.
+"""``lipassess demo``: run as a real command into a temporary folder, then again, served, and rebuilt.
 
 The demo renders eight PDFs and runs every analysis, so the module runs it
-once (and the reuse test a second time) and every test reads that output.
-Its speed is measured by ``bench/demo.py``, not here.
+once and every test reads that output; the reuse, serve and rebuild tests run
+it again. Its speed is measured by ``bench/demo.py``, not here.
 """
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
+import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import time
 import unicodedata
+import urllib.request
 from pathlib import Path
 
 import openpyxl
@@ -29,21 +34,49 @@ ROOT = Path(__file__).resolve().parents[2]
 SCOPES = ("demo-lip-c5", "demo-lip-c6", "demo-lip-hfd", "program")
 
 
-def run_demo(out: Path, configured: Path) -> subprocess.CompletedProcess[str]:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def environment(configured: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "LIPASSESS_DATABASE_URL": f"sqlite:///{configured}",
+            "PYTHONUNBUFFERED": "1"}
+
+
+def run_demo(out: Path, configured: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """The command as a user runs it, with a configured database it must not touch."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LIPASSESS_DATABASE_URL": f"sqlite:///{configured}"}
     return subprocess.run([sys.executable, "-c", "import sys; from lipassess.cli import main; main(sys.argv[1:])",
-                           "demo", "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+                           "demo", "--out", str(out), *options], cwd=ROOT, env=environment(configured),
+                          capture_output=True, text=True, timeout=600, check=False)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("demo")
-    out, configured = base / "out", base / "configured.sqlite3"
-    result = run_demo(out, configured)
+    out, configured, port = base / "out", base / "configured.sqlite3", free_port()
+    result = run_demo(out, configured, "--port", str(port))
     assert result.returncode == 0, result.stderr
-    return {"out": out, "configured": configured, "stdout": result.stdout}
+    return {"out": out, "configured": configured, "stdout": result.stdout, "port": port}
+
+
+def hint(stdout: str, label: str) -> list[str]:
+    """The command printed after ``label``, split as a shell splits it."""
+    line = next(line for line in stdout.splitlines() if line.startswith(label))
+    return shlex.split(line[len(label):])
+
+
+def participant_url(stdout: str) -> str:
+    return re.search(r"^Try the survey as a participant: (http://\S+)", stdout, re.M).group(1)
+
+
+def opens_an_open_survey(url: str) -> bool:
+    """Follow a personal link as a browser does: it lands on the consent page of a wave open now."""
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with browser.open(url, timeout=60) as page:
+        body = page.read().decode("utf-8")
+        return page.status == 200 and "/survey/wave/" in page.geturl() and 'name="consent"' in body
 
 
 def squash(text: str) -> str:
@@ -82,6 +115,22 @@ def test_every_output_is_where_it_says(demo) -> None:
         assert sum(line.startswith(label) for line in lines) == 1, label
     assert lines[0].startswith("SYNTHETIC DEMO DATA") and "(created)" in stdout
     assert re.search(r"^finished in \d+\.\d s$", stdout, re.M)
+    # progress while it works: each step with the time since the start
+    steps = [line for line in lines if re.match(r"^  \[ *\d+\.\d s\] ", line)]
+    assert [s.split("] ")[1] for s in steps] == [
+        "building the synthetic program (3 cohorts, about 500 participants)", "analysing demo-lip-c5",
+        "analysing demo-lip-c6", "analysing demo-lip-hfd", "analysing program", "writing exports",
+        "waiting for the PDF summaries"]
+    assert (out / "sign-in.txt").read_text(encoding="utf-8").strip() == password(stdout)
+
+
+def test_printed_hints_are_commands_to_paste(demo) -> None:
+    port, out = str(demo["port"]), str(demo["out"])
+    serve = hint(demo["stdout"], "open it with")
+    assert serve[0] == ".venv/bin/lipassess" and (ROOT / serve[0]).is_file()  # run from the checkout
+    assert serve[1:] == ["demo", "--out", out, "--serve", "--port", port]
+    assert hint(demo["stdout"], "start over")[1:] == ["demo", "--out", out, "--rebuild"]
+    assert participant_url(demo["stdout"]).startswith(f"http://127.0.0.1:{port}/s/")
 
 
 def test_the_configured_database_is_never_touched(demo) -> None:
@@ -132,21 +181,101 @@ def test_tables_and_exports_are_labelled_synthetic(demo) -> None:
     assert any("SYNTHETIC" in str(cell) for cell in about)
 
 
-def test_printed_password_signs_in_and_a_second_run_reuses(demo) -> None:
-    out = demo["out"]
-    first = password(demo["stdout"])
-    again = run_demo(out, demo["configured"])
-    assert again.returncode == 0, again.stderr
-    assert "reused" in again.stdout and "(created)" not in again.stdout
-    second = password(again.stdout)
-    assert second != first
-    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{out / 'lipassess-demo.sqlite3'}",
-                      "SECRET_KEY": "x" * 40, "WTF_CSRF_ENABLED": False})
-    client = app.test_client()
-    assert client.post("/staff/login", data={"username": "demo", "password": first}).status_code == 401
-    assert client.post("/staff/login", data={"username": "demo", "password": second}).status_code == 302
-    program = json.loads((out / "analyses" / "analysis-program.json").read_text(encoding="utf-8"))
-    assert program["n_participants"] == 505  # the same program, not a second one
+def signs_in(out: Path, secret: str) -> bool:
     from lipassess import db
 
-    db.engine_for(app).dispose()
+    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{out / 'lipassess-demo.sqlite3'}",
+                      "SECRET_KEY": "x" * 40, "WTF_CSRF_ENABLED": False})
+    try:
+        return app.test_client().post("/staff/login", data={"username": "demo", "password": secret}).status_code \
+            == 302
+    finally:
+        db.engine_for(app).dispose()
+
+
+def test_the_printed_participant_link_opens_an_open_survey(demo) -> None:
+    from lipassess import db
+
+    url = participant_url(demo["stdout"])
+    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{demo['out'] / 'lipassess-demo.sqlite3'}",
+                      "SECRET_KEY": "x" * 40})
+    try:
+        client = app.test_client()
+        opened = client.get(url.removeprefix(f"http://127.0.0.1:{demo['port']}"))
+        assert opened.status_code == 303
+        consent = client.get(opened.headers["Location"])
+        assert consent.status_code == 200 and 'name="consent"' in consent.get_data(as_text=True)
+    finally:
+        db.engine_for(app).dispose()
+
+
+def test_a_second_run_keeps_the_program_and_the_password(demo) -> None:
+    out = demo["out"]
+    first = password(demo["stdout"])
+    again = run_demo(out, demo["configured"], "--port", str(demo["port"]))
+    assert again.returncode == 0, again.stderr
+    assert "reused" in again.stdout and "(created)" not in again.stdout
+    assert password(again.stdout) == first and "(unchanged;" in again.stdout
+    assert signs_in(out, first)
+    program = json.loads((out / "analyses" / "analysis-program.json").read_text(encoding="utf-8"))
+    assert program["n_participants"] == 505  # the same program, not a second one
+
+
+def test_serve_on_the_existing_folder_keeps_the_password_and_the_data(demo) -> None:
+    out, first = demo["out"], password(demo["stdout"])
+    summary = out / "summaries" / "summary-program-en.html"
+    written = summary.stat().st_mtime_ns
+    command = hint(demo["stdout"], "open it with")  # pasted as printed
+    server = subprocess.Popen(command, cwd=ROOT, env=environment(demo["configured"]), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        printed = []
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if not line:
+                break
+            printed.append(line)
+            if line.startswith("serving the demo at"):
+                break
+        stdout = "".join(printed)
+        assert "serving the demo at" in stdout, stdout
+        assert "reused" in stdout and "(created)" not in stdout and password(stdout) == first
+        assert "summaries (HTML)" not in stdout and summary.stat().st_mtime_ns == written  # served as it is
+        assert "analysing" not in stdout  # the stored analyses were still fresh
+        login = f"http://127.0.0.1:{demo['port']}/staff/login"
+        for _ in range(50):  # the server starts listening just after it says so
+            try:
+                with urllib.request.urlopen(login, timeout=10) as page:
+                    assert page.status == 200
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert opens_an_open_survey(participant_url(stdout))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stdout.close()
+    assert signs_in(out, first)
+
+
+def test_rebuild_starts_over(demo) -> None:
+    out, first = demo["out"], password(demo["stdout"])
+    rebuilt = run_demo(out, demo["configured"], "--rebuild", "--port", str(demo["port"]))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "(created)" in rebuilt.stdout and "(new;" in rebuilt.stdout
+    second = password(rebuilt.stdout)
+    assert second != first and signs_in(out, second) and not signs_in(out, first)
+
+
+def test_needs_reports_are_written(demo) -> None:
+    out, stdout = demo["out"], demo["stdout"]
+    for scope in SCOPES:
+        for lang in ("en", "km"):
+            html = (out / "needs" / f"needs-{scope}-{lang}.html").read_text(encoding="utf-8")
+            assert 'class="synthetic-banner"' in html and 'data-rule="rec.first"' in html
+    for lang in ("en", "km"):
+        assert (out / "needs" / f"needs-program-{lang}.pdf").stat().st_size > 10_000
+    english = squash(pdftotext(out / "needs" / "needs-program-en.pdf"))
+    assert "PutConflictmanagementfirstforthewholeprogram" in english and "SYNTHETIC" in english
+    assert sum(line.startswith("needs reports") for line in stdout.splitlines()) == 1

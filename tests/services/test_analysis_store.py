@@ -191,8 +191,22 @@ def test_refresh_computes_what_changed_and_nothing_else(session, world, computed
     # what refresh stored is what the pages ask for: they compute nothing
     del computed[:]
     cohorts = [world["a"], world["b"]]
-    assert analyses.evaluation(session, cohorts).from_store
+    pooled, program = analyses.evaluation_and_figures(session, None, scope=cohorts, min_group_size=5)
+    assert pooled.from_store and program.from_store and pooled.value.analysis.scope == "program"
     assert analyses.figures(session, None, scope=cohorts, min_group_size=5).from_store
     assert analyses.figures(session, [world["a"]], scope=[world["a"]], min_group_size=5).from_store
-    assert analyses.evaluation(session, [world["a"]]).value.analysis.outcomes["total"].pre_post.n_obs == 6
+    cohort_a = analyses.evaluation(session, [world["a"]])
+    assert cohort_a.from_store and cohort_a.value.analysis.scope == "LIP-A"
+    assert cohort_a.value.analysis.outcomes["total"].pre_post.n_obs == 6
     assert computed == []
+
+
+def test_one_analysis_gives_a_dashboard_both_its_evaluation_and_its_figures(session, world, computed) -> None:
+    scope = [world["b"]]
+    evaluation, figures = analyses.evaluation_and_figures(session, scope, scope=scope, min_group_size=5)
+    assert not evaluation.from_store and evaluation.computed_at == figures.computed_at and computed == ["LIP-B"]
+    session.commit()
+    assert analyses.evaluation(session, scope).from_store
+    assert analyses.figures(session, scope, scope=scope, min_group_size=5).from_store
+    assert figures.value.n_pre == 6 and evaluation.value.analysis.n_participants == 6
+    assert computed == ["LIP-B"]

@@ -1,16 +1,33 @@
-"""The demo's pieces: PDF worker processes (and their fallback), the demo admin, the database URL."""
+"""The demo's pieces: PDF worker processes (and their fallback), the demo admin and its kept sign-in, the
+database URL, the wave open today and the participant link to it."""
 
 from __future__ import annotations
 
+import shutil
+import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from lipassess import create_app, db
 from lipassess.reports import pdf_batch
 from lipassess.services import staff
-from lipassess.services.demo import DEMO_ADMIN, PdfWorkers, demo_database_url, reset_demo_admin
-from lipassess.store.models import AuditEvent, StaffRole
+from lipassess.services.demo import (
+    DEMO_ADMIN,
+    SECRET_FILE,
+    SIGN_IN_FILE,
+    PdfWorkers,
+    demo_database_url,
+    demo_secret_key,
+    demo_sign_in,
+    participant_link,
+    reset_demo_admin,
+)
+from lipassess.services.demo_data import DEMO_COHORTS, demo_cohorts
+from lipassess.services.waves import LOCAL_TZ
+from lipassess.store.models import AuditEvent, Cohort, StaffRole, Wave
 from tests.reports.factories import make_figures
 
 
@@ -56,3 +73,58 @@ def test_demo_admin_gets_a_new_password_each_time(session) -> None:
 
 def test_demo_database_lives_in_the_out_folder(tmp_path: Path) -> None:
     assert demo_database_url(tmp_path / "out") == f"sqlite:///{(tmp_path / 'out').resolve()}/lipassess-demo.sqlite3"
+
+
+def test_the_sign_in_is_kept_until_it_no_longer_signs_in(session, tmp_path: Path) -> None:
+    password, new = demo_sign_in(session, tmp_path)
+    session.commit()
+    assert new and (tmp_path / SIGN_IN_FILE).read_text(encoding="utf-8").strip() == password
+    assert stat.S_IMODE((tmp_path / SIGN_IN_FILE).stat().st_mode) == 0o600  # a password file for its owner only
+    assert demo_sign_in(session, tmp_path) == (password, False)
+    (tmp_path / SIGN_IN_FILE).write_text("not-the-password\n", encoding="utf-8")
+    replaced, new = demo_sign_in(session, tmp_path)
+    session.commit()
+    assert new and replaced != password and staff.authenticate(session, DEMO_ADMIN, replaced) is not None
+
+
+def test_the_secret_key_is_made_once(tmp_path: Path) -> None:
+    secret = demo_secret_key(tmp_path)
+    assert len(secret) >= 32 and demo_secret_key(tmp_path) == secret
+    assert stat.S_IMODE((tmp_path / SECRET_FILE).stat().st_mode) == 0o600
+
+
+def test_the_last_cohort_has_its_follow_up_open_today() -> None:
+    now = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+    *earlier, last = demo_cohorts(now)
+    assert earlier == list(DEMO_COHORTS[:-1])
+    assert last.end - last.start == DEMO_COHORTS[-1].end - DEMO_COHORTS[-1].start
+    opens = (last.end + timedelta(days=182)).astimezone(LOCAL_TZ)
+    closes = (last.end + timedelta(days=224)).astimezone(LOCAL_TZ)
+    # midnight in Cambodia three days before, then open for six weeks
+    assert opens.isoformat() == "2026-11-30T00:00:00+07:00" and closes.isoformat() == "2027-01-11T00:00:00+07:00"
+
+
+def test_the_participant_link_opens_a_survey_open_today(demo_database, tmp_path: Path) -> None:
+    source, _summary = demo_database
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(source, path)
+    app = create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
+                      "SECRET_KEY": "x" * 40, "WTF_CSRF_ENABLED": False})
+    try:
+        now = datetime.now(UTC)
+        with db.session_factory(app)() as session:
+            link = participant_link(session, now=now, ttl_days=60)
+            session.commit()
+            assert link is not None and (link.cohort, link.wave) == ("DEMO-LIP-HFD", "followup")
+            wave = session.scalars(select(Wave).join(Cohort).where(Cohort.shortname == "DEMO-LIP-HFD",
+                                                                   Wave.kind == "followup")).one()
+            assert wave.opens_at <= now < wave.closes_at
+            assert link.last_day == (wave.closes_at.astimezone(LOCAL_TZ) - timedelta(days=1)).date()
+            assert participant_link(session, now=now + timedelta(days=60), ttl_days=60) is None  # all closed
+        client = app.test_client()
+        opened = client.get(f"/s/{link.token}")
+        assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/survey/wave/{wave.id}")
+        consent = client.get(opened.headers["Location"])
+        assert consent.status_code == 200 and 'name="consent"' in consent.get_data(as_text=True)
+    finally:
+        db.engine_for(app).dispose()

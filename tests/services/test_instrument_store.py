@@ -40,8 +40,8 @@ def test_register_is_idempotent(session, bundled) -> None:
     second = instrument_store.register_all(session, bundled.values())
     session.commit()
     assert [v.id for v in first] == [v.id for v in second]
-    assert session.scalar(select(func.count(InstrumentVersion.id))) == len(bundled) == 5
-    assert session.scalar(select(func.count(AuditEvent.id))) == 5
+    assert session.scalar(select(func.count(InstrumentVersion.id))) == len(bundled) == 6
+    assert session.scalar(select(func.count(AuditEvent.id))) == 6
 
 
 def test_stored_definition_round_trips(session, bundled) -> None:
@@ -91,6 +91,6 @@ def test_register_and_stored_commands(run_cli) -> None:
     assert "no instruments stored yet" in empty.out
     result = run_cli("instruments", "register")
     assert result.exit_code == 0, result
-    assert result.out.count("stored: ") == 5
+    assert result.out.count("stored: ") == 6
     listing = run_cli("instruments", "stored")
     assert "lip-leadership-behaviour  1.0" in listing.out and "0 answers" in listing.out

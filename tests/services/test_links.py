@@ -20,7 +20,14 @@ from lipassess.services.links import (
     resolve_link,
     revoke_link,
 )
+from lipassess.services.raters.links import (
+    issue_rater_link,
+    rater_link_path,
+    resolve_rater_link,
+    revoke_rater_link,
+)
 from lipassess.store.models import EnrolmentStatus, Invitation
+from lipassess.store.rater_models import Rater
 from tests.survey_factories import NOW, make_cohort, make_participant, make_wave
 
 pytestmark = pytest.mark.postgres
@@ -92,7 +99,7 @@ def test_revoked_link_is_refused_and_reissue_reactivates(session, setup) -> None
     assert resolve_link(session, fresh, NOW).revoked_at is None
 
 
-@pytest.mark.parametrize("mangle", [
+MANGLES = [
     lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # one character altered
     lambda t: t[:-1],  # truncated
     lambda t: t + "x",  # extended
@@ -101,7 +108,10 @@ def test_revoked_link_is_refused_and_reissue_reactivates(session, setup) -> None
     lambda t: "../../etc/passwd",
     lambda t: "A" * 43,  # well formed, never issued
     lambda t: hash_token(t),  # the stored hash itself is not a token
-])
+]
+
+
+@pytest.mark.parametrize("mangle", MANGLES)
 def test_unknown_and_tampered_tokens_get_one_answer(session, setup, mangle) -> None:
     participant, wave = setup
     token = issue_link(session, participant=participant, wave=wave, now=NOW, ttl_days=60)
@@ -131,3 +141,74 @@ def test_bad_arguments_are_refused(session, setup) -> None:
         issue_link(session, participant=participant, wave=wave, now=NOW, ttl_days=0)
     with pytest.raises(InvalidInput, match="aware"):
         issue_link(session, participant=participant, wave=wave, now=NOW.replace(tzinfo=None), ttl_days=5)
+
+
+# --------------------------------------------------------------------------- rater links: the same rules
+
+
+@pytest.fixture
+def rater(session, setup):
+    participant, wave = setup
+    row = Rater(participant_id=participant.id, wave_id=wave.id, name="Dara Sok", email="dara@example.gov.kh",
+                contact="dara@example.gov.kh", relation="supervisor", source="import", language="km",
+                reminders_sent=0)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def test_rater_token_is_random_and_only_its_hash_is_stored(session, rater) -> None:
+    token = issue_rater_link(session, rater, now=NOW, ttl_days=60)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
+    assert rater.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert rater.expires_at == NOW + timedelta(days=60)
+    assert rater_link_path(token) == f"/r/{token}"
+    assert resolve_rater_link(session, token, NOW).id == rater.id
+
+
+def test_rater_reissue_rotates_expiry_and_revocation(session, rater) -> None:
+    first = issue_rater_link(session, rater, now=NOW, ttl_days=3)
+    second = issue_rater_link(session, rater, now=NOW, ttl_days=3)
+    with pytest.raises(LinkInvalid):
+        resolve_rater_link(session, first, NOW)
+    with pytest.raises(LinkExpired):
+        resolve_rater_link(session, second, NOW + timedelta(days=3))
+    assert revoke_rater_link(session, rater, now=NOW) is True
+    with pytest.raises(LinkRevoked):
+        resolve_rater_link(session, second, NOW)
+    assert resolve_rater_link(session, issue_rater_link(session, rater, now=NOW, ttl_days=3), NOW).id == rater.id
+
+
+@pytest.mark.parametrize("mangle", MANGLES)
+def test_tampered_rater_tokens_get_the_participants_one_answer(session, rater, mangle) -> None:
+    token = issue_rater_link(session, rater, now=NOW, ttl_days=60)
+    with pytest.raises(LinkInvalid) as caught:
+        resolve_rater_link(session, mangle(token), NOW)
+    assert caught.value.message == LinkInvalid().message
+
+
+def test_participant_and_rater_tokens_never_open_each_other(session, setup, rater) -> None:
+    participant, wave = setup
+    theirs = issue_link(session, participant=participant, wave=wave, now=NOW, ttl_days=60)
+    mine = issue_rater_link(session, rater, now=NOW, ttl_days=60)
+    with pytest.raises(LinkInvalid):
+        resolve_rater_link(session, theirs, NOW)
+    with pytest.raises(LinkInvalid):
+        resolve_link(session, mine, NOW)
+
+
+def test_no_rater_link_after_submission_or_withdrawal(session, setup, rater) -> None:
+    participant, _ = setup
+    token = issue_rater_link(session, rater, now=NOW, ttl_days=60)
+    participant.withdrawn_at = NOW
+    with pytest.raises(LinkRevoked):  # a withdrawn participant's raters lose their links
+        resolve_rater_link(session, token, NOW)
+    with pytest.raises(Conflict, match="withdrawn"):
+        issue_rater_link(session, rater, now=NOW, ttl_days=60)
+    participant.withdrawn_at = None
+    rater.submitted_at = NOW
+    with pytest.raises(Conflict, match="already submitted"):
+        issue_rater_link(session, rater, now=NOW, ttl_days=60)
+    with pytest.raises(InvalidInput, match="ttl_days"):
+        rater.submitted_at = None
+        issue_rater_link(session, rater, now=NOW, ttl_days=0)

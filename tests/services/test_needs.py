@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lipassess.errors import InvalidInput
+from lipassess.errors import InsufficientData
 from lipassess.services.needs import needs_analysis
 from tests.factories import make_cohort
 from tests.needs_world import EDUCATION, HEALTH, build_needs_cohort
@@ -70,5 +70,5 @@ def test_no_loop_without_post_scores_and_a_clear_error_without_needs(session) ->
     empty = make_cohort(session, course_id=9, shortname="LIP-EMPTY")
     session.commit()
     assert needs_analysis(session, [cohort], min_group_size=5).loop == {}
-    with pytest.raises(InvalidInput, match=r"nobody in LIP-EMPTY has answered the needs assessment .*--kind needs"):
+    with pytest.raises(InsufficientData, match=r"nobody in LIP-EMPTY has answered the needs assessment .*--kind needs"):
         needs_analysis(session, [empty], min_group_size=5)

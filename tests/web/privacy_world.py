@@ -1,8 +1,9 @@
 """A cohort with a one-person ministry, for the manager privacy matrix (issue 12, point 2).
 
-21 participants answered the behaviour scale at pre and post: 9 work at Health,
-6 at Education, 5 at Interior and 1 at Planning; 15 live in Kampot, 6 in Takeo.
-Four were lost before the follow-up, among them the one at Planning.
+21 participants answered the behaviour scale at pre and post, and the
+training-needs assessment: 9 work at Health, 6 at Education, 5 at Interior and
+1 at Planning; 15 live in Kampot, 6 in Takeo. Four were lost before the
+follow-up, among them the one at Planning.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lipassess.services import staff as staff_service
 from tests.factories import bundled_versions, make_cohort, make_participant, make_wave, submit
+from tests.needs_world import needs_answers
 from tests.web.staff_world import PASSWORD, STAFF, answers
 
 MINISTRIES = ["Health"] * 9 + ["Education"] * 6 + ["Interior"] * 5 + ["Planning"]
@@ -33,9 +35,11 @@ def build_privacy_world(factory: sessionmaker[Session]) -> dict[str, Any]:
         pre = make_wave(session, cohort, "pre", [behaviour])
         post = make_wave(session, cohort, "post", [behaviour])
         followup = make_wave(session, cohort, "followup", [behaviour, application])
+        needs = make_wave(session, cohort, "needs", [versions["lip-needs-assessment"]])
         for k, (ministry, province) in enumerate(zip(MINISTRIES, PROVINCES, strict=True)):
             person = make_participant(session, 3000 + k, cohort, ministry=ministry, province=province)
             submit(session, person, pre, {behaviour: answers(k, 0)})
+            submit(session, person, needs, {versions["lip-needs-assessment"]: needs_answers(k)})
             submit(session, person, post, {behaviour: answers(k, 1 if k % 4 else 0)})
             if k not in LOST:
                 submit(session, person, followup, {behaviour: answers(k, 1 if k % 3 else 0),

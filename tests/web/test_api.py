@@ -12,25 +12,29 @@ from lipassess.web.api.schemas import (
     CohortDetailSchema,
     CohortListSchema,
     ErrorSchema,
+    NeedsSchema,
     SubgroupsSchema,
     SummarySchema,
 )
 from tests.factories import bundled_versions, make_cohort, make_participant, make_wave, submit
+from tests.needs_world import needs_answers
 
 ITEMS = [f"{p}{i}" for p in ("AL", "CM", "CF", "PD", "CS", "SW") for i in range(1, 6)]
 
 
 @pytest.fixture
 def world(app, session):
-    """Two cohorts; cohort 6 has 8 participants with pre and post (6 Health, 2 Interior)."""
+    """Two cohorts; cohort 6 has 8 participants with pre, post and needs answers (6 Health, 2 Interior)."""
     versions = bundled_versions(session)
     behaviour = versions["lip-leadership-behaviour"]
     c6 = make_cohort(session, 3, "LIP-C6-2024")
     c5 = make_cohort(session, 2, "LIP-C5-2023")
     pre, post = make_wave(session, c6, "pre", [behaviour]), make_wave(session, c6, "post", [behaviour])
+    needs = make_wave(session, c6, "needs", [versions["lip-needs-assessment"]])
     for k in range(8):
         person = make_participant(session, 100 + k, c6, ministry="Health" if k < 6 else "Interior")
         submit(session, person, pre, {behaviour: dict.fromkeys(ITEMS, 2 + k % 2)})
+        submit(session, person, needs, {versions["lip-needs-assessment"]: needs_answers(k)})
         submit(session, person, post, {behaviour: dict.fromkeys(ITEMS, 3 + (k % 3 == 0))})
     tokens = {}
     for name, role in [("ana", "admin"), ("eva", "evaluator"), ("max", "manager")]:
@@ -56,6 +60,7 @@ SCHEMAS = {
     "/cohorts/{cohort_id}/analysis": AnalysisSchema, "/program/analysis": AnalysisSchema,
     "/cohorts/{cohort_id}/subgroups": SubgroupsSchema,
     "/cohorts/{cohort_id}/summary": SummarySchema, "/program/summary": SummarySchema,
+    "/cohorts/{cohort_id}/needs": NeedsSchema, "/program/needs": NeedsSchema,
 }
 DOCUMENTED = {path: responses for path, _, _, responses in ENDPOINTS}
 

@@ -20,7 +20,7 @@ from tests.services.lti_world import add_lab_platform
 from tests.web.staff_world import as_participant, build_world, sign_in
 
 MOODLE_ORIGIN = "http://127.0.0.1:8080"  # the lab platform's issuer
-FRAMED = {"lti", "survey"}
+FRAMED = {"lti", "survey", "raters"}
 PUBLIC = {"static", "favicon", "lti.jwks"}
 VALUES = {"name": "pre_post", "fmt": "wide_csv", "token": "x", "rest": "x/y", "filename": "survey.css",
           "number": 1}
@@ -63,11 +63,12 @@ def test_headers_on_every_route_of_every_blueprint(app, visitor) -> None:
         where = (method, url, response.status_code)
         headers = response.headers
         assert headers.get("X-Content-Type-Options") == "nosniff", where
-        assert headers.get("Referrer-Policy") == ("no-referrer" if url.startswith("/s/") else "same-origin"), where
+        personal_link = url.startswith(("/s/", "/r/"))  # a participant's or a rater's token
+        assert headers.get("Referrer-Policy") == ("no-referrer" if personal_link else "same-origin"), where
         policy = headers.get("Content-Security-Policy", "")
         ancestors = MOODLE_ORIGIN if blueprint in FRAMED else "'none'"
         assert f"frame-ancestors {ancestors}" in policy and policy.count("frame-ancestors") == 1, (where, policy)
-        if blueprint == "survey":
+        if blueprint in ("survey", "raters"):
             assert "default-src 'none'" in policy and "form-action 'self'" in policy, where
         if endpoint not in PUBLIC:
             assert headers.get("Cache-Control") == "no-store", (where, headers.get("Cache-Control"))

@@ -51,6 +51,17 @@ def _api_summary(response: Any) -> Shown:
     return shown
 
 
+def _api_needs(response: Any) -> Shown:
+    groups = response.get_json()["groups"]
+    return {dimension: {g["group"]: not g["suppressed"] for g in groups[dimension]["groups"]}
+            for dimension in ("ministry", "province")}
+
+
+def _needs_html(response: Any) -> Shown:
+    # the needs report's group table has the same row shape as the summary's subgroup table
+    return _summary_html(response)
+
+
 def _csv_rows(response: Any) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
 
@@ -116,6 +127,12 @@ OUTPUTS: list[tuple[str, str, Callable[[Any], Shown]]] = [
     ("staff.program_summary", "/staff/program/summary", _summary_html),
     ("staff.cohort_summary_pdf", f"/staff/cohorts/{C}/summary.pdf", _pdf),
     ("staff.program_summary_pdf", "/staff/program/summary.pdf", _pdf),
+    ("api.cohort_needs", f"/api/v1/cohorts/{C}/needs", _api_needs),
+    ("api.program_needs", "/api/v1/program/needs", _api_needs),
+    ("staff_needs.cohort_needs", f"/staff/cohorts/{C}/needs", _needs_html),
+    ("staff_needs.program_needs", "/staff/program/needs", _needs_html),
+    ("staff_needs.cohort_needs_pdf", f"/staff/cohorts/{C}/needs.pdf", _pdf),
+    ("staff_needs.program_needs_pdf", "/staff/program/needs.pdf", _pdf),
     ("staff.cohort", f"/staff/cohorts/{C}", _page),
     ("staff.program", "/staff/program", _page),
 ]

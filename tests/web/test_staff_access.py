@@ -31,6 +31,9 @@ COHORT_A_INDIVIDUALS = {**COHORT_A, "manager": 403}
 WHOLE_PROGRAM = {**EVERY_STAFF, "lti": 403, "lti_other": 403}
 PROGRAM_INDIVIDUALS = {**WHOLE_PROGRAM, "manager": 403}
 EVERYONE = dict.fromkeys(VISITORS, 200)
+# Cohort A's people have not answered the needs assessment: who may look gets the 422 that says so.
+NO_NEEDS_A = {**COHORT_A, **{v: 422 for v, status in COHORT_A.items() if status == 200}}
+NO_NEEDS_PROGRAM = {**WHOLE_PROGRAM, **{v: 422 for v, status in WHOLE_PROGRAM.items() if status == 200}}
 
 #: (endpoint, method) -> [(url values, expected status per visitor)]; "{a}" is cohort A's id.
 MATRIX: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any]]]] = {
@@ -50,6 +53,11 @@ MATRIX: dict[tuple[str, str], list[tuple[dict[str, Any], dict[str, Any]]]] = {
                                      ({"name": "reliable_change_participants"}, PROGRAM_INDIVIDUALS)],
     ("staff.program_summary", "GET"): [({}, WHOLE_PROGRAM), ({"lang": "km"}, WHOLE_PROGRAM)],
     ("staff.program_summary_pdf", "GET"): [({}, WHOLE_PROGRAM)],
+    ("staff_needs.cohort_needs", "GET"): [({"cohort_id": "{a}"}, NO_NEEDS_A), ({"cohort_id": "{a}", "lang": "km"},
+                                                                            NO_NEEDS_A)],
+    ("staff_needs.cohort_needs_pdf", "GET"): [({"cohort_id": "{a}"}, NO_NEEDS_A)],
+    ("staff_needs.program_needs", "GET"): [({}, NO_NEEDS_PROGRAM)],
+    ("staff_needs.program_needs_pdf", "GET"): [({}, NO_NEEDS_PROGRAM)],
     ("staff.status", "GET"): [({}, {**WHOLE_PROGRAM, "evaluator": 403, "manager": 403})],
 }
 

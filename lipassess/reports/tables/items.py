@@ -61,8 +61,8 @@ def reliability_table(analysis: CohortAnalysis) -> Table:
         Column(key="notes", header="Notes", kind="note"),
     )
     return Table(name="reliability", caption="Reliability per outcome and wave: Cronbach's alpha (Feldt 95% CI) "
-                 "and McDonald's omega total (one-factor ML, delta-method 95% CI)", columns=columns, rows=tuple(rows),
-                 row_headers=2)
+                 "and McDonald's omega total (one-factor ML, 95% CI Wald on the logit scale)", columns=columns,
+                 rows=tuple(rows), row_headers=2)
 
 
 

@@ -184,6 +184,14 @@ def item_heading(table: Table) -> str:
     return table.caption
 
 
+def caption_head(table: Table) -> str:
+    """A caption's part before its colon (``What supervisors saw: ...`` -> ``What supervisors saw``), for a heading."""
+    for mark in ("\u17d6", ":"):
+        if mark in table.caption:
+            return table.caption.split(mark, 1)[0].strip()
+    return table.caption
+
+
 def localize(table: Table, lang: str) -> Table:
     """``table`` as a page in ``lang`` shows it (``en``: unchanged; see the module docstring)."""
     if lang == "en" or table.lang == lang:
@@ -196,4 +204,4 @@ def localize(table: Table, lang: str) -> Table:
                                notes=tuple(reason_words(n, lang) for n in table.notes), lang=lang)
 
 
-__all__ = ["item_heading", "localize", "outcome_words", "reason_words", "wave_words"]
+__all__ = ["caption_head", "item_heading", "localize", "outcome_words", "reason_words", "wave_words"]

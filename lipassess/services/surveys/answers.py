@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import Session
 
 from lipassess.instruments import Instrument, Item
@@ -89,23 +90,46 @@ def validate_answers(layout: Layout, answers: Mapping[str, Any]) -> dict[str, tu
     return parsed
 
 
+_DELETE = delete(Answer).where(Answer.response_id == bindparam("b_response"),
+                               Answer.instrument_version_id == bindparam("b_version"),
+                               Answer.item_key == bindparam("b_item"))
+_UPDATE = (update(Answer).where(Answer.response_id == bindparam("b_response"),
+                                Answer.instrument_version_id == bindparam("b_version"),
+                                Answer.item_key == bindparam("b_item"))
+           .values(value_number=bindparam("b_number"), value_text=bindparam("b_text")))
+
+
 def apply_answers(session: Session, response: Response, parsed: Mapping[str, tuple[float | None, str | None]],
-                  stored: dict[str, Answer]) -> None:
-    """Write ``parsed`` over the ``stored`` answers (updated in place)."""
+                  stored: dict[str, int | str]) -> None:
+    """Write ``parsed`` over the ``stored`` answers (the values by answer key, updated in place).
+
+    Plain statements, not ORM objects: one INSERT for all new answers, one
+    UPDATE or DELETE per changed or cleared answer.
+    """
+    session.flush()
+    inserts, updates, deletes = [], [], []
     for key, (number, text) in parsed.items():
-        existing = stored.get(key)
+        match = ANSWER_KEY.match(key)
+        assert match is not None
+        where = {"b_response": response.id, "b_version": int(match.group(1)), "b_item": match.group(2)}
         if number is None and text is None:
-            if existing is not None:
-                session.delete(existing)
+            if key in stored:
+                deletes.append(where)
                 del stored[key]
             continue
-        if existing is None:
-            match = ANSWER_KEY.match(key)
-            assert match is not None
-            stored[key] = Answer(response_id=response.id, instrument_version_id=int(match.group(1)),
-                                 item_key=match.group(2), value_number=number, value_text=text)
-            session.add(stored[key])
+        if key in stored:
+            updates.append({**where, "b_number": number, "b_text": text})
         else:
-            existing.value_number, existing.value_text = number, text
-    session.flush()
-
+            inserts.append({"response_id": response.id, "instrument_version_id": where["b_version"],
+                            "item_key": where["b_item"], "value_number": number, "value_text": text})
+        if text is not None:
+            stored[key] = text
+        elif number is not None:
+            stored[key] = int(number)
+    conn = session.connection()
+    if deletes:
+        conn.execute(_DELETE, deletes)
+    if updates:
+        conn.execute(_UPDATE, updates)
+    if inserts:
+        conn.execute(insert(Answer), inserts)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lipassess.errors import NotFound
@@ -53,10 +53,11 @@ class FormPage:
     first_of_instrument: bool
     part: int  # 1-based page within the instrument
     parts: int  # pages of the instrument
+    keys: tuple[str, ...] = ()  # the items' answer keys, in order (set from the items when left empty)
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(answer_key(self.version_id, item.id) for item in self.items)
+    def __post_init__(self) -> None:
+        if not self.keys:  # computed once: pages are cached and their keys read many times per request
+            object.__setattr__(self, "keys", tuple(answer_key(self.version_id, item.id) for item in self.items))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,6 +190,20 @@ def build_layout(versions: Sequence[tuple[int, Instrument]]) -> Layout:
     return Layout(tuple(pages), MappingProxyType(items), MappingProxyType(instruments))
 
 
+#: Statements built once with bound parameters: building a SQLAlchemy statement costs more CPU
+#: than running a small one, and a survey page runs three of them.
+_WAVE_SIGNATURE = (
+    select(WaveInstrument.instrument_version_id, InstrumentVersion.content_hash)
+    .join(InstrumentVersion, InstrumentVersion.id == WaveInstrument.instrument_version_id)
+    .where(WaveInstrument.wave_id == bindparam("wave_id"))
+    .order_by(WaveInstrument.position, WaveInstrument.id)
+)
+_STORED_VALUES = (
+    select(Answer.instrument_version_id, Answer.item_key, Answer.value_number, Answer.value_text)
+    .where(Answer.response_id == bindparam("response_id"))
+)
+
+
 def layout_of(session: Session, wave: Wave) -> Layout:
     """The wave's form layout: one small query (version ids and hashes), definitions only when new.
 
@@ -196,12 +211,8 @@ def layout_of(session: Session, wave: Wave) -> Layout:
     parsed definitions and the pages built from them are cached per process by
     ``(version id, content hash)``, which identifies an immutable definition.
     """
-    signature: Signature = tuple((int(vid), str(digest)) for vid, digest in session.execute(
-        select(WaveInstrument.instrument_version_id, InstrumentVersion.content_hash)
-        .join(InstrumentVersion, InstrumentVersion.id == WaveInstrument.instrument_version_id)
-        .where(WaveInstrument.wave_id == wave.id)
-        .order_by(WaveInstrument.position, WaveInstrument.id)
-    ).all())
+    signature: Signature = tuple((int(vid), str(digest)) for vid, digest in
+                                 session.execute(_WAVE_SIGNATURE, {"wave_id": wave.id}).all())
     found = _LAYOUTS.get(signature)
     if found is not None:
         return found
@@ -214,22 +225,22 @@ def layout_of(session: Session, wave: Wave) -> Layout:
     return layout
 
 
-def stored_answers(session: Session, response_id: int) -> dict[str, Answer]:
-    rows = session.scalars(
-        select(Answer).where(Answer.response_id == response_id).execution_options(populate_existing=True)
-    ).all()
-    return {answer_key(a.instrument_version_id, a.item_key): a for a in rows}
+def stored_values(session: Session, response_id: int) -> dict[str, int | str]:
+    """The response's stored answers by answer key: the number (as an int) or the text.
 
-
-def _value(answer: Answer) -> int | str:
-    if answer.value_text is not None:
-        return answer.value_text
-    assert answer.value_number is not None
-    return int(answer.value_number)
+    Read as plain rows (no ORM objects): the same values in a fraction of the time.
+    """
+    values: dict[str, int | str] = {}
+    for version_id, item_key, number, text in session.execute(_STORED_VALUES, {"response_id": response_id}):
+        if text is not None:
+            values[answer_key(version_id, item_key)] = text
+        else:
+            assert number is not None
+            values[answer_key(version_id, item_key)] = int(number)
+    return values
 
 
 def build_form(participant: Participant, wave: Wave, response: Response, layout: Layout,
-          stored: Mapping[str, Answer]) -> SurveyForm:
-    answers = {k: _value(a) for k, a in stored.items()}
+               values: Mapping[str, int | str]) -> SurveyForm:
     return SurveyForm(participant=participant, wave=wave, response=response, pages=layout.pages,
-                      answers=answers, _items=layout.items)
+                      answers=values, _items=layout.items)

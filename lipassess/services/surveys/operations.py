@@ -31,12 +31,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Select, and_, bindparam, false, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lipassess.errors import InvalidInput
 from lipassess.services import audit
+from lipassess.services.links import LinkRevoked
 from lipassess.services.lti_scores import queue_completion
 from lipassess.services.surveys.answers import apply_answers, validate_answers
 from lipassess.services.surveys.errors import (
@@ -56,11 +57,12 @@ from lipassess.services.surveys.form import (
     build_form,
     layout_of,
     receipt_of,
-    stored_answers,
+    stored_values,
 )
 from lipassess.store.models import (
     Enrolment,
     EnrolmentStatus,
+    Invitation,
     Participant,
     Response,
     ResponseStatus,
@@ -71,24 +73,48 @@ from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 CHANNELS = ("link", "lti")
 
 
-def _access(session: Session, participant_id: int, wave_id: int) -> tuple[Participant, Wave, Response | None]:
-    """The participant, the wave and their response (read fresh), checked as :func:`check_access` says.
-
-    One query: participant, wave, enrolment status and response joined.
-    """
-    row = session.execute(
-        select(Participant, Wave, Enrolment.status, Response)
+def _access_statement(
+        with_invitation: bool) -> Select[Participant, Wave, EnrolmentStatus, Response, int, datetime | None]:
+    invitation = (and_(Invitation.id == bindparam("invitation_id"), Invitation.participant_id == Participant.id,
+                       Invitation.wave_id == Wave.id) if with_invitation else false())
+    return (
+        select(Participant, Wave, Enrolment.status, Response, Invitation.id, Invitation.revoked_at)
         .select_from(Participant)
-        .join(Wave, Wave.id == wave_id)
+        .join(Wave, Wave.id == bindparam("wave_id"))
         .outerjoin(Enrolment, and_(Enrolment.participant_id == Participant.id,
                                    Enrolment.cohort_id == Wave.cohort_id))
         .outerjoin(Response, and_(Response.participant_id == Participant.id, Response.wave_id == Wave.id))
-        .where(Participant.id == participant_id)
+        .outerjoin(Invitation, invitation)
+        .where(Participant.id == bindparam("participant_id"))
         .execution_options(populate_existing=True)
-    ).first()
+    )
+
+
+#: Built once (building a statement costs more CPU than running it): without and with a link's invitation.
+_ACCESS = {False: _access_statement(False), True: _access_statement(True)}
+
+
+def _access(session: Session, participant_id: int, wave_id: int,
+            invitation_id: int | None = None) -> tuple[Participant, Wave, Response | None]:
+    """The participant, the wave and their response (read fresh), checked as :func:`check_access` says.
+
+    One query: participant, wave, enrolment status, response and (for a personal
+    link) the invitation joined. With ``invitation_id`` the participant answers
+    through that link: it must be theirs, for this wave, and not revoked
+    (:class:`~lipassess.services.links.LinkRevoked`), checked first.
+    """
+    params = {"participant_id": participant_id, "wave_id": wave_id}
+    if invitation_id is not None:
+        params["invitation_id"] = invitation_id
+    row = session.execute(_ACCESS[invitation_id is not None], params).first()
     if row is None:
         raise SurveyUnavailable()
-    participant, wave, status, response = row
+    participant, wave, status, response, live_id, revoked_at = row
+    if invitation_id is not None:
+        if live_id is None:
+            raise SurveyUnavailable()
+        if revoked_at is not None:
+            raise LinkRevoked()
     if status is None:
         raise SurveyUnavailable()
     if participant.withdrawn_at is not None:
@@ -123,12 +149,15 @@ def _check_window(wave: Wave, now: datetime) -> None:
         raise WaveClosed(wave.closes_at)
 
 
+_FIND_RESPONSE = (
+    select(Response)
+    .where(Response.participant_id == bindparam("participant_id"), Response.wave_id == bindparam("wave_id"))
+    .execution_options(populate_existing=True)
+)
+
+
 def _find_response(session: Session, participant_id: int, wave_id: int) -> Response | None:
-    return session.scalar(
-        select(Response)
-        .where(Response.participant_id == participant_id, Response.wave_id == wave_id)
-        .execution_options(populate_existing=True)
-    )
+    return session.scalar(_FIND_RESPONSE, {"participant_id": participant_id, "wave_id": wave_id})
 
 
 def _language(language: str | None, fallback: str) -> str:
@@ -140,11 +169,13 @@ def _language(language: str | None, fallback: str) -> str:
 
 
 def open_form(session: Session, *, participant_id: int, wave_id: int, now: datetime,
-              channel: str = "link", language: str | None = None) -> SurveyForm:
+              channel: str = "link", language: str | None = None, invitation_id: int | None = None) -> SurveyForm:
     """The participant's form for a wave, creating the draft response on first open.
 
     A submitted response is returned as it is (show its receipt), whatever the
-    date. A draft or a new response needs the wave to be open.
+    date. A draft or a new response needs the wave to be open. ``invitation_id``:
+    the personal link the participant answers through, checked in the same query
+    (see :func:`_access`).
 
     Raises
     ------
@@ -159,10 +190,10 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
     """
     if channel not in CHANNELS:
         raise InvalidInput(f"channel must be one of {', '.join(CHANNELS)} (got {channel!r})")
-    participant, wave, response = _access(session, participant_id, wave_id)
+    participant, wave, response = _access(session, participant_id, wave_id, invitation_id)
     layout = layout_of(session, wave)
     if response is not None and response.status is ResponseStatus.SUBMITTED:
-        return build_form(participant, wave, response, layout, stored_answers(session, response.id))
+        return build_form(participant, wave, response, layout, stored_values(session, response.id))
     _check_window(wave, now)
     if response is None:
         if not layout.pages:
@@ -182,7 +213,16 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
         assert response is not None
         # A new response has no answers yet.
         return build_form(participant, wave, response, layout, {})
-    return build_form(participant, wave, response, layout, stored_answers(session, response.id))
+    return build_form(participant, wave, response, layout, stored_values(session, response.id))
+
+
+_LOCK_DRAFT = (
+    update(Response)
+    .where(Response.participant_id == bindparam("b_participant"), Response.wave_id == bindparam("b_wave"),
+           Response.status == ResponseStatus.DRAFT)
+    .values(updated_at=bindparam("b_now"))
+    .returning(Response)
+)
 
 
 def _lock_draft(session: Session, participant_id: int, wave_id: int, now: datetime) -> Response:
@@ -190,11 +230,7 @@ def _lock_draft(session: Session, participant_id: int, wave_id: int, now: dateti
     session.flush()
     # UPDATE ... RETURNING: the lock and the fresh row in one statement (PostgreSQL; SQLite 3.35+).
     locked = session.scalars(
-        update(Response)
-        .where(Response.participant_id == participant_id, Response.wave_id == wave_id,
-               Response.status == ResponseStatus.DRAFT)
-        .values(updated_at=now)
-        .returning(Response),
+        _LOCK_DRAFT, {"b_participant": participant_id, "b_wave": wave_id, "b_now": now},
         execution_options={"synchronize_session": False, "populate_existing": True},
     ).first()
     if locked is not None:
@@ -205,9 +241,9 @@ def _lock_draft(session: Session, participant_id: int, wave_id: int, now: dateti
     raise ConsentRequired()
 
 
-def _draft_for_writing(session: Session, participant_id: int, wave_id: int,
-                       now: datetime) -> tuple[Participant, Wave, Response]:
-    participant, wave, existing = _access(session, participant_id, wave_id)
+def _draft_for_writing(session: Session, participant_id: int, wave_id: int, now: datetime,
+                       invitation_id: int | None = None) -> tuple[Participant, Wave, Response]:
+    participant, wave, existing = _access(session, participant_id, wave_id, invitation_id)
     if existing is not None and existing.status is ResponseStatus.SUBMITTED:
         raise AlreadySubmitted(receipt_of(existing))
     _check_window(wave, now)
@@ -225,11 +261,12 @@ def record_consent(session: Session, *, participant_id: int, wave_id: int, now: 
 
 
 def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: Mapping[str, Any],
-               now: datetime, language: str | None = None) -> SurveyForm:
+               now: datetime, language: str | None = None, invitation_id: int | None = None) -> SurveyForm:
     """Validate and store some answers of a draft; the whole call is refused on any bad answer.
 
     ``answers`` maps answer keys to values; ``None`` or ``""`` removes a stored
     answer. Required items are not checked here (see :func:`submit`).
+    ``invitation_id`` as for :func:`open_form`.
 
     Raises
     ------
@@ -240,12 +277,12 @@ def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: 
     ConsentRequired, AlreadySubmitted, WaveNotOpen, WaveClosed
         And the access errors of :func:`check_access`.
     """
-    participant, wave, response = _draft_for_writing(session, participant_id, wave_id, now)
+    participant, wave, response = _draft_for_writing(session, participant_id, wave_id, now, invitation_id)
     if response.consent_at is None:
         raise ConsentRequired()
     layout = layout_of(session, wave)
     parsed = validate_answers(layout, answers)
-    stored = stored_answers(session, response.id)
+    stored = stored_values(session, response.id)
     apply_answers(session, response, parsed, stored)
     if language in LANGUAGES:
         response.language = language
@@ -272,7 +309,7 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
     if response.consent_at is None:
         raise ConsentRequired()
     layout = layout_of(session, wave)
-    stored = stored_answers(session, response.id)
+    stored = stored_values(session, response.id)
     if answers:
         apply_answers(session, response, validate_answers(layout, answers), stored)
     form = build_form(participant, wave, response, layout, stored)

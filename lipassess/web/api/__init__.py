@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from lipassess.web.api import views  # noqa: E402,F401  (registers the routes)
+from lipassess.web.api import needs, views  # noqa: E402,F401  (registers the routes)

@@ -15,6 +15,7 @@ from lipassess.web.api.schemas import (
     CohortDetailSchema,
     CohortListSchema,
     ErrorSchema,
+    NeedsSchema,
     SubgroupsSchema,
     SummarySchema,
 )
@@ -82,6 +83,15 @@ ENDPOINTS: tuple[tuple[str, str, list[dict[str, Any]], dict[str, Any]], ...] = (
      [LANG],
      {"200": _ok("Summary", "Figures and narrative."), "400": _error("Unknown language."),
       "404": _error("No cohorts yet.")}),
+    ("/cohorts/{cohort_id}/needs",
+     "The training-needs assessment of a cohort (Borich MWDS, CIs, ranks, Locus for Focus quadrants, groups, the "
+     "loop against later change) and the recommendations in the chosen language.",
+     [COHORT_ID, LANG],
+     {"200": _ok("Needs", "NeedsAnalysis.to_dict() and the recommendations."), "400": _error("Unknown language."),
+      "404": _not_found(), "422": _error("Nobody in the cohort has answered the needs assessment yet.")}),
+    ("/program/needs", "The training-needs assessment of every cohort the caller may see, together.", [LANG],
+     {"200": _ok("Needs", "NeedsAnalysis.to_dict() and the recommendations."), "400": _error("Unknown language."),
+      "404": _error("No cohorts yet."), "422": _error("Nobody has answered the needs assessment yet.")}),
     ("/cohorts/{cohort_id}/exports/{fmt}",
      "The cohort's answers and scale scores as a file (evaluators and admins; managers see aggregates only). "
      "Every export is written to the audit log.",
@@ -105,7 +115,7 @@ def build_spec() -> dict[str, Any]:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for name, schema in (("Error", ErrorSchema), ("CohortList", CohortListSchema),
                          ("CohortDetail", CohortDetailSchema), ("Analysis", AnalysisSchema),
-                         ("Subgroups", SubgroupsSchema), ("Summary", SummarySchema)):
+                         ("Subgroups", SubgroupsSchema), ("Summary", SummarySchema), ("Needs", NeedsSchema)):
         spec.components.schema(name, schema=schema)
     for path, summary, parameters, responses in ENDPOINTS:
         spec.path(path=path, operations={"get": {

@@ -169,6 +169,66 @@ class CohortEffectSchema(Schema):
     pre_post = fields.Nested(EffectSchema, required=True)
 
 
+class InvarianceFigureSchema(Schema):
+    """Scalar measurement invariance of the subscales from pre to post (``lipassess.reports.invariance``)."""
+
+    holds = fields.List(fields.String(), required=True)
+    # "partial" is a Schema attribute: the field is declared under another name, read and written as "partial".
+    partial_ = fields.List(fields.String(), required=True, attribute="partial", data_key="partial")
+    partial_items = fields.List(fields.String(), required=True)
+    fails = fields.List(fields.String(), required=True)
+    language_fails = fields.List(fields.String(), required=True)
+
+
+class ObserverChangeSchema(Schema):
+    """A mean change on the 1-5 scale (later minus earlier) with its 95% t CI and d_z."""
+
+    mean_diff = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    d_z = fields.Float(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class ObserverGapSchema(Schema):
+    """Self minus observer rating before and after; ``change`` is self-rated minus observer-rated change."""
+
+    pre = fields.Float(allow_none=True)
+    post = fields.Float(allow_none=True)
+    change = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True)
+    ci_high = fields.Float(allow_none=True)
+    verdict = fields.String(allow_none=True, metadata={"enum": ["narrowed", "widened", "unclear"]})
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class ObserverAgreementSchema(Schema):
+    """ICC(1), ICC(1,k) and the median r_wg among the observers of one participant (pre)."""
+
+    icc1 = fields.Float(allow_none=True)
+    icc1k = fields.Float(allow_none=True)
+    rwg_median = fields.Float(allow_none=True)
+    n = fields.Integer(allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
+class ObserverFiguresSchema(Schema):
+    """What supervisors (or all observers, when fewer than the minimum supervisors rated) saw."""
+
+    group = fields.String(required=True, metadata={"enum": ["supervisor", "observers"]})
+    merged = fields.List(fields.String(), required=True)
+    min_raters = fields.Integer(required=True)
+    n_raters = fields.Integer(required=True)
+    pre_post = fields.Nested(ObserverChangeSchema, allow_none=True)
+    pre_followup = fields.Nested(ObserverChangeSchema, allow_none=True)
+    self_pre_post = fields.Nested(ObserverChangeSchema, allow_none=True)
+    gap = fields.Nested(ObserverGapSchema, allow_none=True)
+    agreement = fields.Nested(ObserverAgreementSchema, allow_none=True)
+    missing = fields.Nested(MissingSchema, allow_none=True)
+
+
 class SentenceSchema(Schema):
     key = fields.String(required=True, metadata={"description": "the rule that produced the sentence"})
     text = fields.String(required=True)
@@ -221,5 +281,35 @@ class SummarySchema(Schema):
     self_report = fields.Boolean(required=True)
     scale_min = fields.Float(required=True)
     scale_max = fields.Float(required=True)
+    invariance = fields.Nested(InvarianceFigureSchema, allow_none=True,
+                               metadata={"description": "null when too few answered both surveys"})
+    observers = fields.Nested(ObserverFiguresSchema, allow_none=True, metadata={
+        "description": "observer ratings (supervisors, colleagues); null when none were planned"})
     lang = fields.String(required=True, metadata={"enum": list(LANGUAGES)})
     narrative = fields.Nested(NarrativeSchema, required=True)
+
+
+class NeedsSchema(Schema):
+    """``NeedsAnalysis.to_dict()`` (see ``lipassess.analysis.needs`` for every field) plus the advice."""
+
+    scope = fields.String(required=True)
+    competencies = fields.List(fields.Dict(), required=True, metadata={
+        "description": "by rank: competency, n, importance_mean, competence_mean, discrepancy_mean, discrepancy_sd, "
+                       "mwds, mwds_ci_low, mwds_ci_high, rank (1 = largest need), quadrant (HH, HL, LH, LL)"})
+    n_respondents = fields.Integer(required=True)
+    n_obs = fields.Integer(required=True)
+    importance_cut = fields.Float(required=True)
+    discrepancy_cut = fields.Float(required=True)
+    ci = fields.Float(required=True)
+    method = fields.String(required=True)
+    notes = fields.List(fields.String(), required=True)
+    groups = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, metadata={
+        "description": "ministry, province, position_level, ministry_position -> SubgroupResult.to_dict()"})
+    position_labels = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)
+    loop = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True, metadata={
+        "description": "post, followup -> needs against change (NeedsLoopResult.to_dict())"})
+    min_group_size = fields.Integer(required=True)
+    synthetic = fields.Boolean(required=True)
+    computed_at = fields.DateTime(required=True)
+    lang = fields.String(required=True)
+    recommendations = fields.List(fields.Dict(), required=True, metadata={"description": "{key, text}"})

@@ -61,8 +61,10 @@ def _min_group_size() -> int:
     return int(current_app.config["MIN_GROUP_SIZE"])
 
 
-def _analysis_payload(cohorts: list[Cohort], principal: Principal) -> dict[str, Any]:
-    stored = analyses.evaluation(get_session(), cohorts)
+def _analysis_payload(cohorts: list[Cohort] | None, scope: list[Cohort], principal: Principal) -> dict[str, Any]:
+    # with its figures, as the staff pages ask for them: one analysis serves both
+    stored, _figures = analyses.evaluation_and_figures(get_session(), cohorts, scope=scope,
+                                                       min_group_size=_min_group_size())
     analysis = stored.value.analysis
     if principal.sees_individuals:
         return AnalysisSchema().dump({**analysis.to_dict(), "computed_at": stored.computed_at})
@@ -94,7 +96,8 @@ def cohort_detail(cohort_id: int) -> Response:
 @bp.get("/cohorts/<int:cohort_id>/analysis")
 @staff_required(api=True)
 def cohort_analysis(cohort_id: int) -> Response:
-    return jsonify(_analysis_payload([_cohort(cohort_id)], _principal()))
+    cohort = _cohort(cohort_id)
+    return jsonify(_analysis_payload([cohort], [cohort], _principal()))
 
 
 @bp.get("/program/analysis")
@@ -104,7 +107,7 @@ def program_analysis() -> Response:
     cohorts = _visible_cohorts(principal)
     if not cohorts:
         raise NotFound("no cohorts yet; run 'lipassess sync' to pull them from Moodle")
-    return jsonify(_analysis_payload(cohorts, principal))
+    return jsonify(_analysis_payload(None if principal.cohort_ids is None else cohorts, cohorts, principal))
 
 
 @bp.get("/cohorts/<int:cohort_id>/subgroups")
