@@ -89,6 +89,7 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("staff.cell", _staff_tables.CELLS),
         ("staff.reason", _staff_tables.REASONS),
         ("staff.shift", _staff_tables.SHIFT_TEXT),
+        ("staff.observer", _staff_tables.OBSERVERS),
         ("wave", WAVE_LABELS),
     )
     for prefix, mapping in domains:

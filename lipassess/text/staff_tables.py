@@ -104,7 +104,7 @@ _HEADER_PAIRS: tuple[tuple[str, str], ...] = (
     ("Cohort", "ជំនាន់"), ("Response pre", "ឆ្លើយតបមុនវគ្គ"), ("Response post", "ឆ្លើយតបក្រោយវគ្គ"),
     ("Response follow-up", "ឆ្លើយតបតាមដាន"), ("Pre/post pairs", "គូមុន/ក្រោយ"), ("g_av after", "g_av ក្រោយវគ្គ"),
     ("g_av follow-up", "g_av តាមដាន"), ("Applied at 6 months", "បានអនុវត្តនៅ ៦ ខែ"),
-    ("Ministry", "ក្រសួង"), ("Province", "ខេត្ត"),
+    ("Ministry", "ក្រសួង"), ("Province", "ខេត្ត"), ("Estimate", "តម្លៃប៉ាន់ស្មាន"),
 )
 
 
@@ -272,6 +272,25 @@ REASONS: dict[str, dict[str, str]] = {
                   "km": "សំណួរ {items} មានចម្លើយដូចគ្នាពីមនុស្សគ្រប់គ្នា (គ្មានការប្រែប្រួល) ហើយត្រូវបានដកចេញពី "
                         "\u03b1, \u03c9 និងការវិភាគសំណួរ ប៉ុន្តែនៅតែរាប់ក្នុងពិន្ទុមធ្យម និងគម្លាតស្តង់ដារ។ "
                         "សហសម្ព័ន្ធ និងទម្ងន់កត្តារបស់វាមិនមានទេ"},
+    "not_yet_wave": {"en": "not yet: the wave has not taken place ({wave})",
+                     "km": "មិនទាន់៖ ដំណាក់កាលនេះមិនទាន់ធ្វើឡើងនៅឡើយ ({wave})"},
+    "not_yet": {"en": "not yet: the wave has not taken place", "km": "មិនទាន់៖ ដំណាក់កាលនេះមិនទាន់ធ្វើឡើងនៅឡើយ"},
+    "too_few_wave": {"en": "too few: {n} of the {needed} needed ({wave})",
+                     "km": "តិចពេក៖ មាន {n} ក្នុងចំណោម {needed} ដែលត្រូវការ ({wave})"},
+    "too_few": {"en": "too few: {n} of the {needed} needed", "km": "តិចពេក៖ មាន {n} ក្នុងចំណោម {needed} ដែលត្រូវការ"},
+    "rated_alike": {"en": "no variance: everyone rated alike", "km": "គ្មានការប្រែប្រួល៖ អ្នកទាំងអស់វាយតម្លៃដូចគ្នា"},
+    "not_measured": {"en": "not measured", "km": "មិនបានវាស់"},
+    "fewer_raters": {"en": "Fewer than {n} raters of the relation {relation}: counted with all observers",
+                     "km": "អ្នកវាយតម្លៃក្នុងទំនាក់ទំនង {relation} តិចជាង {n} នាក់៖ រាប់បញ្ចូលជាមួយអ្នកសង្កេតទាំងអស់"},
+    "listwise_pairwise": {"en": "Listwise deletion: {dropped} of {total} rows had a missing item and were left out; "
+                                "every figure except alpha pairwise uses the {n} complete rows. alpha pairwise uses "
+                                "every answer (pairwise deletion, psych::alpha's default): {rows} rows, each "
+                                "covariance on {low} to {high} of them",
+                          "km": "ការលុបតាមជួរ៖ {dropped} ក្នុងចំណោម {total} ជួរ មានសំណួរខ្វះ ហើយត្រូវបានដកចេញ "
+                                "តួលេខទាំងអស់ លើកលែងតែ \u03b1 តាមគូ ប្រើជួរពេញលេញចំនួន {n}។ \u03b1 តាមគូ "
+                                "ប្រើចម្លើយទាំងអស់ ({rows} ជួរ) កូវ៉ារ្យង់នីមួយៗលើ {low} ដល់ {high} ជួរ"},
+    "pairwise_never": {"en": "Alpha pairwise is NaN: two items are never answered by the same two rows",
+                       "km": "មិនអាចគណនា \u03b1 តាមគូបានទេ៖ សំណួរពីរមិនដែលត្រូវបានឆ្លើយដោយជួរពីរដូចគ្នាទេ"},
     "missing_values": {"en": "{variable}: {n} missing value(s) skipped",
                        "km": "{variable}៖ បានរំលងតម្លៃខ្វះចំនួន {n}"},
 }
@@ -308,3 +327,33 @@ SHIFT_TEXT: dict[str, dict[str, str]] = {
                      "km": "មិនអាចប៉ាន់ស្មានគម្លាតបានទេ (សូមមើលកំណត់សម្គាល់)។"},
 }
 """The then-test's reading of the response shift, by direction (the analysis' ``SHIFT_TEXT`` in both languages)."""
+
+OBSERVERS: dict[str, dict[str, str]] = {
+    "caption": {"en": "What {who_saw} saw: ratings by {who} (at least {n} raters of a relation; mean change on the "
+                      "1-5 scale)",
+                "km": "អ្វីដែល{who_saw}បានឃើញ៖ ការវាយតម្លៃដោយ{who} (អ្នកវាយតម្លៃយ៉ាងតិច {n} នាក់ក្នុងទំនាក់ទំនងនីមួយៗ "
+                      "ការប្រែប្រួលមធ្យមលើមាត្រដ្ឋាន ១-៥)"},
+    "change_post": {"en": "Change seen by {who}, before \u2192 after", "km": "ការប្រែប្រួលដែល{who}បានឃើញ មុន \u2192 ក្រោយ"},
+    "change_followup": {"en": "Change seen by {who}, before \u2192 follow-up",
+                        "km": "ការប្រែប្រួលដែល{who}បានឃើញ មុន \u2192 តាមដាន"},
+    "own_change": {"en": "Participants' own change, same people, before \u2192 after",
+                   "km": "ការប្រែប្រួលដែលអ្នកចូលរួមវាយតម្លៃខ្លួនឯង (មនុស្សដដែល) មុន \u2192 ក្រោយ"},
+    "gap_before": {"en": "Self minus observer, before", "km": "ខ្លួនឯងដកអ្នកសង្កេត មុនវគ្គ"},
+    "gap_after": {"en": "Self minus observer, after", "km": "ខ្លួនឯងដកអ្នកសង្កេត ក្រោយវគ្គ"},
+    "gap_change": {"en": "Self-rated minus observer-rated change (gap {verdict})",
+                   "km": "ការប្រែប្រួលដែលវាយតម្លៃខ្លួនឯង ដកការប្រែប្រួលដែលអ្នកសង្កេតវាយតម្លៃ (គម្លាត{verdict})"},
+    "gap": {"en": "Self minus observer gap", "km": "គម្លាតរវាងខ្លួនឯង និងអ្នកសង្កេត"},
+    "icc1": {"en": "ICC(1): one observer's reliability", "km": "ICC(1)៖ ភាពជឿជាក់នៃអ្នកសង្កេតម្នាក់"},
+    "icc1k": {"en": "ICC(1,k): reliability of the observers' mean", "km": "ICC(1,k)៖ ភាពជឿជាក់នៃមធ្យមភាគរបស់អ្នកសង្កេត"},
+    "rwg": {"en": "Median r_wg (agreement within a person's observers)",
+            "km": "មេដ្យាន rwg (ការស្របគ្នារវាងអ្នកសង្កេតរបស់មនុស្សម្នាក់)"},
+    "agreement": {"en": "Agreement among observers", "km": "ការស្របគ្នារវាងអ្នកសង្កេត"},
+    "ratings": {"en": "Observer ratings", "km": "ការវាយតម្លៃដោយអ្នកសង្កេត"},
+    "who.supervisors": {"en": "supervisors", "km": "អ្នកគ្រប់គ្រងផ្ទាល់"},
+    "who.observers": {"en": "observers", "km": "អ្នកសង្កេត"},
+    "who.all_observers": {"en": "all observers", "km": "អ្នកសង្កេតទាំងអស់"},
+    "verdict.narrowed": {"en": "narrowed", "km": "រួមតូច"},
+    "verdict.widened": {"en": "widened", "km": "រីកធំ"},
+    "verdict.unclear": {"en": "unclear", "km": "មិនច្បាស់"},
+}
+"""The observer-ratings table's words (``staff.observer.<key>``): its caption and row labels."""

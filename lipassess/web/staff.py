@@ -32,7 +32,7 @@ from lipassess.reports.answer import plain_answer
 from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
 from lipassess.reports.tables.observers import observers_table
-from lipassess.reports.tables.words import header_help, plain_words
+from lipassess.reports.tables.words import codes_spaced, header_help, plain_words
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.analysis_store import Stored
@@ -186,7 +186,7 @@ def _words(text: Any) -> Markup:
     On a page in another language the text is in that language already (a table through
     :func:`lipassess.reports.tables.localize.localize`, the rest from the catalogue): only typeset."""
     words = "" if text is None else str(text)
-    return notation(plain_words(words) if _lang() == "en" else words)
+    return notation(plain_words(words) if _lang() == "en" else codes_spaced(words))
 
 
 @bp.app_template_filter("header_help")

@@ -70,11 +70,11 @@ def _header(header: str, lang: str) -> str:
 
 
 @cache
-def _reason_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Each ``staff.reason.*`` English template as a pattern (its placeholders match any text)."""
+def _reason_rules(prefix: str = "staff.reason.") -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each English template under ``prefix`` as a pattern (its placeholders match any text but ``;``)."""
     rules = []
     for key, texts in CATALOGUE.items():
-        if not key.startswith("staff.reason."):
+        if not key.startswith(prefix) or ".who." in key or ".verdict." in key:
             continue
         parts = re.split(r"\{(\w+)\}", texts["en"])
         pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^;]+?)" for i, p in enumerate(parts))
@@ -87,8 +87,11 @@ def _value(name: str, value: str, lang: str) -> str:
         return wave_words(value, lang)
     if name == "variable":
         return _word(f"staff.cell.variable.{_slug(value)}", lang, value)
-    if name in ("items", "cohort"):
-        return value  # item and cohort names are data
+    if name in ("items", "cohort", "relation"):
+        return value  # item, cohort and relation names are data
+    if name in ("who", "who_saw", "verdict"):
+        kind = "verdict" if name == "verdict" else "who"
+        return _word(f"staff.observer.{kind}.{_slug(value)}", lang, value)
     if name == "variables":
         return ", ".join(_value("variable", v, lang) for v in value.split(", "))
     return khmer_digits(value) if lang == "km" else value
@@ -118,8 +121,8 @@ def reason_words(reason: str | None, lang: str) -> str:
     return "; ".join(out)
 
 
-def _reason(english: str, lang: str) -> str | None:
-    for pattern, key in _reason_rules():
+def _reason(english: str, lang: str, prefix: str = "staff.reason.") -> str | None:
+    for pattern, key in _reason_rules(prefix):
         found = pattern.fullmatch(english)
         if found:
             return text(key, lang, **{name: _value(name, value, lang) for name, value in found.groupdict().items()})
@@ -133,7 +136,7 @@ def _statistic(value: str, lang: str) -> str:
     return _word(f"staff.cell.statistic.{key}", lang, value)
 
 
-def _cell(key: str, value: Any, row: Mapping[str, Any], lang: str) -> Any:
+def _cell(key: str, value: Any, row: Mapping[str, Any], lang: str, table_name: str = "") -> Any:
     if not isinstance(value, str) or not value:
         return value
     if key == "outcome":
@@ -145,6 +148,8 @@ def _cell(key: str, value: Any, row: Mapping[str, Any], lang: str) -> Any:
     if key == "scope":
         label = _outcomes_by_label().get(value)
         return outcome_words(label, lang) if label else _word(f"staff.cell.{value}", lang, value)
+    if key == "statistic" and table_name == "observers":
+        return _reason(value, lang, "staff.observer.") or reason_words(value, lang)
     if key == "statistic":
         return _statistic(value, lang)
     if key == "category":
@@ -173,6 +178,8 @@ def _caption(table: Table, lang: str) -> str:
         first = table.rows[0]
         return text("staff.caption.items_one", lang, outcome=outcome_words(str(first["outcome_id"]), lang),
                     wave=wave_words(str(first["wave_id"]), lang))
+    if table.name == "observers":
+        return _reason(table.caption, lang, "staff.observer.") or table.caption
     return _word(f"staff.caption.{table.name}", lang, table.caption)
 
 
@@ -199,7 +206,7 @@ def localize(table: Table, lang: str) -> Table:
     template("staff.page.title", lang)  # an unknown language fails here, loudly
     columns = tuple(dataclasses.replace(c, header=_header(c.header, lang), term=c.term or c.header)
                     for c in table.columns)
-    rows = tuple({key: _cell(key, value, row, lang) for key, value in row.items()} for row in table.rows)
+    rows = tuple({key: _cell(key, value, row, lang, table.name) for key, value in row.items()} for row in table.rows)
     return dataclasses.replace(table, caption=_caption(table, lang), columns=columns, rows=rows,
                                notes=tuple(reason_words(n, lang) for n in table.notes), lang=lang)
 
