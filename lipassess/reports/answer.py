@@ -21,6 +21,15 @@ in English or Khmer (templates ``report.answer.*`` of :mod:`lipassess.text.repor
    kind of change); "fairly sure" when the CI excludes zero but spans bands;
    "cannot be sure" when it includes zero. Fewer than ``Thresholds.small_n``
    pairs add "early figures, a first sign".
+4. **What others saw**, when observers (supervisors, or every observer
+   together) rated the same people before and after
+   (:class:`~lipassess.reports.observer_figures.ObserverFigures`): a sentence
+   right after the first, with the direction of the observers' change from its
+   95% CI and its d_z, and, when self and observer change differ (the CI of
+   self-rated minus observer-rated change excludes 0), whether observers saw a
+   smaller or a larger change. Observer ratings are the stronger evidence
+   (self-ratings rise after almost any training), so they come before the
+   certainty of the self-rated change.
 
 References
 ----------
@@ -39,6 +48,7 @@ from collections.abc import Callable
 from lipassess.reports.figures import Effect, ImpactFigures, MissingReason
 from lipassess.reports.narrative import Thresholds, cohen_size, direction, why_missing, word
 from lipassess.reports.numbers import check_lang, fmt_decimal, fmt_int
+from lipassess.reports.observer_figures import ObserverFigures
 from lipassess.text import text as catalogue_text
 
 ALL_KEPT = 0.9
@@ -59,7 +69,7 @@ class PlainAnswer:
         What changed and whether it lasted; how sure we are; a thin-data warning when one applies.
     rules : tuple of str
         The rules that fired, in order, the same in every language
-        (``change.up``, ``lasting.most``, ``sure.high``, ``sure.thin``).
+        (``change.up``, ``lasting.most``, ``observer.up.smaller``, ``sure.high``, ``sure.thin``).
     """
 
     heading: str
@@ -141,6 +151,10 @@ def plain_answer(figures: ImpactFigures, lang: str = "en", *, thresholds: Thresh
                                                                  khmer_digits=khmer_digits),
                       g=num(fu[0]) if fu else "")
         sentences = [_say("joined", lang, change=change, lasting=clause)]
+    observed = _observed(figures.observers, lang, num)
+    if observed is not None:
+        rules.append(observed[0])
+        sentences.append(observed[1])
     sure, sentence = _sureness(kind, g, lo, hi, lang, num)
     rules.append(sure)
     sentences.append(sentence)
@@ -149,6 +163,23 @@ def plain_answer(figures: ImpactFigures, lang: str = "en", *, thresholds: Thresh
         rules.append("sure.thin")
         sentences.append(_say("sure.thin", lang, n=fmt_int(n, lang, khmer_digits=khmer_digits)))
     return PlainAnswer(heading=heading, sentences=tuple(sentences), rules=tuple(rules))
+
+
+def _observed(observers: ObserverFigures | None, lang: str,
+              num: Callable[[float], str]) -> tuple[str, str] | None:
+    """What observers saw before -> after (module docstring, point 4): ``(rule, sentence)``; None without it."""
+    if observers is None or not observers.available:
+        return None
+    change = observers.pre_post
+    if change is None or not change.available or change.ci_low is None or change.ci_high is None or change.d_z is None:
+        return None
+    kind = direction(change.ci_low, change.ci_high)
+    observed = _say(f"observer.{kind}", lang, who=_say(f"observer.who.{observers.group}", lang), d=num(change.d_z))
+    gap = observers.gap
+    if gap is not None and gap.disagree and gap.change is not None:
+        compared = "smaller" if gap.change > 0 else "larger"
+        return f"observer.{kind}.{compared}", _say(f"observer.{compared}", lang, observed=observed)
+    return f"observer.{kind}", _say("observer.alone", lang, observed=observed)
 
 
 def _sureness(kind: str, g: float, lo: float, hi: float, lang: str,

@@ -456,6 +456,19 @@ ANSWER: dict[str, dict[str, str]] = {
         "km": "យើងមិនអាចប្រាកដបានទេ៖ ជួរតម្លៃដែលអាចជឿបាន (ចន្លោះជឿជាក់ ៩៥%៖ {lo} ដល់ {hi}) "
               "រួមទាំងគ្មានការផ្លាស់ប្តូរផងដែរ។",
     },
+    "observer.who.supervisor": {"en": "Their supervisors", "km": "ថ្នាក់ដឹកនាំផ្ទាល់របស់ពួកគេ"},
+    "observer.who.observers": {"en": "Those who see them at work", "km": "អ្នកដែលឃើញការងាររបស់ពួកគេ"},
+    "observer.up": {"en": "{who} saw an improvement too (d_z = {d})",
+                    "km": "{who}ក៏បានឃើញការប្រសើរឡើងផងដែរ (d_z = {d})"},
+    "observer.none": {"en": "{who} saw no clear change (d_z = {d})",
+                      "km": "{who}មិនបានឃើញការផ្លាស់ប្តូរច្បាស់លាស់ទេ (d_z = {d})"},
+    "observer.down": {"en": "{who} saw a decline (d_z = {d})",
+                      "km": "{who}បានឃើញការធ្លាក់ចុះ (d_z = {d})"},
+    "observer.alone": {"en": "{observed}.", "km": "{observed}។"},
+    "observer.smaller": {"en": "{observed}, a smaller change than participants report about themselves.",
+                         "km": "{observed} ដែលជាការផ្លាស់ប្តូរតូចជាងអ្វីដែលអ្នកចូលរួមរាយការណ៍អំពីខ្លួនឯង។"},
+    "observer.larger": {"en": "{observed}, a larger change than participants report about themselves.",
+                        "km": "{observed} ដែលជាការផ្លាស់ប្តូរធំជាងអ្វីដែលអ្នកចូលរួមរាយការណ៍អំពីខ្លួនឯង។"},
     "sure.thin": {
         "en": "These are early figures from only {n} people who answered before and after the training, so read "
               "them as a first sign.",

@@ -128,3 +128,53 @@ def test_the_answer_comes_first_on_the_page() -> None:
     answer_at = html.index("Leadership behaviour improved moderately after the training (g = 0.78)")
     assert answer_at < html.index('class="key-figures"') < html.index('class="words"')
     assert 'data-rules="change.up lasting.most sure.high"' in html
+
+
+def _observers(pre_post, gap):
+    from lipassess.reports.observer_figures import ObserverAgreement, ObserverChange, ObserverFigures
+
+    return ObserverFigures(
+        group="supervisor", min_raters=3, n_raters=120, pre_post=pre_post,
+        pre_followup=ObserverChange(mean_diff=0.15, ci_low=0.07, ci_high=0.23, d_z=0.30, n=55),
+        self_pre_post=ObserverChange(mean_diff=0.42, ci_low=0.37, ci_high=0.47, d_z=1.9, n=58),
+        gap=gap, agreement=ObserverAgreement(icc1=0.41, icc1k=0.74, rwg_median=0.88, n=20))
+
+
+def test_what_supervisors_saw_comes_before_the_certainty_and_says_they_saw_less() -> None:
+    from dataclasses import replace
+
+    from lipassess.reports.observer_figures import ObserverChange, ObserverGap
+
+    base = figures_with(effect(0.78, 0.72, 0.84, n=456), effect(0.57, 0.51, 0.62, n=375))
+    smaller = ObserverGap(pre=-0.03, post=0.20, change=0.23, ci_low=0.16, ci_high=0.30, verdict="widened", n=58)
+    up = ObserverChange(mean_diff=0.19, ci_low=0.12, ci_high=0.26, d_z=0.41, n=60)
+    answer = plain_answer(replace(base, observers=_observers(up, smaller)))
+    assert answer.rules == ("change.up", "lasting.most", "observer.up.smaller", "sure.high")
+    assert answer.sentences[1] == ("Their supervisors saw an improvement too (d_z = 0.41), a smaller change than "
+                                   "participants report about themselves.")
+    km = plain_answer(replace(base, observers=_observers(up, smaller)), "km")
+    assert km.sentences[1] == ("ថ្នាក់ដឹកនាំផ្ទាល់របស់ពួកគេក៏បានឃើញការប្រសើរឡើងផងដែរ (d_z = ០,៤១) "
+                               "ដែលជាការផ្លាស់ប្តូរតូចជាងអ្វីដែលអ្នកចូលរួមរាយការណ៍អំពីខ្លួនឯង។")
+    # self and observers agree (the CI of the difference of the changes includes 0): no comparison
+    agree = ObserverGap(pre=0.3, post=0.1, change=-0.05, ci_low=-0.15, ci_high=0.05, verdict="narrowed", n=58)
+    assert plain_answer(replace(base, observers=_observers(up, agree))).sentences[1] == (
+        "Their supervisors saw an improvement too (d_z = 0.41).")
+    # observers saw no clear change while participants say they improved: observers saw less
+    flat = ObserverChange(mean_diff=0.02, ci_low=-0.05, ci_high=0.09, d_z=0.04, n=60)
+    answer = plain_answer(replace(base, observers=_observers(flat, smaller)))
+    assert answer.rules[2] == "observer.none.smaller"
+    assert answer.sentences[1].startswith("Their supervisors saw no clear change (d_z = 0.04), a smaller change")
+    # observers rated more change than participants did
+    larger = ObserverGap(pre=0.4, post=0.0, change=-0.40, ci_low=-0.55, ci_high=-0.25, verdict="narrowed", n=58)
+    assert plain_answer(replace(base, observers=_observers(up, larger))).rules[2] == "observer.up.larger"
+
+
+def test_no_observer_sentence_without_observer_change() -> None:
+    from dataclasses import replace
+
+    from lipassess.reports.figures import Missing
+    from lipassess.reports.observer_figures import ObserverFigures
+
+    base = figures_with(effect(0.78, 0.72, 0.84, n=456), effect(0.57, 0.51, 0.62, n=375))
+    none_yet = ObserverFigures(missing=Missing(reason="not_yet", wave="post"))
+    assert plain_answer(replace(base, observers=none_yet)).rules == ("change.up", "lasting.most", "sure.high")
