@@ -501,8 +501,11 @@ def response_timeline(series: Sequence[ResponseSeries], *, lang: str, title: str
     check_lang(lang)
     fmt = _Numbers(lang, khmer_digits)
     size = font_size
-    legend_h = size * 2.2 * math.ceil(len(series) / 2) if series else 0
     x0, x1 = size * 4.2, width - 10
+    # the legend in two columns, or one when an entry would run into its neighbour
+    legends = [f"{s.label} ({fmt.pct(sorted(s.points)[-1][1]) if s.points else chr(0x2013)})" for s in series]
+    columns = 2 if all(18 + text_width(t, size * 0.9) <= (x1 - x0) / 2 - size for t in legends) else 1
+    legend_h = size * 2.2 * math.ceil(len(series) / columns) if series else 0
     y0, y1 = legend_h + size * 2.6, height - size * 3.4
     days = [d for s in series for d, _ in s.points]
     max_day = max([7.0, *days])
@@ -535,12 +538,11 @@ def response_timeline(series: Sequence[ResponseSeries], *, lang: str, title: str
             shapes.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.8"/>')
             last_d, last_v = points[-1]
             shapes.append(f'<circle cx="{_n(sx(last_d))}" cy="{_n(sy(last_v))}" r="2.5" fill="{colour}"/>')
-        col, line = i % 2, i // 2
+        col, line = i % columns, i // columns
         lx = x0 + col * (x1 - x0) / 2
         ly = size + line * size * 2.2
         shapes.append(_line(lx, ly, lx + 14, ly, stroke=colour, width=2.2))
-        final = fmt.pct(points[-1][1]) if points else "\u2013"
-        labels.append(Label(x=lx + 18, y=ly, text=f"{s.label} ({final})", size=size * 0.9))
+        labels.append(Label(x=lx + 18, y=ly, text=legends[i], size=size * 0.9))
     labels.append(Label(x=(x0 + x1) / 2, y=height - size * 1.1, text=x_label, anchor="middle", size=size * 0.9))
     labels.append(Label(x=x0 - size * 3.6, y=y0 - size * 1.3, text=y_label, size=size * 0.85, fill=MUTED))
     return Chart(kind="response_timeline", title=title, width=width, height=height, lang=lang,

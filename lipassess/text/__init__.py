@@ -17,6 +17,9 @@ and Khmer text side by side, so a translator reviews a pair at a time):
 - ``staff.<key>``: the staff pages' navigation around the summaries (:mod:`.staff` ``NAV``)
 - ``message.rater.<key>``, ``survey.rater.<key>``, ``report.raters.<key>``, ``report.relation.<relation>``:
   observer ratings (:mod:`.raters`)
+- ``staff.page.<key>``, ``staff.chart.<key>``: the staff dashboards' own words (:mod:`.staff_pages`)
+- ``staff.caption.<table>``, ``staff.header.<slug>``, ``staff.cell.<key>``, ``staff.reason.<key>``,
+  ``staff.shift.<direction>``: the dashboard tables' words on a page (:mod:`.staff_tables`)
 - ``wave.<kind>``: short wave labels for tables and exports (:data:`lipassess.vocabulary.WAVE_LABELS`)
 
 Every key has a text in every language of :data:`lipassess.vocabulary.LANGUAGES`
@@ -39,6 +42,8 @@ from lipassess.text import needs as _needs
 from lipassess.text import raters as _raters
 from lipassess.text import report as _report
 from lipassess.text import staff as _staff
+from lipassess.text import staff_pages as _staff_pages
+from lipassess.text import staff_tables as _staff_tables
 from lipassess.text import survey as _survey
 from lipassess.vocabulary import LANGUAGES, WAVE_LABELS
 
@@ -77,6 +82,14 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("report.relation", _raters.RELATIONS),
         ("lti", _lti.LANDING),
         ("staff", _staff.NAV),
+        ("staff.page", _staff_pages.PAGE),
+        ("staff.chart", _staff_pages.CHART),
+        ("staff.caption", _staff_tables.CAPTIONS),
+        ("staff.header", _staff_tables.HEADERS),
+        ("staff.cell", _staff_tables.CELLS),
+        ("staff.reason", _staff_tables.REASONS),
+        ("staff.shift", _staff_tables.SHIFT_TEXT),
+        ("staff.observer", _staff_tables.OBSERVERS),
         ("wave", WAVE_LABELS),
     )
     for prefix, mapping in domains:

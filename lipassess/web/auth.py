@@ -41,9 +41,11 @@ from lipassess.services import staff as staff_service
 from lipassess.services import staff_sessions
 from lipassess.store.models import StaffRole
 from lipassess.store.types import utcnow
+from lipassess.web import staff_lang
 from lipassess.web.redirects import has_line_break, same_site_path
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
+staff_lang.install(bp)  # the sign-in page speaks the staff pages' language
 log = logging.getLogger("lipassess.auth")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -217,7 +219,7 @@ def _throttle_policy() -> throttle.ThrottlePolicy:
 
 def _locked_page(lock: throttle.Lock, seconds: float) -> Response:
     minutes = max(1, math.ceil(seconds / 60))
-    error = f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    error = staff_lang.page_text("login.throttled", minutes=staff_lang.number(minutes))
     response = Response(render_template("auth/login.html", error=error), status=429, mimetype="text/html")
     response.headers["Retry-After"] = str(max(1, math.ceil(seconds)))
     return response
@@ -233,7 +235,7 @@ def login() -> str | Response:
     if request.method == "POST":
         username, password = request.form.get("username", ""), request.form.get("password", "")
         if not username or not password:  # no guess to count or check
-            return render_template("auth/login.html", error="Wrong username or password."), 401  # type: ignore[return-value]
+            return render_template("auth/login.html", error=staff_lang.page_text("login.wrong")), 401  # type: ignore[return-value]
         address, now, db = client_address(), utcnow(), get_session()
         lock = throttle.current_lock(db, username=username, address=address, now=now)
         if lock is not None:
@@ -250,7 +252,7 @@ def login() -> str | Response:
             log.warning("sign-in locked: %s %r after too many failed passwords (last from %s), until %s",
                         started.scope, started.key, address, started.until.isoformat())
         commit()  # the failure must count although the answer is a 401
-        error = "Wrong username or password."
+        error = staff_lang.page_text("login.wrong")
     status = 401 if error else 200
     return render_template("auth/login.html", error=error), status  # type: ignore[return-value]
 

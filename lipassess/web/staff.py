@@ -20,19 +20,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from lipassess.db import get_session
-from lipassess.errors import InvalidInput, NotFound, PermissionDenied
+from lipassess.errors import NotFound, PermissionDenied
 from lipassess.reports import dashboard as dashboard_charts
 from lipassess.reports import tables as report_tables
 from lipassess.reports.answer import plain_answer
 from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
 from lipassess.reports.tables.observers import observers_table
-from lipassess.reports.tables.words import header_help, plain_words
+from lipassess.reports.tables.words import codes_spaced, header_help, plain_words
 from lipassess.services import analyses, audit
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.analysis_store import Stored
@@ -43,10 +43,13 @@ from lipassess.services.waves import LOCAL_TZ
 from lipassess.store.models import Cohort, StaffRole
 from lipassess.store.types import utcnow
 from lipassess.text import text
-from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES, TOTAL, format_date, khmer_digits, other_language
+from lipassess.vocabulary import LANGUAGE_NAMES, TOTAL, format_date, khmer_digits, other_language
+from lipassess.web import staff_lang
 from lipassess.web.auth import Principal, current_principal, staff_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+staff_lang.install(bp)
+staff_lang.register_filters(bp)
 
 T = TypeVar("T")
 KHMER_FONT = "fonts/NotoSansKhmer-Regular.woff2"
@@ -97,10 +100,8 @@ def _program_cohorts() -> list[Cohort]:
 
 
 def _lang() -> str:
-    lang = request.args.get("lang", "en")
-    if lang not in LANGUAGES:
-        raise InvalidInput(f"Unknown language {lang!r}: use ?lang=en or ?lang=km.", errors={"lang": lang})
-    return lang
+    """The page's language (:mod:`lipassess.web.staff_lang`: ``?lang=``, else the kept choice, else English)."""
+    return staff_lang.current()
 
 
 def _cohort_tables(board: dashboard_service.CohortDashboard, *, sees_individuals: bool
@@ -148,7 +149,9 @@ def _download(build: Callable[[bool], dict[str, report_tables.Table]], name: str
 
 def _svg(draw: Callable[..., Any], *args: Any) -> Markup:
     """The chart ``draw(*args)`` for a desktop and for a phone (:func:`lipassess.reports.dashboard.both_widths`)."""
-    return Markup(dashboard_charts.both_widths(lambda width, size: draw(*args, width=width, font_size=size)))
+    lang = _lang()
+    return Markup(dashboard_charts.both_widths(lambda width, size: draw(*args, width=width, font_size=size,
+                                                                        lang=lang)))
 
 
 @functools.cache
@@ -178,8 +181,12 @@ def _khmer_lang(text: Any) -> Markup:
 
 @bp.app_template_filter("words")
 def _words(text: Any) -> Markup:
-    """An analysis note or code in words, with g_av and d_z typeset (:mod:`lipassess.reports.tables.words`)."""
-    return notation(plain_words(None if text is None else str(text)))
+    """An analysis note or code in words, with g_av and d_z typeset (:mod:`lipassess.reports.tables.words`).
+
+    On a page in another language the text is in that language already (a table through
+    :func:`lipassess.reports.tables.localize.localize`, the rest from the catalogue): only typeset."""
+    words = "" if text is None else str(text)
+    return notation(plain_words(words) if _lang() == "en" else codes_spaced(words))
 
 
 @bp.app_template_filter("header_help")
@@ -190,7 +197,8 @@ def _header_help(header: Any) -> str | None:
 
 @bp.app_template_filter("isodate")
 def _isodate(value: dt.datetime | dt.date | None) -> str:
-    return value.date().isoformat() if isinstance(value, dt.datetime) else (value.isoformat() if value else "?")
+    shown = value.date().isoformat() if isinstance(value, dt.datetime) else (value.isoformat() if value else "?")
+    return staff_lang.number(shown)
 
 
 def computed_text(moment: dt.datetime, lang: str) -> str:
@@ -203,12 +211,12 @@ def computed_text(moment: dt.datetime, lang: str) -> str:
 
 @bp.app_template_filter("computed")
 def _computed(moment: dt.datetime) -> str:
-    return computed_text(moment, "en")
+    return computed_text(moment, _lang())
 
 
 @bp.app_template_filter("percent")
 def _percent(value: float | None) -> str:
-    return "\u2013" if value is None else fmt_percent(value)
+    return "\u2013" if value is None else fmt_percent(value, _lang())
 
 
 # --- pages --------------------------------------------------------------------------------------
@@ -245,7 +253,7 @@ def cohort(cohort_id: int) -> str:
     return render_template(
         "staff/cohort.html", principal=principal, cohort=cohort, board=board, analysis=analysis, tables=tables,
         charts=charts, item_tables=_item_tables(board.evaluation), computed_at=stored.computed_at,
-        answer=plain_answer(figures.value, "en"),
+        answer=plain_answer(figures.value, _lang()),
         csv_url=lambda name: url_for("staff.cohort_table", cohort_id=cohort.id, name=name),
     )
 
@@ -303,7 +311,7 @@ def program() -> str:
         tables=_program_tables(pooled, comparison, sees_individuals=principal.sees_individuals, cohorts=cohorts),
         item_tables=_item_tables(pooled),
         synthetic=scope_is_synthetic(get_session(), cohorts), n_cohorts=len(cohorts), computed_at=stored.computed_at,
-        answer=plain_answer(figures.value, "en"),
+        answer=plain_answer(figures.value, _lang()),
         csv_url=lambda name: url_for("staff.program_table", name=name),
     )
 

@@ -20,7 +20,7 @@ from lipassess.analysis.proportion import ProportionResult
 from lipassess.reports.cells import spreadsheet_text
 from lipassess.reports.numbers import fmt_decimal, fmt_percent
 from lipassess.text import has, text
-from lipassess.vocabulary import TOTAL, WAVE_KINDS, outcome_key
+from lipassess.vocabulary import TOTAL, WAVE_KINDS, khmer_digits, outcome_key
 
 KINDS = ("text", "int", "num", "num3", "p", "share", "ci", "share_ci", "bool", "date", "note")
 DASH = "\u2013"
@@ -31,11 +31,16 @@ WAVE_NAMES = {kind: text(f"wave.{kind}", "en").lower() for kind in WAVE_KINDS}
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class Column:
-    """One column: its key in the rows, its header for people, and how to show its values."""
+    """One column: its key in the rows, its header for people, and how to show its values.
+
+    ``term`` is the English header a page in another language keeps for the
+    header's tooltip (:mod:`lipassess.reports.tables.localize`).
+    """
 
     key: str
     header: str
     kind: str = "num"
+    term: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -73,6 +78,8 @@ class Table:
         One row per participant: evaluators and admins only.
     notes : tuple of str
         Shown under the table and written nowhere else.
+    lang : str
+        The language of the words and numbers on a page (``km``: Khmer digits); the CSV ignores it.
     """
 
     name: str
@@ -82,6 +89,7 @@ class Table:
     row_headers: int = 1
     per_participant: bool = False
     notes: tuple[str, ...] = ()
+    lang: str = "en"
 
     @property
     def has_missing(self) -> bool:
@@ -89,7 +97,7 @@ class Table:
 
     def cells(self, row: Mapping[str, Any]) -> list[str]:
         """The row's values formatted for people, one string per column."""
-        return [format_value(row, column) for column in self.columns]
+        return [format_value(row, column, self.lang) for column in self.columns]
 
     def empty(self, row: Mapping[str, Any]) -> bool:
         """True when the row has a missing reason and no value outside its row headers."""
@@ -150,8 +158,21 @@ def _number(value: Any) -> float | None:
 
 
 
-def format_value(row: Mapping[str, Any], column: Column) -> str:
-    """One cell for people: 2 decimals, p as ``<.001``, shares in %, CIs in brackets, NA as a dash."""
+def format_value(row: Mapping[str, Any], column: Column, lang: str = "en") -> str:
+    """One cell for people: 2 decimals, p as ``<.001``, shares in %, CIs in brackets, NA as a dash.
+
+    In Khmer (``lang="km"``) numbers and dates are written in Khmer digits and yes/no in words;
+    text cells are left as they are (names, pseudonyms).
+    """
+    value = _format_value(row, column)
+    if lang == "en" or column.kind in ("text", "note"):
+        return value
+    if column.kind == "bool" and value != DASH:
+        return text(f"staff.cell.{value}", lang)
+    return khmer_digits(value)
+
+
+def _format_value(row: Mapping[str, Any], column: Column) -> str:
     kind = column.kind
     if kind in ("ci", "share_ci"):
         low, high = _number(row.get(f"{column.key}_low")), _number(row.get(f"{column.key}_high"))

@@ -102,6 +102,13 @@ def plain_words(text: str | None) -> str:
     return out[:1].upper() + out[1:]  # a note or code reworded at its start begins a sentence
 
 
+def codes_spaced(text: str) -> str:
+    """``text`` with any ``snake_case`` code written with spaces (effect-size notation kept), for a page in
+    another language whose words came from the catalogue already."""
+    return _CODE.sub(lambda found: found.group(0) if found.group(0) in NOTATION else found.group(0).replace("_", " "),
+                     text)
+
+
 def header_help(header: str) -> str | None:
     """What the statistic a column header names is, for its tooltip; None for a header in plain words."""
     for token, help_text in HEADER_HELP:
@@ -110,4 +117,4 @@ def header_help(header: str) -> str | None:
     return None
 
 
-__all__ = ["CODES", "HEADER_HELP", "NOTATION", "header_help", "plain_words", "variable_label"]
+__all__ = ["CODES", "HEADER_HELP", "NOTATION", "codes_spaced", "header_help", "plain_words", "variable_label"]
