@@ -259,3 +259,19 @@ def run_cli(database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
 
     yield run
     _dispose_cli_app()
+
+
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The scope of every cohort analysis actually computed (a stored result computes nothing)."""
+    from lipassess.services import evaluation
+
+    calls: list[str] = []
+    original = evaluation.analyze_cohort
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs["scope"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "analyze_cohort", counting)
+    return calls

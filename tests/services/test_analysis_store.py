@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from lipassess import create_app, db
-from lipassess.services import analyses, analysis_store, evaluation
+from lipassess.services import analyses, analysis_store
 from lipassess.services.data_version import cohort_versions
 from lipassess.store.models import (
     Completion,
@@ -51,20 +51,6 @@ def world(app, session):
         out[f"{label}_post"] = post
     session.commit()
     return out
-
-
-@pytest.fixture
-def computed(monkeypatch):
-    """The scope of every cohort analysis actually computed (a stored result computes nothing)."""
-    calls: list[str] = []
-    original = evaluation.analyze_cohort
-
-    def counting(*args, **kwargs):
-        calls.append(kwargs["scope"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(evaluation, "analyze_cohort", counting)
-    return calls
 
 
 def test_the_fingerprint_changes_with_every_input_and_only_for_its_cohort(session, world) -> None:

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from lipassess import create_app, db
-from lipassess.services import evaluation
 from lipassess.services import staff as staff_service
 from lipassess.services.waves import LOCAL_TZ
 from lipassess.store.models import Participant, StaffUser, Wave
@@ -28,20 +27,6 @@ def world(app, session):
     data["token"] = staff_service.issue_api_token(session, user)
     session.commit()
     return data
-
-
-@pytest.fixture
-def computed(monkeypatch):
-    """The scope of every cohort analysis actually computed (a stored result computes nothing)."""
-    calls: list[str] = []
-    original = evaluation.analyze_cohort
-
-    def counting(*args, **kwargs):
-        calls.append(kwargs["scope"])
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(evaluation, "analyze_cohort", counting)
-    return calls
 
 
 def api_analysis(client, world):
