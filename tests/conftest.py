@@ -7,7 +7,8 @@ SQLite; those marked ``@pytest.mark.postgres`` run on PostgreSQL too when
 instead of silently skipping).
 
 Each test session gets its own PostgreSQL schema with a random name, so several
-runs can share one server; the schema is dropped at the end.
+runs, and the xdist workers of one run (``pytest -n auto``, see :mod:`tests.parallel`),
+can share one server; the schema is dropped at the end.
 """
 
 from __future__ import annotations
@@ -51,7 +52,34 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Whole modules per worker, heaviest first (``--dist loadscope``, the default in pyproject.toml)."""
+    if config.option.dist != "loadscope":
+        return None
+    from tests.parallel import ModuleScheduling
+
+    return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if hasattr(config, "workerinput") and config.option.dist == "loadscope":  # an xdist worker
+        from tests.parallel import heaviest_first
+
+        heaviest_first(items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """An xdist worker finished: add up the tests it ran on PostgreSQL."""
+    _postgres_runs["count"] += getattr(node, "workeroutput", {}).get("postgres_runs", 0)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller checks the sum of all workers
+        workeroutput["postgres_runs"] = _postgres_runs["count"]
+        return
     if REQUIRE_POSTGRES and session.testscollected and _postgres_runs["count"] == 0:
         print("\nerror: LIPASSESS_REQUIRE_POSTGRES=1 but no test ran on PostgreSQL")
         session.exitstatus = 1

@@ -16,7 +16,7 @@ def test_readme_opens_with_exactly_two_setup_commands() -> None:
     assert first_block is not None and README.index("```sh") < README.index("\n## ")
     commands = [line for line in first_block.group(1).splitlines() if line.strip()]
     assert len(commands) == 2
-    assert commands[1].endswith("python -m pytest")
+    assert commands[1].endswith("python -m pytest -n auto")
 
 
 def test_ci_runs_the_readme_test_command() -> None:
