@@ -153,12 +153,29 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         return
     _postgres_runs["count"] += 1
     url = request.getfixturevalue("postgres_schema_url")
+    emptying = request.getfixturevalue("postgres_emptying")
     yield url
     engine = make_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql(emptying)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_emptying(postgres_schema_url: str) -> str:
+    """SQL that empties the test schema after a test: every table (children first) and every sequence restarted.
+
+    The same end as ``TRUNCATE ... RESTART IDENTITY CASCADE``, several times faster on the few rows a test
+    writes (a TRUNCATE makes new files for all 28 tables).
+    """
+    engine = make_engine(postgres_schema_url)
+    with engine.connect() as conn:
+        sequences = conn.execute(text(
+            "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()"
+            " ORDER BY sequence_name")).scalars().all()
+    engine.dispose()
+    return "; ".join([f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables)]
+                     + [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences])
 
 
 @pytest.fixture

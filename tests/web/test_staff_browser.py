@@ -1,7 +1,9 @@
 """Headless Chromium: sign in as staff, open the dashboard and the summaries, keep screenshots.
 
-The app is served by werkzeug in a thread on the synthetic demo program;
-Debian's chromium is driven through Playwright (never ``playwright install``).
+The app is served by werkzeug in a thread on the synthetic demo program
+(``staff_demo_server``, shared with :mod:`tests.web.test_staff_phone`);
+Debian's chromium is driven through Playwright (never ``playwright install``,
+see :mod:`tests.web.chromium`).
 Screenshots land in ``test-artifacts/staff/`` (git-ignored) for people to look at.
 Without chromium the test is skipped, unless ``LIPASSESS_REQUIRE_SYSTEM=1`` (CI),
 where a missing browser fails the run.
@@ -9,22 +11,12 @@ where a missing browser fails the run.
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from lipassess import create_app, db
-from lipassess.services import staff as staff_service
-
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # The outermost elements whose right edge passes the viewport's.
 STICKING_OUT = """() => {
   const width = document.documentElement.clientWidth, out = [];
@@ -39,47 +31,10 @@ STICKING_OUT = """() => {
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "staff"
 
 
-def _chromium() -> str:
-    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    if path:
-        return path
-    if os.environ.get("LIPASSESS_REQUIRE_SYSTEM") == "1":
-        pytest.fail("chromium is not installed (apt-get install chromium); LIPASSESS_REQUIRE_SYSTEM=1 needs it")
-    pytest.skip("chromium is not installed (apt-get install chromium)")
-
-
-@pytest.fixture(scope="module")
-def server(demo_database: tuple[Path, object], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a copy of the demo program's database, served on a free port."""
-    from werkzeug.serving import make_server
-
-    target = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
-    shutil.copyfile(demo_database[0], target)
-    app = create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{target}",
-                      "SECRET_KEY": "browser-test-secret-" + "y" * 32})
-    with db.session_factory(app)() as session:
-        staff_service.add_staff_user(session, username="eva", role="evaluator", password="eva-password-123")
-        staff_service.add_staff_user(session, username="max", role="manager", password="max-password-123")
-        staff_service.add_staff_user(session, username="ada", role="admin", password="ada-password-123")
-        session.commit()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    db.engine_for(app).dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
-    path = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+@pytest.fixture
+def server(staff_demo_server: str) -> str:
+    """The demo program served with staff users eva, max and ada (one server per worker, see conftest)."""
+    return staff_demo_server
 
 
 def _sign_in(browser, server: str, username: str, *, width: int = 1280):

@@ -6,8 +6,8 @@ two lines of text are drawn over each other, Khmer shows in a font the app
 did not send. Tables may scroll inside their box, but then the caption stays
 in view, the first column stays put and a line says there is more.
 Screenshots land in ``test-artifacts/staff/phone-*.png``. Skipped without
-chromium unless ``LIPASSESS_REQUIRE_SYSTEM=1``. The server and browser are
-those of :mod:`tests.web.test_staff_browser` (the demo program).
+chromium unless ``LIPASSESS_REQUIRE_SYSTEM=1``. The server (the demo program) and
+the browser are those of :mod:`tests.web.test_staff_browser`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from lipassess.text import text
-from tests.web.test_staff_browser import ARTIFACTS, browser, server  # noqa: F401 (fixtures)
+from tests.web.test_staff_browser import ARTIFACTS, server  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 

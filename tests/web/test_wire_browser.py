@@ -20,7 +20,6 @@ from lipassess import create_app
 from lipassess import db as lipassess_db
 from lipassess.web.survey_text import ui
 from tests.survey_factories import build
-from tests.web.test_survey_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -71,41 +70,35 @@ def _static(seen: list[tuple[str, str, int, dict[str, str]]]) -> list[str]:
     return [path for _, path, _, _ in seen if path.startswith("/static/") or path == "/favicon.ico"]
 
 
-def test_english_phone_gets_gzipped_html_no_khmer_font_and_cached_static_files(recorded) -> None:
-    sync_playwright, expect = _require_browser()
+def test_english_phone_gets_gzipped_html_no_khmer_font_and_cached_static_files(recorded, browser) -> None:
     base, app, recorder = recorded
     with lipassess_db.session_factory(app)() as session:
         english, khmer = build(session, language="en"), build(session, language="km")
     english_pages = {"wave": english.wave.id}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(**PHONE, locale="en-US")
-            page = context.new_page()
-            page.goto(f"{base}/s/{english.token}")
-            assert page.locator("html").get_attribute("lang") == "en"
-            page.get_by_label(ui("consent_agree", "en")).check()
-            first = len(recorder.seen)
-            page.get_by_role("button", name=ui("start", "en")).click()
-            page.wait_for_url("**/page/1")
-            page.evaluate("document.fonts.ready")
-            for n in range(1, 5):
-                page.locator(f"input[name='a.{english.version.id}.L{n}'][value='4']").check()
-            page.get_by_role("button", name=ui("save_later", "en")).click()
-            page.wait_for_url("**/page/1?saved=1")
-            later = recorder.since(first)
-            context.close()
-            khmer_mark = len(recorder.seen)
+    context = browser.new_context(**PHONE, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{base}/s/{english.token}")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label(ui("consent_agree", "en")).check()
+    first = len(recorder.seen)
+    page.get_by_role("button", name=ui("start", "en")).click()
+    page.wait_for_url("**/page/1")
+    page.evaluate("document.fonts.ready")
+    for n in range(1, 5):
+        page.locator(f"input[name='a.{english.version.id}.L{n}'][value='4']").check()
+    page.get_by_role("button", name=ui("save_later", "en")).click()
+    page.wait_for_url("**/page/1?saved=1")
+    later = recorder.since(first)
+    context.close()
+    khmer_mark = len(recorder.seen)
 
-            context = browser.new_context(**PHONE, locale="km-KH")
-            page = context.new_page()
-            page.goto(f"{base}/s/{khmer.token}")
-            assert page.locator("html").get_attribute("lang") == "km"
-            fonts = page.evaluate("document.fonts.ready.then(() => [...document.fonts]"
-                                  ".filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.weight))")
-            context.close()
-        finally:
-            browser.close()
+    context = browser.new_context(**PHONE, locale="km-KH")
+    page = context.new_page()
+    page.goto(f"{base}/s/{khmer.token}")
+    assert page.locator("html").get_attribute("lang") == "km"
+    fonts = page.evaluate("document.fonts.ready.then(() => [...document.fonts]"
+                          ".filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.weight))")
+    context.close()
 
     english_seen = recorder.seen[:khmer_mark]
     english_static = _static(english_seen)
