@@ -52,7 +52,7 @@ from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf
 from lipassess.web.errors import status_for
-from lipassess.web.survey_items import question_html
+from lipassess.web.survey_items import answer_row_html, question_html
 from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
 from lipassess.web.survey_text import number as numeral
 
@@ -199,7 +199,8 @@ def _held(form: service.SurveyForm) -> service.SurveyForm:
 def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[str, int]:
     lang = context.pop("lang", None) or _lang()
     return render_template(template, lang=lang, ui=lambda key, **p: ui(key, lang, **p),
-                           num=lambda n: numeral(n, lang), languages=LANGUAGE_NAMES, **context), http_status
+                           num=lambda n: numeral(n, lang), languages=LANGUAGE_NAMES,
+                           row_html=lambda row, message: answer_row_html(row, message, lang), **context), http_status
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -238,7 +239,8 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
             answer = _display(item, page.instrument, form.answers.get(key), lang)
             sections[-1]["answered"] += answer is not None
             sections[-1]["rows"].append({"key": key, "page": page.number, "number": numbers[key],
-                                         "question": item.text.get(lang), "answer": answer, "change": change})
+                                         "question": item.text.get(lang), "answer": answer, "change": change,
+                                         "free_text": item.type == "text" and answer is not None})
     return sections
 
 

@@ -1,4 +1,4 @@
-"""One question's HTML on a survey page, rendered once and reused.
+"""One question's HTML on a survey page, and one answer's row on the review page, rendered once and reused.
 
 A survey page is mostly its questions. A question's HTML depends only on the
 item's definition (immutable under its instrument's content hash), the
@@ -19,7 +19,7 @@ process's memory.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from threading import Lock
 from typing import Any
 
@@ -33,8 +33,7 @@ from lipassess.web.survey_text import ui
 #: Rendered questions kept per process (about 3 KB each).
 CACHE_SIZE = 4096
 
-_Key = tuple[str, str, str, int, str | None, str | None]
-_RENDERED: OrderedDict[_Key, Markup] = OrderedDict()
+_RENDERED: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
 _LOCK = Lock()
 
 
@@ -62,13 +61,17 @@ def question_html(item: Item, key: str, number: int, instrument: Instrument, cur
     """The HTML of question ``number`` (answer key ``key``) with its answer ``current`` and ``error``, if any."""
     if item.type == "text" and current is not None:
         return _render(item, key, number, instrument, current, error, lang)
-    cache_key: _Key = (instrument.content_hash, key, lang, number, None if current is None else str(current), error)
+    return _remember((instrument.content_hash, key, lang, number, None if current is None else str(current), error),
+                     lambda: _render(item, key, number, instrument, current, error, lang))
+
+
+def _remember(cache_key: tuple[Any, ...], render: Callable[[], str]) -> Markup:
     with _LOCK:
         found = _RENDERED.get(cache_key)
         if found is not None:
             _RENDERED.move_to_end(cache_key)
             return found
-    html = _render(item, key, number, instrument, current, error, lang)
+    html = Markup(render())
     with _LOCK:
         _RENDERED[cache_key] = html
         if len(_RENDERED) > CACHE_SIZE:
@@ -76,7 +79,25 @@ def question_html(item: Item, key: str, number: int, instrument: Instrument, cur
     return html
 
 
+def answer_row_html(row: Mapping[str, Any], message: str | None, lang: str) -> Markup:
+    """One answer of the review or receipt page (see ``_sections`` in :mod:`lipassess.web.survey`).
+
+    Keyed by everything the row shows (its question's text, the answer as
+    displayed, the number, the page address of its "Change" link, the message),
+    so a cached row is always the row rendered afresh. A free-text answer is
+    rendered every time and never kept.
+    """
+    def render() -> str:
+        macro: Callable[..., str] = get_template_attribute("survey/_items.html", "row")
+        return macro(row, lambda text_key, **params: ui(text_key, lang, **params), message)
+
+    if row.get("free_text"):
+        return Markup(render())
+    return _remember(("row", row["key"], lang, row["number"], row["question"], row["answer"], row["change"],
+                      message), render)
+
+
 def clear() -> None:
-    """Forget every rendered question (tests that change templates in place)."""
+    """Forget every rendered question and answer row (tests that change templates in place)."""
     with _LOCK:
         _RENDERED.clear()

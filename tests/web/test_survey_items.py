@@ -18,7 +18,7 @@ from lipassess.services.links import issue_link
 from lipassess.store.models import WaveInstrument, WaveKind
 from lipassess.store.types import utcnow
 from lipassess.web import survey_items
-from tests.survey_factories import build, make_participant, make_wave, register, sample_definition
+from tests.survey_factories import all_answers, build, make_participant, make_wave, register, sample_definition
 
 
 def _start(client, token: str, wave_id: int) -> None:
@@ -133,3 +133,32 @@ def test_a_wave_without_instruments_still_says_so(app, session) -> None:
     assert client.get(f"/s/{token}").status_code == 303
     page = client.get(f"/survey/wave/{empty.id}")
     assert page.status_code == 409  # WaveEmpty: "no questions yet", in the participant's language
+
+
+@pytest.mark.postgres
+def test_review_rows_show_each_participants_own_answers_and_missing_questions(app, session) -> None:
+    survey_items.clear()
+    s = build(session)
+    other = _second(session, s)
+    first, second = app.test_client(), app.test_client()
+    _start(first, s.token, s.wave.id)
+    _start(second, other, s.wave.id)
+    everything = all_answers(s.version.id, value=2)
+    first.post(s.url("/page/1"), data={**everything, "action": "save"})
+    first.post(s.url("/page/2"), data={**everything, "action": "save"})
+    second.post(s.url("/page/1"), data={s.key("L1"): "5", "action": "save"})
+
+    def row(html: str, item: str) -> str:
+        found = re.search(r'<div class="row[^"]*" id="r-' + re.escape(s.key(item).replace(".", "-")) + r'">.*?</div>',
+                          html, re.S)
+        assert found, item
+        return found.group(0)
+
+    mine = first.get(s.url("/review")).get_data(as_text=True)
+    theirs = second.get(s.url("/review")).get_data(as_text=True)
+    assert '<span class="answer">២ · ' in row(mine, "L1") and '<span class="answer">៥ · ' in row(theirs, "L1")
+    # Only the second participant has questions left: marked on their review, never on the first's.
+    assert 'class="muted"' in row(theirs, "L12") and 'class="error"' in row(theirs, "L12")
+    assert '<span class="answer">២ · ' in row(mine, "L12") and 'class="error"' not in mine
+    assert 'class="error"' not in row(theirs, "L1")
+    assert 'class="error"' not in first.get(s.url("/review")).get_data(as_text=True)
