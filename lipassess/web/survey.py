@@ -393,25 +393,35 @@ def draft_key(participant_id: int, wave_id: int) -> str:
 @bp.route("/survey/wave/<int:wave_id>/review", methods=["GET", "POST"])
 def review(wave_id: int) -> Response | tuple[str, int]:
     """Every answer with a link back to its page; POST submits."""
+    if request.method == "POST":
+        return _submit(wave_id)
     form = _open(wave_id)
     if form.submitted:
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if not form.consented:
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
-    lang = _lang()
-    if request.method == "POST":
-        try:
-            service.submit(get_session(), participant_id=form.participant.id, wave_id=wave_id, now=utcnow(),
-                           language=lang)
-        except service.AlreadySubmitted:
-            # A double click or a second tab: the first submission stands; show its receipt.
-            db.rollback()
-            return redirect(url_for(".receipt", wave_id=wave_id), 303)
-        except service.AnswersIncomplete as exc:
-            db.rollback()
-            return _review(form, lang, exc.errors, 400)
+    return _review(form, _lang(), form.missing_required(), 200)
+
+
+def _submit(wave_id: int) -> Response | tuple[str, int]:
+    """Submit, exactly once; the service checks access, the link and consent in the same transaction."""
+    participant_id = _participant_id()
+    invitation_id = _link_invitation(wave_id)
+    try:
+        service.submit(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
+                       language=_session_language(), invitation_id=invitation_id)
+    except service.AlreadySubmitted:
+        # A double click or a second tab: the first submission stands; show its receipt.
+        db.rollback()
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
-    return _review(form, lang, form.missing_required(), 200)
+    except service.ConsentRequired:
+        db.rollback()
+        return redirect(url_for(".wave_form", wave_id=wave_id), 303)
+    except service.AnswersIncomplete as exc:
+        db.rollback()
+        form = _open(wave_id)
+        return _review(form, _lang(), exc.errors, 400)
+    return redirect(url_for(".receipt", wave_id=wave_id), 303)
 
 
 def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status: int) -> tuple[str, int]:

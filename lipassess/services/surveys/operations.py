@@ -217,8 +217,11 @@ _SUBMIT = (
 
 
 def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime,
-           answers: Mapping[str, Any] | None = None, language: str | None = None) -> Receipt:
+           answers: Mapping[str, Any] | None = None, language: str | None = None,
+           invitation_id: int | None = None) -> Receipt:
     """Store the last answers (if any), check the required ones and submit, exactly once.
+
+    ``invitation_id`` as for :func:`open_form`.
 
     Raises
     ------
@@ -231,7 +234,7 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
     AnswersRejected, ConsentRequired, WaveNotOpen, WaveClosed
         As for :func:`save_draft`, and the access errors of :func:`check_access`.
     """
-    access, response = _draft_for_writing(session, participant_id, wave_id, now, language=language)
+    access, response = _draft_for_writing(session, participant_id, wave_id, now, invitation_id, language=language)
     if response.consent_at is None:
         raise ConsentRequired()
     layout = layout_for(session, access.signature)
