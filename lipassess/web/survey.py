@@ -343,8 +343,7 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         messages = _messages(form, exc.errors, lang)
         return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
                        notice="rejected", **_page_context(form, number, lang))
-    lang = _lang()  # the saved form holds the participant: no query
-    context = _page_context(saved, number, lang)  # an unknown page number is a 404, which rolls back
+    page = saved.page(number)  # an unknown page number is a 404, which rolls back
     if switch:
         cookie[SESSION_LANG] = switch
         return redirect(url_for(".page", wave_id=wave_id, number=number), 303)
@@ -352,10 +351,12 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         return redirect(url_for(".page", wave_id=wave_id, number=max(1, number - 1)), 303)
     if action == "save":
         return redirect(url_for(".page", wave_id=wave_id, number=number, saved=1), 303)
-    missing = saved.missing_required(context["page"].keys)
+    missing = saved.missing_required(page.keys)
     if missing:
+        lang = _lang()  # the saved form holds the participant: no query
         messages = _messages(saved, missing, lang)
-        return _render("survey/page.html", values=saved.answers, errors=messages, notice="incomplete", **context)
+        return _render("survey/page.html", values=saved.answers, errors=messages, notice="incomplete",
+                       **_page_context(saved, number, lang))
     if number < len(saved.pages):
         return redirect(url_for(".page", wave_id=wave_id, number=number + 1), 303)
     return redirect(url_for(".review", wave_id=wave_id), 303)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -219,6 +219,46 @@ def stored_values(session: Session, response_id: int) -> dict[str, int | str]:
             assert number is not None
             values[answer_key(version_id, item_key)] = int(number)
     return values
+
+
+class StoredAnswers(Mapping[str, int | str]):
+    """A response's stored answers after a save: the answers just written, and the rest read only if asked.
+
+    A page save writes the page's answers without reading the response first
+    (:func:`~lipassess.services.surveys.answers.write_answers`); what comes next
+    (moving on when every required question of the page was answered) needs
+    only those. Asking for any other answer, or for all of them, reads the
+    stored answers once, in the request's transaction, after the writes.
+    """
+
+    def __init__(self, written: Mapping[str, int | str | None], load: Callable[[], dict[str, int | str]]) -> None:
+        self._written = written
+        self._load = load
+        self._all: dict[str, int | str] | None = None
+
+    def _everything(self) -> dict[str, int | str]:
+        if self._all is None:
+            self._all = self._load()
+        return self._all
+
+    def __getitem__(self, key: str) -> int | str:
+        if self._all is None and key in self._written:
+            value = self._written[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        return self._everything()[key]
+
+    def __contains__(self, key: object) -> bool:
+        if self._all is None and key in self._written:
+            return self._written[key] is not None  # type: ignore[index]
+        return key in self._everything()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
 
 
 def build_form(participant: ParticipantRow, wave: WaveRow, response: ResponseRow, layout: Layout,

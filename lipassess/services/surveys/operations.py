@@ -48,7 +48,7 @@ from lipassess.services.surveys.access import (
     lock_draft,
     read_access,
 )
-from lipassess.services.surveys.answers import apply_answers, validate_answers
+from lipassess.services.surveys.answers import validate_answers, write_answers
 from lipassess.services.surveys.errors import (
     AlreadySubmitted,
     AnswersIncomplete,
@@ -60,6 +60,7 @@ from lipassess.services.surveys.errors import (
 )
 from lipassess.services.surveys.form import (
     Receipt,
+    StoredAnswers,
     SurveyForm,
     build_form,
     layout_for,
@@ -200,9 +201,8 @@ def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: 
     if response.consent_at is None:
         raise ConsentRequired()
     layout = layout_for(session, access.signature)
-    parsed = validate_answers(layout, answers)
-    stored = stored_values(session, response.id)
-    apply_answers(session, response.id, parsed, stored)
+    written = write_answers(session, response.id, validate_answers(layout, answers))
+    stored = StoredAnswers(written, lambda: stored_values(session, response.id))
     return build_form(access.participant, access.wave, response, layout, stored)
 
 
@@ -238,9 +238,9 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
     if response.consent_at is None:
         raise ConsentRequired()
     layout = layout_for(session, access.signature)
-    stored = stored_values(session, response.id)
     if answers:
-        apply_answers(session, response.id, validate_answers(layout, answers), stored)
+        write_answers(session, response.id, validate_answers(layout, answers))
+    stored = stored_values(session, response.id)
     form = build_form(access.participant, access.wave, response, layout, stored)
     missing = form.missing_required()
     if missing:
