@@ -18,6 +18,8 @@ and Khmer text side by side, so a translator reviews a pair at a time):
 - ``message.rater.<key>``, ``survey.rater.<key>``, ``report.raters.<key>``, ``report.relation.<relation>``:
   observer ratings (:mod:`.raters`)
 - ``staff.page.<key>``, ``staff.chart.<key>``: the staff dashboards' own words (:mod:`.staff_pages`)
+- ``staff.error.<key>``: why a staff page could not be shown, by the error's English message
+  (:mod:`.staff_pages` ``ERROR_REASONS``)
 - ``staff.caption.<table>``, ``staff.header.<slug>``, ``staff.cell.<key>``, ``staff.reason.<key>``,
   ``staff.shift.<direction>``: the dashboard tables' words on a page (:mod:`.staff_tables`)
 - ``wave.<kind>``: short wave labels for tables and exports (:data:`lipassess.vocabulary.WAVE_LABELS`)
@@ -84,6 +86,7 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("staff", _staff.NAV),
         ("staff.page", _staff_pages.PAGE),
         ("staff.chart", _staff_pages.CHART),
+        ("staff.error", _staff_pages.ERROR_REASONS),
         ("staff.caption", _staff_tables.CAPTIONS),
         ("staff.header", _staff_tables.HEADERS),
         ("staff.cell", _staff_tables.CELLS),

@@ -15,9 +15,7 @@ and reports only.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, render_template, url_for
@@ -52,8 +50,6 @@ staff_lang.install(bp)
 staff_lang.register_filters(bp)
 
 T = TypeVar("T")
-KHMER_FONT = "fonts/NotoSansKhmer-Regular.woff2"
-KHMER_FONT_BOLD = "fonts/NotoSansKhmer-Bold.woff2"
 
 
 # --- the stored analyses (lipassess.services.analyses) ----------------------------------------
@@ -154,23 +150,10 @@ def _svg(draw: Callable[..., Any], *args: Any) -> Markup:
                                                                         lang=lang)))
 
 
-@functools.cache
-def _static_fonts(static_folder: str) -> tuple[str | None, str | None]:
-    """Which Khmer web fonts the static folder has (checked once per process)."""
-    folder = Path(static_folder)
-
-    def present(name: str) -> str | None:
-        return name if (folder / name).is_file() else None
-
-    return present(KHMER_FONT), present(KHMER_FONT_BOLD)
-
-
 @bp.context_processor
 def _staff_context() -> dict[str, Any]:
     """The Khmer web font, when the static folder has it; else CSS falls back to the system fonts."""
-    regular, bold = _static_fonts(current_app.static_folder or "")
-    return {"khmer_font": url_for("static", filename=regular) if regular else None,
-            "khmer_font_bold": url_for("static", filename=bold) if bold else None}
+    return staff_lang.font_urls()
 
 
 @bp.app_template_filter("khmer_lang")
@@ -349,7 +332,7 @@ def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: s
     today = dt.date.today()
     figures = _figures(cohorts, scope)
     nav_html = _summary_nav(lang, computed_at=figures.computed_at, **nav)
-    regular, bold = _static_fonts(current_app.static_folder or "")
+    regular, bold = staff_lang.static_fonts(current_app.static_folder or "")
     fonts = {weight: url_for("static", filename=name) for weight, name in ((400, regular), (700, bold)) if name}
     html = _stored("summary_html", scope,
                    lambda: render_html(figures.value, lang, generated_on=today, nav=nav_html, web_fonts=fonts),
