@@ -86,8 +86,10 @@ def sentence_rules(prefix: str = "staff.reason.") -> tuple[tuple[re.Pattern[str]
 
 
 def _value(name: str, value: str, lang: str) -> str:
-    if name == "wave":
+    if name in ("wave", "other_wave"):
         return wave_words(value, lang)
+    if name == "what":
+        return _word(f"staff.cell.what.{_slug(value)}", lang, value)
     if name == "variable":
         return _word(f"staff.cell.variable.{_slug(value)}", lang, value)
     if name in ("items", "cohort", "relation"):
