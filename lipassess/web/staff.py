@@ -8,7 +8,8 @@ the summaries.
 
 Analyses take seconds, so their results come from the store
 (:mod:`lipassess.services.analyses`, shared with the API and every host), each
-with the moment it was computed, which the pages show. Views talk to services
+with the moment it was computed, which the pages show; the summary PDFs too
+(:mod:`lipassess.services.summaries`, rendered ahead by ``lipassess analyze refresh``). Views talk to services
 and reports only.
 """
 
@@ -31,7 +32,7 @@ from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
 from lipassess.reports.tables.observers import observers_table
 from lipassess.reports.tables.words import codes_spaced, header_help, plain_words
-from lipassess.services import analyses, audit
+from lipassess.services import analyses, audit, summaries
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.analysis_store import Stored
 from lipassess.services.data_version import cohort_versions
@@ -342,13 +343,8 @@ def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: s
 
 
 def _summary_pdf(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: str, stem: str) -> Response:
-    from lipassess.reports.render import render_pdf
-
-    today = dt.date.today()
-    figures = _figures(cohorts, scope)
-    pdf = _stored("summary_pdf", scope, lambda: render_pdf(figures.value, lang, generated_on=today),
-                  lang, cohorts is None, _min_group_size(), extra_version=(today, figures.computed_at)).value
-    response = Response(pdf, mimetype="application/pdf")
+    pdf = summaries.summary_pdf(get_session(), cohorts, scope=scope, lang=lang, min_group_size=_min_group_size())
+    response = Response(pdf.value, mimetype="application/pdf")
     filename = secure_filename(f"impact-summary-{stem}-{lang}.pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
