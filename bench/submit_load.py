@@ -450,10 +450,10 @@ def main(argv: list[str] | None = None) -> int:
             workers = children(master)
             worker_cpu = cpu_seconds(workers)
             deadline = time.monotonic() + args.time_limit
-            start = time.perf_counter()
+            start, client_cpu = time.perf_counter(), time.process_time()
             with ThreadPoolExecutor(concurrency) as pool:
                 outcomes = list(pool.map(lambda p: participant_flow(p, deadline), people))
-            wall = time.perf_counter() - start
+            wall, client_cpu = time.perf_counter() - start, time.process_time() - client_cpu
             worker_cpu = cpu_seconds(workers) - worker_cpu
             database_cpu = cpu_seconds(backends(url, application))
         ok = [o for o in outcomes if o.receipt]
@@ -471,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
               f"p99 {quantile(submits, 0.99) * 1e3:.0f} ms")
         wire = sum(o.html_bytes for o in outcomes)
         print(f"  server CPU per request: gunicorn workers {worker_cpu / http_requests * 1e3:.2f} ms, "
-              f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms")
+              f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms; this client {client_cpu / http_requests * 1e3:.2f} ms")
         print(f"  bytes received: {wire / max(1, len(outcomes)) / 1024:.0f} KB per participant "
               f"({sum(o.gzipped for o in outcomes)} of {http_requests} answers gzipped); "
               f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the survey phase")
@@ -489,16 +489,17 @@ def main(argv: list[str] | None = None) -> int:
             workers = children(master)
             bare_cpu = cpu_seconds(workers)
             deadline = time.monotonic() + args.time_limit
-            start = time.perf_counter()
+            start, bare_client_cpu = time.perf_counter(), time.process_time()
             with ThreadPoolExecutor(concurrency) as pool:
                 latencies = [x for chunk in pool.map(lambda _: bare_flow(base + "/", per_thread, deadline),
                                                      range(concurrency)) for x in chunk]
-            bare_wall = time.perf_counter() - start
+            bare_wall, bare_client_cpu = time.perf_counter() - start, time.process_time() - bare_client_cpu
             bare_cpu = cpu_seconds(workers) - bare_cpu
         bare_rate = len(latencies) / bare_wall
         print(f"bare Flask endpoint: {len(latencies)} requests in {bare_wall:.1f} s = {bare_rate:.0f} requests/s; "
               f"p50 {quantile(latencies, 0.5) * 1e3:.1f} ms, p99 {quantile(latencies, 0.99) * 1e3:.1f} ms; "
-              f"gunicorn workers' CPU {bare_cpu / max(1, len(latencies)) * 1e3:.2f} ms per request")
+              f"gunicorn workers' CPU {bare_cpu / max(1, len(latencies)) * 1e3:.2f} ms per request, "
+              f"this client {bare_client_cpu / max(1, len(latencies)) * 1e3:.2f} ms")
         print(f"ratio: survey requests/s are {http_requests / wall / bare_rate:.1%} of the bare endpoint's "
               f"on this server setup")
         return 1 if problems or failed else 0

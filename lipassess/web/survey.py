@@ -34,7 +34,7 @@ import hmac
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound, UnsupportedMediaType
@@ -52,6 +52,7 @@ from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf
 from lipassess.web.errors import status_for
+from lipassess.web.survey_items import question_html
 from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
 from lipassess.web.survey_text import number as numeral
 
@@ -163,6 +164,9 @@ def _known_language() -> str | None:
     if lang is not None:
         return lang
     participant_id = cookie.get(SESSION_PARTICIPANT)
+    known = g.get("survey_participant")
+    if known is not None and known.id == participant_id:
+        return known.language if known.language in LANGUAGES else None
     if isinstance(participant_id, int):
         try:
             participant = get_session().get(Participant, participant_id)
@@ -178,15 +182,18 @@ def _lang() -> str:
 
 
 def _open(wave_id: int) -> service.SurveyForm:
-    """The form; a new response takes the session's language, else the participant's (the service's fallback).
-
-    The form holds the participant, so :func:`_lang` afterwards finds it in the session without a query.
-    """
+    """The form; a new response takes the session's language, else the participant's (the service's fallback)."""
     participant_id = _participant_id()
     invitation_id = _link_invitation(wave_id)
-    return service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
-                             channel="lti" if invitation_id is None else "link", language=_session_language(),
-                             invitation_id=invitation_id)
+    return _held(service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
+                                   channel="lti" if invitation_id is None else "link",
+                                   language=_session_language(), invitation_id=invitation_id))
+
+
+def _held(form: service.SurveyForm) -> service.SurveyForm:
+    """Keep the form's participant for this request, so :func:`_lang` knows their language without a query."""
+    g.survey_participant = form.participant
+    return form
 
 
 def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[str, int]:
@@ -214,18 +221,6 @@ def _display(item: Item, instrument: Instrument, value: Any, lang: str) -> str |
         return str(value)
     scale_label = instrument.scale_of(item).label(int(value), lang)
     return f"{numeral(value, lang)} · {scale_label}" if scale_label else numeral(value, lang)
-
-
-def options(item: Item, instrument: Instrument, lang: str) -> list[tuple[int, str]]:
-    """(value, label) of every answer an item offers, in display order."""
-    if item.type == "yes_no":
-        return [(v, YES_NO_LABELS[v].get(lang)) for v in (1, 0)]
-    if item.type == "choice":
-        return [(o.value, o.label.get(lang)) for o in item.options]
-    scale = instrument.scale_of(item)
-    shown = [(v, f"{numeral(v, lang)} · {scale.label(v, lang)}" if scale.label(v, lang) else numeral(v, lang))
-             for v in scale.values]
-    return shown + [(p.value, p.label.get(lang)) for p in scale.missing_codes]
 
 
 def _sections(form: service.SurveyForm, lang: str) -> list[dict[str, Any]]:
@@ -259,7 +254,7 @@ def _messages(form: service.SurveyForm, problems: dict[str, Any], lang: str) -> 
 def _page_context(form: service.SurveyForm, number: int, lang: str) -> dict[str, Any]:
     page = form.page(number)
     stored = {key: form.answers[key] for key in page.keys if key in form.answers}
-    return {"form": form, "page": page, "total": len(form.pages), "options": options,
+    return {"form": form, "page": page, "total": len(form.pages), "question_html": question_html,
             "numbers": question_numbers(form), "wave_id": form.wave.id, "lang": lang,
             "draft_key": draft_key(form.participant.id, form.wave.id), "stored": stored}
 
@@ -326,9 +321,9 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         raise BadRequest(f"Unknown action {action[:40]!r}; use the buttons on the page.")
     posted = _posted_answers()
     try:
-        saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
-                                   answers=posted, now=utcnow(), language=switch or _session_language(),
-                                   invitation_id=invitation_id)
+        saved = _held(service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
+                                         answers=posted, now=utcnow(), language=switch or _session_language(),
+                                         invitation_id=invitation_id))
     except service.ConsentRequired:
         db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
@@ -336,9 +331,9 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         # Nothing is stored (the request rolls back); show the page again with what was sent.
         db.rollback()
         lang = _lang()
-        form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
-                                 channel="lti" if invitation_id is None else "link", language=lang,
-                                 invitation_id=invitation_id)
+        form = _held(service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id,
+                                       now=utcnow(), channel="lti" if invitation_id is None else "link",
+                                       language=lang, invitation_id=invitation_id))
         messages = _messages(form, exc.errors, lang)
         return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
                        notice="rejected", **_page_context(form, number, lang))

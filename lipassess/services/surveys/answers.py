@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from lipassess.instruments import Instrument, Item
 from lipassess.instruments.answers import allowed_values, answer_problem, normalise_text
+from lipassess.services.surveys.access import connection
 from lipassess.services.surveys.errors import AnswersRejected
 from lipassess.services.surveys.form import ANSWER_KEY, Layout, field_problem
-from lipassess.store.models import Answer, Response
+from lipassess.store.models import Answer
 
 __all__ = ["apply_answers", "parse_answer", "validate_answers"]
 
@@ -99,19 +100,18 @@ _UPDATE = (update(Answer).where(Answer.response_id == bindparam("b_response"),
            .values(value_number=bindparam("b_number"), value_text=bindparam("b_text")))
 
 
-def apply_answers(session: Session, response: Response, parsed: Mapping[str, tuple[float | None, str | None]],
+def apply_answers(session: Session, response_id: int, parsed: Mapping[str, tuple[float | None, str | None]],
                   stored: dict[str, int | str]) -> None:
     """Write ``parsed`` over the ``stored`` answers (the values by answer key, updated in place).
 
     Plain statements, not ORM objects: one INSERT for all new answers, one
     UPDATE or DELETE per changed or cleared answer.
     """
-    session.flush()
     inserts, updates, deletes = [], [], []
     for key, (number, text) in parsed.items():
         match = ANSWER_KEY.match(key)
         assert match is not None
-        where = {"b_response": response.id, "b_version": int(match.group(1)), "b_item": match.group(2)}
+        where = {"b_response": response_id, "b_version": int(match.group(1)), "b_item": match.group(2)}
         if number is None and text is None:
             if key in stored:
                 deletes.append(where)
@@ -120,13 +120,13 @@ def apply_answers(session: Session, response: Response, parsed: Mapping[str, tup
         if key in stored:
             updates.append({**where, "b_number": number, "b_text": text})
         else:
-            inserts.append({"response_id": response.id, "instrument_version_id": where["b_version"],
+            inserts.append({"response_id": response_id, "instrument_version_id": where["b_version"],
                             "item_key": where["b_item"], "value_number": number, "value_text": text})
         if text is not None:
             stored[key] = text
         elif number is not None:
             stored[key] = int(number)
-    conn = session.connection()
+    conn = connection(session)
     if deletes:
         conn.execute(_DELETE, deletes)
     if updates:
