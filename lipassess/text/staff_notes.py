@@ -163,6 +163,9 @@ NOTES: dict[str, dict[str, str]] = {
                            "ការវាយតម្លៃមុនវគ្គដោយរំលឹក និងក្រោយវគ្គ"},
     "then_gap": {"en": "The gap between pretest and retrospective pretest could not be estimated",
                  "km": "មិនអាចប៉ាន់ស្មានគម្លាតរវាងការវាយតម្លៃមុនវគ្គ និងការវាយតម្លៃមុនវគ្គដោយរំលឹកបានទេ"},
+    # subgroups (lipassess.services.dashboard.subgroup_changes)
+    "subgroups_no_post": {"en": "subgroups compare pre and post scores, and there are none yet",
+                          "km": "ការប្រៀបធៀបក្រុមរងប្រើពិន្ទុមុន និងក្រោយវគ្គ ប៉ុន្តែមិនទាន់មាននៅឡើយទេ"},
     # attrition (lipassess.analysis.attrition); {variable}: staff.cell.variable.<slug>
     "attrition_no_t": {"en": "{variable}: standardized difference, Student's and Welch's t undefined (no variance, or "
                              "too few in a group)",
