@@ -183,12 +183,12 @@ def seed(url: str, n: int, base_url: str, survey: str = "post") -> tuple[list[tu
 
 
 @contextmanager
-def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, env: dict[str, str],
+def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, keep_alive: int, env: dict[str, str],
              pythonpath: str | None = None):
     """gunicorn on 127.0.0.1:port, started and stopped by this process (by its pid)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
-               "--graceful-timeout", "5", "--keep-alive", "10", "--preload"]
+               "--graceful-timeout", "5", "--keep-alive", str(keep_alive), "--preload"]
     if pythonpath:
         command += ["--pythonpath", pythonpath]
     process = subprocess.Popen([*command, app_spec], cwd=ROOT, env={**os.environ, **env})
@@ -421,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="post: the post wave, 68 items on 7 pages; seminar: the reaction survey alone")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--keep-alive", type=int, default=10,
+                        help="seconds gunicorn keeps an idle client connection open (0: one request per connection)")
     parser.add_argument("--time-limit", type=float, default=None,
                         help="seconds for each load phase (default: 300, or 0.3 s per participant beyond 1000)")
     parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
@@ -444,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
             hide_password=False)
         env = {"LIPASSESS_DATABASE_URL": app_url, "LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
                "LIPASSESS_ENV": "development", "LIPASSESS_BASE_URL": base, "LIPASSESS_LOG_LEVEL": "WARNING"}
-        server = dict(port=port, workers=args.workers, threads=args.threads)
+        server = dict(port=port, workers=args.workers, threads=args.threads, keep_alive=args.keep_alive)
         with gunicorn("lipassess:create_app()", env=env, **server) as master:
             load_before = os.getloadavg()[0]
             workers = children(master)
@@ -471,7 +473,8 @@ def main(argv: list[str] | None = None) -> int:
               f"p99 {quantile(submits, 0.99) * 1e3:.0f} ms")
         wire = sum(o.html_bytes for o in outcomes)
         print(f"  server CPU per request: gunicorn workers {worker_cpu / http_requests * 1e3:.2f} ms, "
-              f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms; this client {client_cpu / http_requests * 1e3:.2f} ms")
+              f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms; "
+              f"this client {client_cpu / http_requests * 1e3:.2f} ms")
         print(f"  bytes received: {wire / max(1, len(outcomes)) / 1024:.0f} KB per participant "
               f"({sum(o.gzipped for o in outcomes)} of {http_requests} answers gzipped); "
               f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the survey phase")

@@ -223,18 +223,22 @@ def _display(item: Item, instrument: Instrument, value: Any, lang: str) -> str |
     return f"{numeral(value, lang)} · {scale_label}" if scale_label else numeral(value, lang)
 
 
-def _sections(form: service.SurveyForm, lang: str) -> list[dict[str, Any]]:
-    """The answers grouped by instrument for the review and receipt pages, each row with its number."""
+def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False) -> list[dict[str, Any]]:
+    """The answers grouped by instrument for the review and receipt pages, each row with its number.
+
+    With ``change_links`` each row carries the address of its page (built once per page, not per row).
+    """
     sections: list[dict[str, Any]] = []
     numbers = question_numbers(form)
     for page in form.pages:
         if page.first_of_instrument:
             sections.append({"title": page.instrument.title.get(lang), "rows": [], "answered": 0})
+        change = url_for(".page", wave_id=form.wave.id, number=page.number) if change_links else None
         for item, key in zip(page.items, page.keys, strict=True):
             answer = _display(item, page.instrument, form.answers.get(key), lang)
             sections[-1]["answered"] += answer is not None
             sections[-1]["rows"].append({"key": key, "page": page.number, "number": numbers[key],
-                                         "question": item.text.get(lang), "answer": answer})
+                                         "question": item.text.get(lang), "answer": answer, "change": change})
     return sections
 
 
@@ -409,7 +413,7 @@ def review(wave_id: int) -> Response | tuple[str, int]:
 
 
 def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status: int) -> tuple[str, int]:
-    return _render("survey/review.html", status, form=form, sections=_sections(form, lang),
+    return _render("survey/review.html", status, form=form, sections=_sections(form, lang, change_links=True),
                    missing=_messages(form, missing, lang), wave_id=form.wave.id, lang=lang,
                    draft_key=draft_key(form.participant.id, form.wave.id))
 
