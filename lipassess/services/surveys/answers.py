@@ -97,20 +97,26 @@ _DELETE = delete(Answer).where(Answer.response_id == bindparam("b_response"),
                                Answer.item_key == bindparam("b_item"))
 
 
-def _upsert(dialect: str, rows: list[dict[str, Any]]):  # an Insert; its generic type says nothing more
-    """One ``INSERT ... ON CONFLICT (response, version, item) DO UPDATE`` for all ``rows``."""
+def _upsert_statement(dialect: str):  # an Insert; its generic type says nothing more
+    """``INSERT ... ON CONFLICT (response, version, item) DO UPDATE``, one row of bound parameters."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Answer).values(rows)
+    statement = insert(Answer).values(
+        response_id=bindparam("b_response"), instrument_version_id=bindparam("b_version"),
+        item_key=bindparam("b_item"), value_number=bindparam("b_number"), value_text=bindparam("b_text"))
     return statement.on_conflict_do_update(
         index_elements=[Answer.response_id, Answer.instrument_version_id, Answer.item_key],
         set_={"value_number": statement.excluded.value_number, "value_text": statement.excluded.value_text})
+
+
+#: Built once per dialect (building and compiling a statement costs more than running it), run for many rows.
+_UPSERT = {name: _upsert_statement(name) for name in ("postgresql", "sqlite")}
 
 
 def write_answers(session: Session, response_id: int,
                   parsed: Mapping[str, tuple[float | None, str | None]]) -> dict[str, int | str | None]:
     """Write ``parsed`` over whatever is stored, without reading it first; the stored value of each key.
 
-    Every answer given is written by one upsert statement (a new answer is
+    Every answer given is written by one upsert, run for all of them (a new answer is
     inserted, a changed one updated, an unchanged one rewritten as it was);
     every answer cleared (``None``) is deleted. Returns each key's value as it
     is now stored (the number as an int, or the text), ``None`` for a cleared one.
@@ -126,12 +132,12 @@ def write_answers(session: Session, response_id: int,
             deletes.append({"b_response": response_id, "b_version": version_id, "b_item": item})
             stored[key] = None
             continue
-        rows.append({"response_id": response_id, "instrument_version_id": version_id, "item_key": item,
-                     "value_number": number, "value_text": text})
+        rows.append({"b_response": response_id, "b_version": version_id, "b_item": item,
+                     "b_number": number, "b_text": text})
         stored[key] = text if text is not None else int(number)  # type: ignore[arg-type]
     conn = connection(session)
     if deletes:
         conn.execute(_DELETE, deletes)
     if rows:
-        conn.execute(_upsert(conn.dialect.name, rows))
+        conn.execute(_UPSERT[conn.dialect.name], rows)
     return stored
