@@ -21,8 +21,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 
 import argparse  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -31,6 +29,7 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import timed  # noqa: E402
 from lipassess.analysis import needs_assessment, needs_by_group  # noqa: E402
 from lipassess.analysis.needs_scope import NeedsAnalysis  # noqa: E402
 from lipassess.reports.needs import render_needs_html, render_needs_pdf  # noqa: E402
@@ -46,16 +45,6 @@ def simulate(n: int, seed: int = 17) -> pd.DataFrame:
             values[rng.random(n) < 0.03] = np.nan
             columns[f"{competency}.{part}"] = values
     return pd.DataFrame(columns)
-
-
-def timed(label: str, run: Callable[[], Any], repeat: int = 3) -> Any:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - started)
-    print(f"{label:<44} {best * 1000:9.1f} ms")
-    return result
 
 
 def main() -> None:

@@ -17,13 +17,13 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.timing import timed  # noqa: E402
 from lipassess.services import impact  # noqa: E402
 from lipassess.services.dataset import behaviour_outcomes, load_dataset  # noqa: E402
 from lipassess.services.demo_data import build_demo_program  # noqa: E402
@@ -35,26 +35,17 @@ from lipassess.store.models import Cohort  # noqa: E402
 from lipassess.store.rater_models import Rater, RaterAnswer  # noqa: E402
 
 
-def timed(label: str, call, repeat: int = 3) -> object:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = call()
-        best = min(best, time.perf_counter() - started)
-    print(f"{label:<52} {best * 1000:8.0f} ms (best of {repeat})")
-    return result
-
-
 def main() -> None:
     folder = tempfile.mkdtemp(prefix="lipassess-bench-observers-")
     engine = make_engine(f"sqlite:///{folder}/bench.sqlite3")
     migrate.upgrade(engine)
     factory = make_session_factory(engine)
     with factory() as session:
-        started = time.perf_counter()
-        build_demo_program(session, bundled_instruments_dir())
-        session.commit()
-        print(f"{'build the demo program (with raters)':<52} {(time.perf_counter() - started) * 1000:8.0f} ms")
+        def build() -> None:
+            build_demo_program(session, bundled_instruments_dir())
+            session.commit()
+
+        timed("build the demo program (with raters)", build, repeat=1)
         raters = session.scalar(select(func.count()).select_from(Rater))
         answers = session.scalar(select(func.count()).select_from(RaterAnswer))
         print(f"observer ratings: {raters}, their answers: {answers}")

@@ -183,12 +183,12 @@ def seed(url: str, n: int, base_url: str, survey: str = "post") -> tuple[list[tu
 
 
 @contextmanager
-def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, env: dict[str, str],
+def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, keep_alive: int, env: dict[str, str],
              pythonpath: str | None = None):
     """gunicorn on 127.0.0.1:port, started and stopped by this process (by its pid)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
-               "--graceful-timeout", "5", "--keep-alive", "10", "--preload"]
+               "--graceful-timeout", "5", "--keep-alive", str(keep_alive), "--preload"]
     if pythonpath:
         command += ["--pythonpath", pythonpath]
     process = subprocess.Popen([*command, app_spec], cwd=ROOT, env={**os.environ, **env})
@@ -421,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="post: the post wave, 68 items on 7 pages; seminar: the reaction survey alone")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--keep-alive", type=int, default=10,
+                        help="seconds gunicorn keeps an idle client connection open (0: one request per connection)")
     parser.add_argument("--time-limit", type=float, default=None,
                         help="seconds for each load phase (default: 300, or 0.3 s per participant beyond 1000)")
     parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
@@ -444,16 +446,16 @@ def main(argv: list[str] | None = None) -> int:
             hide_password=False)
         env = {"LIPASSESS_DATABASE_URL": app_url, "LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
                "LIPASSESS_ENV": "development", "LIPASSESS_BASE_URL": base, "LIPASSESS_LOG_LEVEL": "WARNING"}
-        server = dict(port=port, workers=args.workers, threads=args.threads)
+        server = dict(port=port, workers=args.workers, threads=args.threads, keep_alive=args.keep_alive)
         with gunicorn("lipassess:create_app()", env=env, **server) as master:
             load_before = os.getloadavg()[0]
             workers = children(master)
             worker_cpu = cpu_seconds(workers)
             deadline = time.monotonic() + args.time_limit
-            start = time.perf_counter()
+            start, client_cpu = time.perf_counter(), time.process_time()
             with ThreadPoolExecutor(concurrency) as pool:
                 outcomes = list(pool.map(lambda p: participant_flow(p, deadline), people))
-            wall = time.perf_counter() - start
+            wall, client_cpu = time.perf_counter() - start, time.process_time() - client_cpu
             worker_cpu = cpu_seconds(workers) - worker_cpu
             database_cpu = cpu_seconds(backends(url, application))
         ok = [o for o in outcomes if o.receipt]
@@ -471,7 +473,8 @@ def main(argv: list[str] | None = None) -> int:
               f"p99 {quantile(submits, 0.99) * 1e3:.0f} ms")
         wire = sum(o.html_bytes for o in outcomes)
         print(f"  server CPU per request: gunicorn workers {worker_cpu / http_requests * 1e3:.2f} ms, "
-              f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms")
+              f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms; "
+              f"this client {client_cpu / http_requests * 1e3:.2f} ms")
         print(f"  bytes received: {wire / max(1, len(outcomes)) / 1024:.0f} KB per participant "
               f"({sum(o.gzipped for o in outcomes)} of {http_requests} answers gzipped); "
               f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the survey phase")
@@ -489,16 +492,17 @@ def main(argv: list[str] | None = None) -> int:
             workers = children(master)
             bare_cpu = cpu_seconds(workers)
             deadline = time.monotonic() + args.time_limit
-            start = time.perf_counter()
+            start, bare_client_cpu = time.perf_counter(), time.process_time()
             with ThreadPoolExecutor(concurrency) as pool:
                 latencies = [x for chunk in pool.map(lambda _: bare_flow(base + "/", per_thread, deadline),
                                                      range(concurrency)) for x in chunk]
-            bare_wall = time.perf_counter() - start
+            bare_wall, bare_client_cpu = time.perf_counter() - start, time.process_time() - bare_client_cpu
             bare_cpu = cpu_seconds(workers) - bare_cpu
         bare_rate = len(latencies) / bare_wall
         print(f"bare Flask endpoint: {len(latencies)} requests in {bare_wall:.1f} s = {bare_rate:.0f} requests/s; "
               f"p50 {quantile(latencies, 0.5) * 1e3:.1f} ms, p99 {quantile(latencies, 0.99) * 1e3:.1f} ms; "
-              f"gunicorn workers' CPU {bare_cpu / max(1, len(latencies)) * 1e3:.2f} ms per request")
+              f"gunicorn workers' CPU {bare_cpu / max(1, len(latencies)) * 1e3:.2f} ms per request, "
+              f"this client {bare_client_cpu / max(1, len(latencies)) * 1e3:.2f} ms")
         print(f"ratio: survey requests/s are {http_requests / wall / bare_rate:.1%} of the bare endpoint's "
               f"on this server setup")
         return 1 if problems or failed else 0

@@ -205,8 +205,9 @@ def correlation(x: np.ndarray, y: np.ndarray, *, ci: float, notes: list[str]) ->
     )  # fmt: skip
 
 
-def _aligned(named: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
-    """Align participant-indexed series on their ids; complete rows and a note on the rest."""
+def _aligned(named: dict[str, Any], *, min_rows: int, what: str) -> tuple[pd.DataFrame, list[str]]:
+    """Align participant-indexed series on their ids: the complete rows (at least ``min_rows``, else
+    :class:`InvalidInput` naming ``what``) and a note on the participants dropped."""
     columns = {}
     for name, values in named.items():
         if not isinstance(values, pd.Series):
@@ -223,7 +224,13 @@ def _aligned(named: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
         notes.append(
             f"{dropped} participant(s) without all of {', '.join(named)} dropped (pairwise)"
         )
+    require_rows(len(complete), min_rows, what=what)
     return complete, notes
+
+
+def _minus(frame: pd.DataFrame, left: str, right: str) -> np.ndarray:
+    """Per participant, column ``left`` minus column ``right``."""
+    return (frame[left] - frame[right]).to_numpy()
 
 
 def self_other_agreement(self_scores: Any, other_scores: Any, *, ci: float = 0.95) -> SelfOtherResult:
@@ -275,8 +282,7 @@ def self_other_agreement(self_scores: Any, other_scores: Any, *, ci: float = 0.9
     0.5
     """
     ci = check_ci(ci)
-    frame, notes = _aligned({"self": self_scores, "other": other_scores})
-    require_rows(len(frame), 2, what="Self-other agreement")
+    frame, notes = _aligned({"self": self_scores, "other": other_scores}, min_rows=2, what="Self-other agreement")
     own, other = frame["self"].to_numpy(), frame["other"].to_numpy()
     difference = paired_arrays(other, own, ci=ci, notes=list(notes))
     corr = correlation(own, other, ci=ci, notes=[])
@@ -304,12 +310,10 @@ def change_correlation(
     """
     ci = check_ci(ci)
     frame, notes = _aligned(
-        {"self_pre": self_pre, "self_post": self_post, "other_pre": other_pre,
-         "other_post": other_post}  # fmt: skip
+        {"self_pre": self_pre, "self_post": self_post, "other_pre": other_pre, "other_post": other_post},
+        min_rows=3, what="The correlation of self and observer change",
     )
-    require_rows(len(frame), 3, what="The correlation of self and observer change")
-    own = (frame["self_post"] - frame["self_pre"]).to_numpy()
-    other = (frame["other_post"] - frame["other_pre"]).to_numpy()
+    own, other = _minus(frame, "self_post", "self_pre"), _minus(frame, "other_post", "other_pre")
     return correlation(own, other, ci=ci, notes=notes)
 
 
@@ -348,12 +352,10 @@ def estimation_gap(
     """
     ci = check_ci(ci)
     frame, notes = _aligned(
-        {"self_pre": self_pre, "other_pre": other_pre, "self_post": self_post,
-         "other_post": other_post}  # fmt: skip
+        {"self_pre": self_pre, "other_pre": other_pre, "self_post": self_post, "other_post": other_post},
+        min_rows=2, what="The self-observer gap before and after",
     )
-    require_rows(len(frame), 2, what="The self-observer gap before and after")
-    gap_pre = (frame["self_pre"] - frame["other_pre"]).to_numpy()
-    gap_post = (frame["self_post"] - frame["other_post"]).to_numpy()
+    gap_pre, gap_post = _minus(frame, "self_pre", "other_pre"), _minus(frame, "self_post", "other_post")
     signed = paired_arrays(gap_pre, gap_post, ci=ci, notes=list(notes))
     absolute = paired_arrays(np.abs(gap_pre), np.abs(gap_post), ci=ci, notes=list(notes))
     if absolute.mean_diff_ci_high < 0:

@@ -1,4 +1,10 @@
-"""``lipassess analyze refresh``, and the refresh ``sync`` and ``dispatch`` run when they finish."""
+"""``lipassess analyze refresh``, and the refresh ``sync`` and ``dispatch`` run when they finish.
+
+``analyze refresh`` also renders the summary PDFs whose figures or day changed
+(:func:`lipassess.services.summaries.prerender`), so the staff pages' PDF links
+answer from the store; ``sync`` and ``dispatch`` leave the PDFs to it (a PDF
+takes seconds to render, and cron runs the refresh every few minutes).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from lipassess.errors import LipassessError
 
 if TYPE_CHECKING:
     from lipassess.services.analyses import Refreshed
+    from lipassess.services.summaries import Prerendered
 
 log = logging.getLogger("lipassess.analyses")
 
@@ -49,18 +56,34 @@ def _line(done: Sequence[Refreshed]) -> str:
 
 
 @click.command("refresh", help="Compute and store the analyses of every cohort and of the program whose data "
-                               "changed since they were computed (new answers, a sync, a wave edit); the staff "
-                               "pages and the API answer from the stored results. Safe to run from cron on "
-                               "several hosts; cheap when nothing changed.")
+                               "changed since they were computed (new answers, a sync, a wave edit), then render "
+                               "their summary PDFs (English and Khmer) where stale; the staff pages and the API "
+                               "answer from the stored results. Safe to run from cron on several hosts; cheap "
+                               "when nothing changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was computed as JSON.")
 def refresh(as_json: bool) -> None:
-    from lipassess.services import analyses
+    from lipassess.services import analyses, summaries
 
     app = cli_app()
+    min_group_size = int(app.config["MIN_GROUP_SIZE"])
     with transaction(app) as session:
-        done = analyses.refresh(session, min_group_size=int(app.config["MIN_GROUP_SIZE"]))
+        done = analyses.refresh(session, min_group_size=min_group_size)
+    with transaction(app) as session:  # the analyses stay stored if a PDF fails to render
+        pdfs = summaries.prerender(session, min_group_size=min_group_size)
     if as_json:
-        click.echo(json.dumps([{"scope": r.scope, "computed": r.computed, "seconds": round(r.seconds, 3)}
+        rendered = {(p.scope, p.lang): p.rendered for p in pdfs}
+        click.echo(json.dumps([{"scope": r.scope, "computed": r.computed, "seconds": round(r.seconds, 3),
+                                "summary_pdfs_rendered": sorted(lang for (scope, lang), new in rendered.items()
+                                                                if scope == r.scope and new)}
                                for r in done], ensure_ascii=False, indent=2))
     else:
         click.echo(_line(done))
+        click.echo(_pdf_line(pdfs))
+
+
+def _pdf_line(pdfs: Sequence[Prerendered]) -> str:
+    rendered = [p for p in pdfs if p.rendered]
+    if not rendered:
+        return f"summary PDFs: all {len(pdfs)} stored PDFs up to date"
+    seconds = sum(p.seconds for p in rendered)
+    return f"summary PDFs: rendered {len(rendered)} of {len(pdfs)} in {seconds:.1f} s"

@@ -22,34 +22,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lipassess.reports.narrative import Section, Sentence, text
+from lipassess.reports.narrative_result import Section, Sentence
+from lipassess.reports.narrative_words import text
 from lipassess.reports.observer_figures import ObserverChange, ObserverFigures
 
 if TYPE_CHECKING:
-    from lipassess.reports.narrative import _Writer
+    from lipassess.reports.narrative_writer import Writer
 
 __all__ = ["observer_section"]
 
 
-def _say(writer: _Writer, key: str, rule: str, **values: object) -> Sentence:
+def _say(writer: Writer, key: str, rule: str, **values: object) -> Sentence:
     return Sentence(key=rule, text=text(f"raters.{key}", writer.lang, **values))
 
 
-def _change_values(writer: _Writer, change: ObserverChange) -> dict[str, str]:
+def _change_values(writer: Writer, change: ObserverChange) -> dict[str, str]:
     assert change.mean_diff is not None and change.ci_low is not None and change.ci_high is not None
     return {"diff": writer.num(change.mean_diff), "low": writer.num(change.ci_low),
             "high": writer.num(change.ci_high), "n": writer.cnt(change.n or 0),
             "d": writer.num(change.d_z) if change.d_z is not None else "\u2013"}
 
 
-def _missing(writer: _Writer, what: str, figures_missing: object, rule: str) -> Sentence:
+def _missing(writer: Writer, what: str, figures_missing: object, rule: str) -> Sentence:
     from lipassess.reports.figures import Missing
 
     assert isinstance(figures_missing, Missing)
     return Sentence(key=rule, text=text("missing", writer.lang, what=what, why=writer.why(figures_missing)))
 
 
-def observer_section(writer: _Writer, observers: ObserverFigures | None) -> Section | None:
+def observer_section(writer: Writer, observers: ObserverFigures | None) -> Section | None:
     """The section, or None when no observer ratings were planned for this scope."""
     if observers is None:
         return None

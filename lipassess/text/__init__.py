@@ -18,8 +18,11 @@ and Khmer text side by side, so a translator reviews a pair at a time):
 - ``message.rater.<key>``, ``survey.rater.<key>``, ``report.raters.<key>``, ``report.relation.<relation>``:
   observer ratings (:mod:`.raters`)
 - ``staff.page.<key>``, ``staff.chart.<key>``: the staff dashboards' own words (:mod:`.staff_pages`)
+- ``staff.error.<key>``: why a staff page could not be shown, by the error's English message
+  (:mod:`.staff_pages` ``ERROR_REASONS``)
 - ``staff.caption.<table>``, ``staff.header.<slug>``, ``staff.cell.<key>``, ``staff.reason.<key>``,
   ``staff.shift.<direction>``: the dashboard tables' words on a page (:mod:`.staff_tables`)
+- ``staff.reason.note.<key>``, ``staff.cell.what.<slug>``: the analysis' notes on a table (:mod:`.staff_notes`)
 - ``wave.<kind>``: short wave labels for tables and exports (:data:`lipassess.vocabulary.WAVE_LABELS`)
 
 Every key has a text in every language of :data:`lipassess.vocabulary.LANGUAGES`
@@ -42,6 +45,7 @@ from lipassess.text import needs as _needs
 from lipassess.text import raters as _raters
 from lipassess.text import report as _report
 from lipassess.text import staff as _staff
+from lipassess.text import staff_notes as _staff_notes
 from lipassess.text import staff_pages as _staff_pages
 from lipassess.text import staff_tables as _staff_tables
 from lipassess.text import survey as _survey
@@ -84,10 +88,13 @@ def _flatten() -> Iterator[tuple[str, Texts]]:
         ("staff", _staff.NAV),
         ("staff.page", _staff_pages.PAGE),
         ("staff.chart", _staff_pages.CHART),
+        ("staff.error", _staff_pages.ERROR_REASONS),
         ("staff.caption", _staff_tables.CAPTIONS),
         ("staff.header", _staff_tables.HEADERS),
         ("staff.cell", _staff_tables.CELLS),
         ("staff.reason", _staff_tables.REASONS),
+        ("staff.reason.note", _staff_notes.NOTES),
+        ("staff.cell.what", _staff_notes.WHAT),
         ("staff.shift", _staff_tables.SHIFT_TEXT),
         ("staff.observer", _staff_tables.OBSERVERS),
         ("wave", WAVE_LABELS),

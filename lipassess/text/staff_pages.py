@@ -1,7 +1,7 @@
-"""The staff dashboards' own words (layout, cohort list, dashboards, status, sign-in), in English and Khmer.
+"""The staff pages' own words (layout, cohort list, dashboards, status, sign-in, error pages), in English and Khmer.
 
 Read them through :func:`lipassess.text.text` (keys ``staff.page.<key>``,
-``staff.chart.<key>``). The Khmer texts use the polite register (លោកអ្នក) and
+``staff.chart.<key>``, ``staff.error.<key>``). The Khmer texts use the polite register (លោកអ្នក) and
 are pending review by the program's translators
 (:data:`lipassess.text.KM_STATUS`). Numbers reach the placeholders already
 written in the page's digits.
@@ -170,6 +170,21 @@ PAGE: dict[str, dict[str, str]] = {
     "login.wrong": {"en": "Wrong username or password.", "km": "ឈ្មោះអ្នកប្រើ ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ។"},
     "login.throttled": {"en": "Too many failed sign-ins. Try again in {minutes} minute(s).",
                         "km": "ការចូលប្រើបរាជ័យច្រើនដងពេក។ សូមព្យាយាមម្ដងទៀតក្នុងរយៈពេល {minutes} នាទី។"},
+    # error pages (the reason under the title: ERROR_REASONS)
+    "error.title.400": {"en": "This request cannot be answered as sent",
+                        "km": "សំណើនេះមិនអាចឆ្លើយតបបានតាមរបៀបដែលបានផ្ញើមកទេ"},
+    "error.title.403": {"en": "You cannot open this page", "km": "លោកអ្នកមិនអាចបើកទំព័រនេះបានទេ"},
+    "error.title.404": {"en": "Page not found", "km": "រកមិនឃើញទំព័រ"},
+    "error.title.405": {"en": "This page cannot be used this way", "km": "ទំព័រនេះមិនអាចប្រើតាមរបៀបនេះបានទេ"},
+    "error.title.409": {"en": "This clashes with what is already stored",
+                        "km": "សំណើនេះផ្ទុយនឹងអ្វីដែលបានរក្សាទុករួចហើយ"},
+    "error.title.410": {"en": "This is no longer available", "km": "ទំព័រនេះលែងមានទៀតហើយ"},
+    "error.title.422": {"en": "Not enough data yet", "km": "មិនទាន់មានទិន្នន័យគ្រប់គ្រាន់នៅឡើយ"},
+    "error.title.500": {"en": "Something went wrong on our side",
+                        "km": "មានបញ្ហាមួយបានកើតឡើងនៅផ្នែកប្រព័ន្ធរបស់យើង"},
+    "error.title.other": {"en": "This page could not be shown", "km": "មិនអាចបង្ហាញទំព័រនេះបានទេ"},
+    "error.status": {"en": "Error {status}", "km": "កំហុស {status}"},
+    "error.back": {"en": "Back to the cohort list", "km": "ត្រឡប់ទៅបញ្ជីជំនាន់វិញ"},
 }
 """The staff pages' words by key (``staff.page.<key>``)."""
 
@@ -196,3 +211,50 @@ CHART: dict[str, dict[str, str]] = {
                       "km": "ការប្រែប្រួលនៃឥរិយាបថភាពជាអ្នកដឹកនាំ (សរុប) តាមជំនាន់"},
 }
 """The dashboard charts' words (``staff.chart.<key>``)."""
+
+ERROR_REASONS: dict[str, dict[str, str]] = {
+    # the English text is the message as raised (lipassess.web.staff*, lipassess.web.auth, the services they
+    # call, werkzeug's defaults): a staff error page finds its Khmer words by matching it
+    # (lipassess.web.staff_errors); {id} is written in the page's digits, {name}, {scope} and {instrument} are data
+    "role": {"en": "Your role does not give access to this page.",
+             "km": "តួនាទីរបស់លោកអ្នកមិនអនុញ្ញាតឲ្យចូលមើលទំព័រនេះទេ។"},
+    "other_cohort": {"en": "You have access to another cohort only.",
+                     "km": "លោកអ្នកមានសិទ្ធិចូលមើលតែជំនាន់មួយផ្សេងទៀតប៉ុណ្ណោះ។"},
+    "one_cohort": {"en": "You have access to one cohort only, not to the whole program. Open your cohort's "
+                         "dashboard instead.",
+                   "km": "លោកអ្នកមានសិទ្ធិចូលមើលតែជំនាន់មួយប៉ុណ្ណោះ មិនមែនកម្មវិធីទាំងមូលទេ។ "
+                         "សូមបើកផ្ទាំងវិភាគនៃជំនាន់របស់លោកអ្នកជំនួសវិញ។"},
+    "per_participant": {"en": "Per-participant tables are for evaluators and admins only.",
+                        "km": "តារាងតាមអ្នកចូលរួមម្នាក់ៗ គឺសម្រាប់តែអ្នកវាយតម្លៃ និងអ្នកគ្រប់គ្រងប្រព័ន្ធប៉ុណ្ណោះ។"},
+    "no_cohorts": {"en": "There are no cohorts yet. Run 'lipassess sync' to pull the courses from Moodle.",
+                   "km": "មិនទាន់មានជំនាន់នៅឡើយទេ។ សូមដំណើរការ 'lipassess sync' ដើម្បីទាញយកវគ្គសិក្សាពី Moodle។"},
+    "no_table": {"en": "There is no table called '{name}'. Use the download links on the dashboard.",
+                 "km": "គ្មានតារាងដែលមានឈ្មោះ '{name}' ទេ។ សូមប្រើតំណទាញយកនៅលើផ្ទាំងវិភាគ។"},
+    "no_cohort": {"en": "There is no cohort with id {id}. Pick one from the cohort list.",
+                  "km": "គ្មានជំនាន់ដែលមានលេខសម្គាល់ {id} ទេ។ សូមជ្រើសរើសជំនាន់មួយពីបញ្ជីជំនាន់។"},
+    "language": {"en": "Unknown language '{name}': use ?lang=en or ?lang=km.",
+                 "km": "មិនស្គាល់ភាសា '{name}' ទេ៖ សូមប្រើ ?lang=en ឬ ?lang=km។"},
+    "no_needs": {"en": "nobody in {scope} has answered the needs assessment ({instrument}) yet; open a needs wave "
+                       "with 'lipassess waves set --cohort COHORT --kind needs --opens DAY --closes DAY'",
+                 "km": "មិនទាន់មាននរណាម្នាក់ក្នុង {scope} បានឆ្លើយការវាយតម្លៃតម្រូវការបណ្តុះបណ្តាល ({instrument}) "
+                       "នៅឡើយទេ។ សូមបើកដំណាក់កាលវាយតម្លៃតម្រូវការ ដោយប្រើ "
+                       "'lipassess waves set --cohort COHORT --kind needs --opens DAY --closes DAY'។"},
+    "csrf": {"en": "This form has expired or was not sent from this site. Go back, reload the page and try again.",
+             "km": "ទម្រង់នេះបានផុតកំណត់ ឬមិនត្រូវបានផ្ញើពីគេហទំព័រនេះទេ។ សូមត្រឡប់ក្រោយ ផ្ទុកទំព័រឡើងវិញ "
+                   "ហើយព្យាយាមម្ដងទៀត។"},
+    "next_line_break": {"en": "The address to go to after sign-in holds a line break.",
+                        "km": "អាសយដ្ឋានដែលត្រូវទៅបន្ទាប់ពីចូលប្រើ មានការចុះបន្ទាត់។"},
+    "http.400": {"en": "The browser (or proxy) sent a request that this server could not understand.",
+                 "km": "កម្មវិធីរុករក (ឬប្រូកស៊ី) បានផ្ញើសំណើដែលម៉ាស៊ីនមេនេះមិនអាចយល់បាន។"},
+    "http.404": {"en": "The requested URL was not found on the server. If you entered the URL manually please check "
+                       "your spelling and try again.",
+                 "km": "រកមិនឃើញអាសយដ្ឋានដែលបានស្នើនៅលើម៉ាស៊ីនមេទេ។ ប្រសិនបើលោកអ្នកបានវាយអាសយដ្ឋាននេះដោយខ្លួនឯង "
+                       "សូមពិនិត្យអក្ខរាវិរុទ្ធ ហើយព្យាយាមម្ដងទៀត។"},
+    "http.405": {"en": "The method is not allowed for the requested URL.",
+                 "km": "វិធីនៃសំណើនេះមិនត្រូវបានអនុញ្ញាតសម្រាប់អាសយដ្ឋានដែលបានស្នើទេ។"},
+    "http.500": {"en": "The server encountered an internal error and was unable to complete your request. Either the "
+                       "server is overloaded or there is an error in the application.",
+                 "km": "ម៉ាស៊ីនមេបានជួបបញ្ហាខាងក្នុង ហើយមិនអាចបំពេញសំណើរបស់លោកអ្នកបានទេ។ "
+                       "ម៉ាស៊ីនមេអាចមានការងារច្រើនពេក ឬមានកំហុសនៅក្នុងកម្មវិធី។"},
+}
+"""Why a staff page could not be shown (``staff.error.<key>``), by the English message of the error."""

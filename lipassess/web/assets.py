@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
@@ -168,6 +168,26 @@ def _add_version(endpoint: str, values: dict[str, Any]) -> None:
             values[VERSION_ARG] = digest
 
 
+_STATIC_URLS: dict[tuple[str, str, str], str] = {}
+
+
+def static_url(filename: str) -> str:
+    """``url_for('static', filename=...)`` with its version, built once per version and script root.
+
+    A survey page links four or five static files; building each URL through the
+    URL map costs more than the rest of the page's header.
+    """
+    digest = assets().version(filename) or ""
+    key = (request.script_root, filename, digest)
+    found = _STATIC_URLS.get(key)
+    if found is None:
+        found = url_for("static", filename=filename)
+        if len(_STATIC_URLS) > 1024:
+            _STATIC_URLS.clear()
+        _STATIC_URLS[key] = found
+    return found
+
+
 def _serve(asset: Asset, cache_control: str) -> Response:
     use_gzip = asset.gzipped is not None and accepts_gzip()
     response = Response(asset.gzipped if use_gzip else asset.body, mimetype=asset.mimetype)
@@ -201,5 +221,6 @@ def init_app(app: Flask) -> None:
     """Version the static URLs, serve static files from memory, and add ``/favicon.ico``."""
     app.extensions[EXTENSION] = Assets(app.static_folder or "")
     app.url_defaults(_add_version)
+    app.add_template_global(static_url, "static_url")
     app.view_functions["static"] = static_file
     app.add_url_rule("/favicon.ico", "favicon", favicon)

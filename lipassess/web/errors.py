@@ -1,6 +1,8 @@
 """One table from exceptions to HTTP status; JSON for the API, a page for people.
 
 API errors always have the shape ``{"code", "status", "message", "errors"}``.
+A staff page's error is the staff layout in the staff member's language
+(:mod:`lipassess.web.staff_errors`); other pages get the plain page.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from lipassess.errors import (
     NotFound,
     PermissionDenied,
 )
+from lipassess.web import staff_errors
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +50,14 @@ def wants_json() -> bool:
 
 
 def error_response(code: str, status: int, message: str, errors: dict | None = None) -> Response:
-    """The JSON body for the API, a plain page for people."""
+    """The JSON body for the API, the staff error page under ``/staff``, a plain page for other people."""
     if wants_json():
         body = {"code": code, "status": status, "message": message, "errors": errors or {}}
         response = jsonify(body)
         response.status_code = status
         return response
+    if staff_errors.is_staff_page():
+        return staff_errors.error_page(status, message, errors or {})
     html = render_template("error.html", status=status, message=message, errors=errors or {})
     return Response(html, status=status, mimetype="text/html")
 

@@ -41,6 +41,7 @@ from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGES
 from lipassess.web import csrf
 from lipassess.web import survey as survey_web
+from lipassess.web.survey_items import options
 
 bp = Blueprint("raters", __name__)
 csrf.exempt(bp)  # checked in the survey's own guard, after the content-type check
@@ -124,15 +125,15 @@ def form() -> tuple[str, int]:
             numbers = {key: n for n, key in enumerate(view.layout.pages[0].keys, start=1)}
             errors = {k: survey_web.item_error(p, lang, number=numbers.get(k)) for k, p in exc.errors.items()}
             return survey_web._render("survey/rater_form.html", 422, view=view, values=values, errors=errors,
-                                      options=survey_web.options, missing_consent=False, lang=lang)
+                                      options=options, missing_consent=False, lang=lang)
         except service.ConsentRequired:
             session.rollback()
             return survey_web._render("survey/rater_form.html", 400, view=view, values=values, errors={},
-                                      options=survey_web.options, missing_consent=True, lang=lang)
+                                      options=options, missing_consent=True, lang=lang)
         return survey_web._render("survey/rater_thanks.html", view=rater_form(session, rater, language=lang),
                                   lang=lang)
     return survey_web._render("survey/rater_form.html", view=view, values=values, errors=errors,
-                              options=survey_web.options, missing_consent=False, lang=lang)
+                              options=options, missing_consent=False, lang=lang)
 
 
 @bp.post("/survey/wave/<int:wave_id>/raters")

@@ -8,16 +8,15 @@ the summaries.
 
 Analyses take seconds, so their results come from the store
 (:mod:`lipassess.services.analyses`, shared with the API and every host), each
-with the moment it was computed, which the pages show. Views talk to services
+with the moment it was computed, which the pages show; the summary PDFs too
+(:mod:`lipassess.services.summaries`, rendered ahead by ``lipassess analyze refresh``). Views talk to services
 and reports only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, render_template, url_for
@@ -33,7 +32,7 @@ from lipassess.reports.notation import notation
 from lipassess.reports.numbers import fmt_percent
 from lipassess.reports.tables.observers import observers_table
 from lipassess.reports.tables.words import codes_spaced, header_help, plain_words
-from lipassess.services import analyses, audit
+from lipassess.services import analyses, audit, summaries
 from lipassess.services import dashboard as dashboard_service
 from lipassess.services.analysis_store import Stored
 from lipassess.services.data_version import cohort_versions
@@ -52,8 +51,6 @@ staff_lang.install(bp)
 staff_lang.register_filters(bp)
 
 T = TypeVar("T")
-KHMER_FONT = "fonts/NotoSansKhmer-Regular.woff2"
-KHMER_FONT_BOLD = "fonts/NotoSansKhmer-Bold.woff2"
 
 
 # --- the stored analyses (lipassess.services.analyses) ----------------------------------------
@@ -154,23 +151,10 @@ def _svg(draw: Callable[..., Any], *args: Any) -> Markup:
                                                                         lang=lang)))
 
 
-@functools.cache
-def _static_fonts(static_folder: str) -> tuple[str | None, str | None]:
-    """Which Khmer web fonts the static folder has (checked once per process)."""
-    folder = Path(static_folder)
-
-    def present(name: str) -> str | None:
-        return name if (folder / name).is_file() else None
-
-    return present(KHMER_FONT), present(KHMER_FONT_BOLD)
-
-
 @bp.context_processor
 def _staff_context() -> dict[str, Any]:
     """The Khmer web font, when the static folder has it; else CSS falls back to the system fonts."""
-    regular, bold = _static_fonts(current_app.static_folder or "")
-    return {"khmer_font": url_for("static", filename=regular) if regular else None,
-            "khmer_font_bold": url_for("static", filename=bold) if bold else None}
+    return staff_lang.font_urls()
 
 
 @bp.app_template_filter("khmer_lang")
@@ -349,7 +333,7 @@ def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: s
     today = dt.date.today()
     figures = _figures(cohorts, scope)
     nav_html = _summary_nav(lang, computed_at=figures.computed_at, **nav)
-    regular, bold = _static_fonts(current_app.static_folder or "")
+    regular, bold = staff_lang.static_fonts(current_app.static_folder or "")
     fonts = {weight: url_for("static", filename=name) for weight, name in ((400, regular), (700, bold)) if name}
     html = _stored("summary_html", scope,
                    lambda: render_html(figures.value, lang, generated_on=today, nav=nav_html, web_fonts=fonts),
@@ -359,13 +343,8 @@ def _summary_html(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: s
 
 
 def _summary_pdf(cohorts: list[Cohort] | None, scope: Sequence[Cohort], lang: str, stem: str) -> Response:
-    from lipassess.reports.render import render_pdf
-
-    today = dt.date.today()
-    figures = _figures(cohorts, scope)
-    pdf = _stored("summary_pdf", scope, lambda: render_pdf(figures.value, lang, generated_on=today),
-                  lang, cohorts is None, _min_group_size(), extra_version=(today, figures.computed_at)).value
-    response = Response(pdf, mimetype="application/pdf")
+    pdf = summaries.summary_pdf(get_session(), cohorts, scope=scope, lang=lang, min_group_size=_min_group_size())
+    response = Response(pdf.value, mimetype="application/pdf")
     filename = secure_filename(f"impact-summary-{stem}-{lang}.pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -12,14 +12,17 @@ Templates get ``lang``, ``t(key, **values)`` (``staff.page.<key>`` in the
 page's language), ``word(key)`` (any catalogue key), ``code(command)``,
 ``switch_url`` / ``switch_lang`` and the filters ``num`` (digits of the page)
 and ``localized`` (a dashboard table in the page's language,
-:func:`lipassess.reports.tables.localize.localize`).
+:func:`lipassess.reports.tables.localize.localize`); :func:`font_urls` gives
+the Khmer web fonts the layout links.
 """
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, g, has_request_context, request, url_for
+from flask import Blueprint, Response, current_app, g, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
 from lipassess.errors import InvalidInput
@@ -32,6 +35,8 @@ from lipassess.web.cookies import cookie_attributes
 COOKIE = "lipassess_staff_lang"
 DEFAULT = "en"
 MAX_AGE = 365 * 24 * 3600
+KHMER_FONT = "fonts/NotoSansKhmer-Regular.woff2"
+KHMER_FONT_BOLD = "fonts/NotoSansKhmer-Bold.woff2"
 ONE_OFF = frozenset({"staff.cohort_summary", "staff.program_summary"})
 """Pages whose ``?lang=`` is for that page only: a summary opened in the other language (or as a PDF)
 does not change the language of the dashboards."""
@@ -94,6 +99,24 @@ def time_tag(shown: str) -> Markup:
     return Markup("<time>{}</time>").format(shown)
 
 
+@functools.cache
+def static_fonts(static_folder: str) -> tuple[str | None, str | None]:
+    """Which Khmer web fonts (regular, bold) the static folder has (checked once per process)."""
+    folder = Path(static_folder)
+
+    def present(name: str) -> str | None:
+        return name if (folder / name).is_file() else None
+
+    return present(KHMER_FONT), present(KHMER_FONT_BOLD)
+
+
+def font_urls() -> dict[str, str | None]:
+    """The layout's ``khmer_font`` and ``khmer_font_bold``: the web fonts' URLs, None for one the folder lacks."""
+    regular, bold = static_fonts(current_app.static_folder or "")
+    return {"khmer_font": url_for("static", filename=regular) if regular else None,
+            "khmer_font_bold": url_for("static", filename=bold) if bold else None}
+
+
 def _switch_url() -> str:
     args = {**request.args.to_dict(), **(request.view_args or {}), "lang": other_language(current())}
     return url_for(str(request.endpoint), **args)
@@ -145,5 +168,5 @@ def register_filters(bp: Blueprint) -> None:
     bp.add_app_template_global(code, "code_words")
 
 
-__all__ = ["COOKIE", "asked_language", "current", "install", "number", "page_language", "page_text",
-           "register_filters"]
+__all__ = ["COOKIE", "asked_language", "current", "font_urls", "install", "number", "page_language", "page_text",
+           "register_filters", "static_fonts"]

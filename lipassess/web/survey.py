@@ -34,7 +34,7 @@ import hmac
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound, UnsupportedMediaType
@@ -52,6 +52,7 @@ from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf
 from lipassess.web.errors import status_for
+from lipassess.web.survey_items import answer_row_html, question_html
 from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
 from lipassess.web.survey_text import number as numeral
 
@@ -163,6 +164,9 @@ def _known_language() -> str | None:
     if lang is not None:
         return lang
     participant_id = cookie.get(SESSION_PARTICIPANT)
+    known = g.get("survey_participant")
+    if known is not None and known.id == participant_id:
+        return known.language if known.language in LANGUAGES else None
     if isinstance(participant_id, int):
         try:
             participant = get_session().get(Participant, participant_id)
@@ -178,21 +182,25 @@ def _lang() -> str:
 
 
 def _open(wave_id: int) -> service.SurveyForm:
-    """The form; a new response takes the session's language, else the participant's (the service's fallback).
-
-    The form holds the participant, so :func:`_lang` afterwards finds it in the session without a query.
-    """
+    """The form; a new response takes the session's language, else the participant's (the service's fallback)."""
     participant_id = _participant_id()
     invitation_id = _link_invitation(wave_id)
-    return service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
-                             channel="lti" if invitation_id is None else "link", language=_session_language(),
-                             invitation_id=invitation_id)
+    return _held(service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
+                                   channel="lti" if invitation_id is None else "link",
+                                   language=_session_language(), invitation_id=invitation_id))
+
+
+def _held(form: service.SurveyForm) -> service.SurveyForm:
+    """Keep the form's participant for this request, so :func:`_lang` knows their language without a query."""
+    g.survey_participant = form.participant
+    return form
 
 
 def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[str, int]:
     lang = context.pop("lang", None) or _lang()
     return render_template(template, lang=lang, ui=lambda key, **p: ui(key, lang, **p),
-                           num=lambda n: numeral(n, lang), languages=LANGUAGE_NAMES, **context), http_status
+                           num=lambda n: numeral(n, lang), languages=LANGUAGE_NAMES,
+                           row_html=lambda row, message: answer_row_html(row, message, lang), **context), http_status
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -216,30 +224,23 @@ def _display(item: Item, instrument: Instrument, value: Any, lang: str) -> str |
     return f"{numeral(value, lang)} · {scale_label}" if scale_label else numeral(value, lang)
 
 
-def options(item: Item, instrument: Instrument, lang: str) -> list[tuple[int, str]]:
-    """(value, label) of every answer an item offers, in display order."""
-    if item.type == "yes_no":
-        return [(v, YES_NO_LABELS[v].get(lang)) for v in (1, 0)]
-    if item.type == "choice":
-        return [(o.value, o.label.get(lang)) for o in item.options]
-    scale = instrument.scale_of(item)
-    shown = [(v, f"{numeral(v, lang)} · {scale.label(v, lang)}" if scale.label(v, lang) else numeral(v, lang))
-             for v in scale.values]
-    return shown + [(p.value, p.label.get(lang)) for p in scale.missing_codes]
+def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False) -> list[dict[str, Any]]:
+    """The answers grouped by instrument for the review and receipt pages, each row with its number.
 
-
-def _sections(form: service.SurveyForm, lang: str) -> list[dict[str, Any]]:
-    """The answers grouped by instrument for the review and receipt pages, each row with its number."""
+    With ``change_links`` each row carries the address of its page (built once per page, not per row).
+    """
     sections: list[dict[str, Any]] = []
     numbers = question_numbers(form)
     for page in form.pages:
         if page.first_of_instrument:
             sections.append({"title": page.instrument.title.get(lang), "rows": [], "answered": 0})
+        change = url_for(".page", wave_id=form.wave.id, number=page.number) if change_links else None
         for item, key in zip(page.items, page.keys, strict=True):
             answer = _display(item, page.instrument, form.answers.get(key), lang)
             sections[-1]["answered"] += answer is not None
             sections[-1]["rows"].append({"key": key, "page": page.number, "number": numbers[key],
-                                         "question": item.text.get(lang), "answer": answer})
+                                         "question": item.text.get(lang), "answer": answer, "change": change,
+                                         "free_text": item.type == "text" and answer is not None})
     return sections
 
 
@@ -259,7 +260,7 @@ def _messages(form: service.SurveyForm, problems: dict[str, Any], lang: str) -> 
 def _page_context(form: service.SurveyForm, number: int, lang: str) -> dict[str, Any]:
     page = form.page(number)
     stored = {key: form.answers[key] for key in page.keys if key in form.answers}
-    return {"form": form, "page": page, "total": len(form.pages), "options": options,
+    return {"form": form, "page": page, "total": len(form.pages), "question_html": question_html,
             "numbers": question_numbers(form), "wave_id": form.wave.id, "lang": lang,
             "draft_key": draft_key(form.participant.id, form.wave.id), "stored": stored}
 
@@ -326,9 +327,9 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         raise BadRequest(f"Unknown action {action[:40]!r}; use the buttons on the page.")
     posted = _posted_answers()
     try:
-        saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
-                                   answers=posted, now=utcnow(), language=switch or _session_language(),
-                                   invitation_id=invitation_id)
+        saved = _held(service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
+                                         answers=posted, now=utcnow(), language=switch or _session_language(),
+                                         invitation_id=invitation_id))
     except service.ConsentRequired:
         db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
@@ -336,14 +337,13 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         # Nothing is stored (the request rolls back); show the page again with what was sent.
         db.rollback()
         lang = _lang()
-        form = service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
-                                 channel="lti" if invitation_id is None else "link", language=lang,
-                                 invitation_id=invitation_id)
+        form = _held(service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id,
+                                       now=utcnow(), channel="lti" if invitation_id is None else "link",
+                                       language=lang, invitation_id=invitation_id))
         messages = _messages(form, exc.errors, lang)
         return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
                        notice="rejected", **_page_context(form, number, lang))
-    lang = _lang()  # the saved form holds the participant: no query
-    context = _page_context(saved, number, lang)  # an unknown page number is a 404, which rolls back
+    page = saved.page(number)  # an unknown page number is a 404, which rolls back
     if switch:
         cookie[SESSION_LANG] = switch
         return redirect(url_for(".page", wave_id=wave_id, number=number), 303)
@@ -351,10 +351,12 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         return redirect(url_for(".page", wave_id=wave_id, number=max(1, number - 1)), 303)
     if action == "save":
         return redirect(url_for(".page", wave_id=wave_id, number=number, saved=1), 303)
-    missing = saved.missing_required(context["page"].keys)
+    missing = saved.missing_required(page.keys)
     if missing:
+        lang = _lang()  # the saved form holds the participant: no query
         messages = _messages(saved, missing, lang)
-        return _render("survey/page.html", values=saved.answers, errors=messages, notice="incomplete", **context)
+        return _render("survey/page.html", values=saved.answers, errors=messages, notice="incomplete",
+                       **_page_context(saved, number, lang))
     if number < len(saved.pages):
         return redirect(url_for(".page", wave_id=wave_id, number=number + 1), 303)
     return redirect(url_for(".review", wave_id=wave_id), 303)
@@ -392,29 +394,39 @@ def draft_key(participant_id: int, wave_id: int) -> str:
 @bp.route("/survey/wave/<int:wave_id>/review", methods=["GET", "POST"])
 def review(wave_id: int) -> Response | tuple[str, int]:
     """Every answer with a link back to its page; POST submits."""
+    if request.method == "POST":
+        return _submit(wave_id)
     form = _open(wave_id)
     if form.submitted:
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if not form.consented:
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
-    lang = _lang()
-    if request.method == "POST":
-        try:
-            service.submit(get_session(), participant_id=form.participant.id, wave_id=wave_id, now=utcnow(),
-                           language=lang)
-        except service.AlreadySubmitted:
-            # A double click or a second tab: the first submission stands; show its receipt.
-            db.rollback()
-            return redirect(url_for(".receipt", wave_id=wave_id), 303)
-        except service.AnswersIncomplete as exc:
-            db.rollback()
-            return _review(form, lang, exc.errors, 400)
+    return _review(form, _lang(), form.missing_required(), 200)
+
+
+def _submit(wave_id: int) -> Response | tuple[str, int]:
+    """Submit, exactly once; the service checks access, the link and consent in the same transaction."""
+    participant_id = _participant_id()
+    invitation_id = _link_invitation(wave_id)
+    try:
+        service.submit(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
+                       language=_session_language(), invitation_id=invitation_id)
+    except service.AlreadySubmitted:
+        # A double click or a second tab: the first submission stands; show its receipt.
+        db.rollback()
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
-    return _review(form, lang, form.missing_required(), 200)
+    except service.ConsentRequired:
+        db.rollback()
+        return redirect(url_for(".wave_form", wave_id=wave_id), 303)
+    except service.AnswersIncomplete as exc:
+        db.rollback()
+        form = _open(wave_id)
+        return _review(form, _lang(), exc.errors, 400)
+    return redirect(url_for(".receipt", wave_id=wave_id), 303)
 
 
 def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status: int) -> tuple[str, int]:
-    return _render("survey/review.html", status, form=form, sections=_sections(form, lang),
+    return _render("survey/review.html", status, form=form, sections=_sections(form, lang, change_links=True),
                    missing=_messages(form, missing, lang), wave_id=form.wave.id, lang=lang,
                    draft_key=draft_key(form.participant.id, form.wave.id))
 

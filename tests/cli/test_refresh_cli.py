@@ -19,13 +19,14 @@ def test_refresh_stores_every_scope_once(run_cli, session) -> None:
     build_world(session)
     first = run_cli("analyze", "refresh", "--json")
     assert first.exit_code == 0, first
-    assert [(r["scope"], r["computed"]) for r in json.loads(first.out)] == [
-        ("LIP-A", True), ("LIP-B", True), ("program", True)]
+    assert [(r["scope"], r["computed"], r["summary_pdfs_rendered"]) for r in json.loads(first.out)] == [
+        ("LIP-A", True, ["en", "km"]), ("LIP-B", True, ["en", "km"]), ("program", True, ["en", "km"])]
     session.expire_all()
     kinds = sorted(session.scalars(select(StoredAnalysis.kind)))
-    assert kinds == ["evaluation"] * 3 + ["figures"] * 3
+    assert kinds == ["evaluation"] * 3 + ["figures"] * 3 + ["summary_pdf"] * 6
     again = run_cli("analyze", "refresh")
-    assert again.exit_code == 0 and again.out.strip() == "analyses: all 3 stored results up to date"
+    assert again.exit_code == 0 and again.out.splitlines() == [
+        "analyses: all 3 stored results up to date", "summary PDFs: all 6 stored PDFs up to date"]
 
 
 def stored_scopes(session) -> list[str]:

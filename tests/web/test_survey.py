@@ -147,10 +147,17 @@ def test_a_rotated_link_stops_working(app, session, s) -> None:
 
 def test_revoking_the_invitation_ends_an_open_link_session(client, session, s) -> None:
     start(client, s)
+    for page in (1, 2):
+        client.post(s.url(f"/page/{page}"), data={**all_answers(s.version.id), "action": "save"})
     assert client.get(s.url("/page/1")).status_code == 200
     revoke_link(session, participant_id=s.participant.id, wave_id=s.wave.id, now=utcnow())
     session.commit()
+    before = snapshot(session)
     assert client.get(s.url("/page/1")).status_code == 410
+    changed = {**all_answers(s.version.id, value=1), "action": "save"}
+    assert client.post(s.url("/page/1"), data=changed).status_code == 410
+    assert client.post(s.url("/review"), data={}).status_code == 410  # a complete draft, but the link is gone
+    assert snapshot(session) == before
 
 
 # --------------------------------------------------------------------------- the whole flow

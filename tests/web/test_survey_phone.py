@@ -62,6 +62,21 @@ def autosave(client, s, **values):
 
 
 @pytest.mark.postgres
+def test_an_answer_saved_earlier_counts_when_the_page_moves_on_without_it(client, session, s) -> None:
+    start(client, s)
+    autosave(client, s, L1="3")  # chosen on the phone, sent at once; the page's POST below leaves it out
+    page_keys = [k for k in all_answers(s.version.id) if k != s.key("L1")]
+    html = client.get(s.url("/page/1")).get_data(as_text=True)
+    on_page = [k for k in page_keys if f'name="{k}"' in html]
+    moved = client.post(s.url("/page/1"), data={**{k: "4" for k in on_page}, "action": "next"})
+    assert moved.status_code == 303 and moved.headers["Location"] == s.url("/page/2")
+    # And a required question neither sent nor stored still stops the page, naming it.
+    client.post(s.url("/answers"), data={s.key("L1"): ""})
+    stopped = client.post(s.url("/page/1"), data={**{k: "4" for k in on_page}, "action": "next"})
+    assert stopped.status_code == 200 and f'href="#q-{s.key("L1").replace(".", "-")}"' in stopped.get_data(as_text=True)
+
+
+@pytest.mark.postgres
 def test_each_answer_is_stored_as_it_is_chosen_idempotently_and_never_submits(client, session, s) -> None:
     start(client, s)
     first = autosave(client, s, L1="4", T1="ការផ្លាស់ប្តូរ")

@@ -70,8 +70,11 @@ def _header(header: str, lang: str) -> str:
 
 
 @cache
-def _reason_rules(prefix: str = "staff.reason.") -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Each English template under ``prefix`` as a pattern (its placeholders match any text but ``;``)."""
+def sentence_rules(prefix: str = "staff.reason.") -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each English template under ``prefix`` as a pattern (its placeholders match any text but ``;``).
+
+    A sentence the code wrote in English finds its catalogue key by the first pattern that matches it
+    whole; the groups are its placeholders' values."""
     rules = []
     for key, texts in CATALOGUE.items():
         if not key.startswith(prefix) or ".who." in key or ".verdict." in key:
@@ -83,8 +86,10 @@ def _reason_rules(prefix: str = "staff.reason.") -> tuple[tuple[re.Pattern[str],
 
 
 def _value(name: str, value: str, lang: str) -> str:
-    if name == "wave":
+    if name in ("wave", "other_wave"):
         return wave_words(value, lang)
+    if name == "what":
+        return _word(f"staff.cell.what.{_slug(value)}", lang, value)
     if name == "variable":
         return _word(f"staff.cell.variable.{_slug(value)}", lang, value)
     if name in ("items", "cohort", "relation"):
@@ -122,7 +127,7 @@ def reason_words(reason: str | None, lang: str) -> str:
 
 
 def _reason(english: str, lang: str, prefix: str = "staff.reason.") -> str | None:
-    for pattern, key in _reason_rules(prefix):
+    for pattern, key in sentence_rules(prefix):
         found = pattern.fullmatch(english)
         if found:
             return text(key, lang, **{name: _value(name, value, lang) for name, value in found.groupdict().items()})
@@ -211,4 +216,5 @@ def localize(table: Table, lang: str) -> Table:
                                notes=tuple(reason_words(n, lang) for n in table.notes), lang=lang)
 
 
-__all__ = ["caption_head", "item_heading", "localize", "outcome_words", "reason_words", "wave_words"]
+__all__ = ["caption_head", "item_heading", "localize", "outcome_words", "reason_words", "sentence_rules",
+           "wave_words"]

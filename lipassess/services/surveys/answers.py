@@ -11,16 +11,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lipassess.instruments import Instrument, Item
 from lipassess.instruments.answers import allowed_values, answer_problem, normalise_text
+from lipassess.services.surveys.access import connection
 from lipassess.services.surveys.errors import AnswersRejected
 from lipassess.services.surveys.form import ANSWER_KEY, Layout, field_problem
-from lipassess.store.models import Answer, Response
+from lipassess.store.models import Answer
 
-__all__ = ["apply_answers", "parse_answer", "validate_answers"]
+__all__ = ["parse_answer", "validate_answers", "write_answers"]
 
 _INTEGER = re.compile(r"^\s*[+-]?[0-9]{1,9}\s*$")
 
@@ -93,43 +95,49 @@ def validate_answers(layout: Layout, answers: Mapping[str, Any]) -> dict[str, tu
 _DELETE = delete(Answer).where(Answer.response_id == bindparam("b_response"),
                                Answer.instrument_version_id == bindparam("b_version"),
                                Answer.item_key == bindparam("b_item"))
-_UPDATE = (update(Answer).where(Answer.response_id == bindparam("b_response"),
-                                Answer.instrument_version_id == bindparam("b_version"),
-                                Answer.item_key == bindparam("b_item"))
-           .values(value_number=bindparam("b_number"), value_text=bindparam("b_text")))
 
 
-def apply_answers(session: Session, response: Response, parsed: Mapping[str, tuple[float | None, str | None]],
-                  stored: dict[str, int | str]) -> None:
-    """Write ``parsed`` over the ``stored`` answers (the values by answer key, updated in place).
+def _upsert_statement(dialect: str):  # an Insert; its generic type says nothing more
+    """``INSERT ... ON CONFLICT (response, version, item) DO UPDATE``, one row of bound parameters."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Answer).values(
+        response_id=bindparam("b_response"), instrument_version_id=bindparam("b_version"),
+        item_key=bindparam("b_item"), value_number=bindparam("b_number"), value_text=bindparam("b_text"))
+    return statement.on_conflict_do_update(
+        index_elements=[Answer.response_id, Answer.instrument_version_id, Answer.item_key],
+        set_={"value_number": statement.excluded.value_number, "value_text": statement.excluded.value_text})
 
-    Plain statements, not ORM objects: one INSERT for all new answers, one
-    UPDATE or DELETE per changed or cleared answer.
+
+#: Built once per dialect (building and compiling a statement costs more than running it), run for many rows.
+_UPSERT = {name: _upsert_statement(name) for name in ("postgresql", "sqlite")}
+
+
+def write_answers(session: Session, response_id: int,
+                  parsed: Mapping[str, tuple[float | None, str | None]]) -> dict[str, int | str | None]:
+    """Write ``parsed`` over whatever is stored, without reading it first; the stored value of each key.
+
+    Every answer given is written by one upsert, run for all of them (a new answer is
+    inserted, a changed one updated, an unchanged one rewritten as it was);
+    every answer cleared (``None``) is deleted. Returns each key's value as it
+    is now stored (the number as an int, or the text), ``None`` for a cleared one.
     """
-    session.flush()
-    inserts, updates, deletes = [], [], []
+    rows: list[dict[str, Any]] = []
+    deletes: list[dict[str, Any]] = []
+    stored: dict[str, int | str | None] = {}
     for key, (number, text) in parsed.items():
         match = ANSWER_KEY.match(key)
         assert match is not None
-        where = {"b_response": response.id, "b_version": int(match.group(1)), "b_item": match.group(2)}
+        version_id, item = int(match.group(1)), match.group(2)
         if number is None and text is None:
-            if key in stored:
-                deletes.append(where)
-                del stored[key]
+            deletes.append({"b_response": response_id, "b_version": version_id, "b_item": item})
+            stored[key] = None
             continue
-        if key in stored:
-            updates.append({**where, "b_number": number, "b_text": text})
-        else:
-            inserts.append({"response_id": response.id, "instrument_version_id": where["b_version"],
-                            "item_key": where["b_item"], "value_number": number, "value_text": text})
-        if text is not None:
-            stored[key] = text
-        elif number is not None:
-            stored[key] = int(number)
-    conn = session.connection()
+        rows.append({"b_response": response_id, "b_version": version_id, "b_item": item,
+                     "b_number": number, "b_text": text})
+        stored[key] = text if text is not None else int(number)  # type: ignore[arg-type]
+    conn = connection(session)
     if deletes:
         conn.execute(_DELETE, deletes)
-    if updates:
-        conn.execute(_UPDATE, updates)
-    if inserts:
-        conn.execute(insert(Answer), inserts)
+    if rows:
+        conn.execute(_UPSERT[conn.dialect.name], rows)
+    return stored

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -21,15 +21,8 @@ from sqlalchemy.orm import Session
 from lipassess.errors import NotFound
 from lipassess.instruments import Instrument, Item
 from lipassess.services.instruments import instruments_by_version
-from lipassess.store.models import (
-    Answer,
-    InstrumentVersion,
-    Participant,
-    Response,
-    ResponseStatus,
-    Wave,
-    WaveInstrument,
-)
+from lipassess.services.surveys.access import ParticipantRow, ResponseRow, Signature, WaveRow, connection
+from lipassess.store.models import Answer, Response, ResponseStatus
 
 #: Items shown on one page at most; an instrument with more is split into balanced pages.
 ITEMS_PER_PAGE = 10
@@ -82,9 +75,9 @@ class Receipt:
 class SurveyForm:
     """A participant's view of one wave: the pages, the response and its stored answers."""
 
-    participant: Participant
-    wave: Wave
-    response: Response
+    participant: ParticipantRow
+    wave: WaveRow
+    response: ResponseRow
     pages: tuple[FormPage, ...]
     answers: Mapping[str, int | str]
     _items: Mapping[str, Item] = field(repr=False)
@@ -128,7 +121,7 @@ def field_problem(code: str, message: str, **params: Any) -> dict[str, Any]:
     return {"code": code, "message": message, **params}
 
 
-def receipt_of(response: Response) -> Receipt:
+def receipt_of(response: Response | ResponseRow) -> Receipt:
     assert response.submitted_at is not None
     submitted_at = response.submitted_at.astimezone(UTC)
     digest = hashlib.sha256(
@@ -164,9 +157,6 @@ class Layout:
     instruments: Mapping[int, Instrument]
 
 
-#: A wave's instruments as ``((instrument_version_id, content_hash), ...)`` in presentation order.
-Signature = tuple[tuple[int, str], ...]
-
 #: Layouts per signature, kept per process. A stored definition never changes under its content
 #: hash, so a layout built from the same (version id, hash) pairs is always the same: the cache can
 #: never serve a stale form, and every process builds the same one (nothing relies on this memory).
@@ -190,29 +180,19 @@ def build_layout(versions: Sequence[tuple[int, Instrument]]) -> Layout:
     return Layout(tuple(pages), MappingProxyType(items), MappingProxyType(instruments))
 
 
-#: Statements built once with bound parameters: building a SQLAlchemy statement costs more CPU
-#: than running a small one, and a survey page runs three of them.
-_WAVE_SIGNATURE = (
-    select(WaveInstrument.instrument_version_id, InstrumentVersion.content_hash)
-    .join(InstrumentVersion, InstrumentVersion.id == WaveInstrument.instrument_version_id)
-    .where(WaveInstrument.wave_id == bindparam("wave_id"))
-    .order_by(WaveInstrument.position, WaveInstrument.id)
-)
 _STORED_VALUES = (
     select(Answer.instrument_version_id, Answer.item_key, Answer.value_number, Answer.value_text)
     .where(Answer.response_id == bindparam("response_id"))
 )
 
 
-def layout_of(session: Session, wave: Wave) -> Layout:
-    """The wave's form layout: one small query (version ids and hashes), definitions only when new.
+def layout_for(session: Session, signature: Signature) -> Layout:
+    """The form layout of a wave presenting these instruments (:func:`~.access.read_access` reads the signature).
 
-    The wave's list of instruments is read every time (staff may change it); the
-    parsed definitions and the pages built from them are cached per process by
-    ``(version id, content hash)``, which identifies an immutable definition.
+    The parsed definitions and the pages built from them are cached per
+    process by ``(version id, content hash)``, which identifies an immutable
+    definition: only a signature not seen before reads definitions.
     """
-    signature: Signature = tuple((int(vid), str(digest)) for vid, digest in
-                                 session.execute(_WAVE_SIGNATURE, {"wave_id": wave.id}).all())
     found = _LAYOUTS.get(signature)
     if found is not None:
         return found
@@ -231,7 +211,8 @@ def stored_values(session: Session, response_id: int) -> dict[str, int | str]:
     Read as plain rows (no ORM objects): the same values in a fraction of the time.
     """
     values: dict[str, int | str] = {}
-    for version_id, item_key, number, text in session.execute(_STORED_VALUES, {"response_id": response_id}):
+    for version_id, item_key, number, text in connection(session).execute(_STORED_VALUES,
+                                                                         {"response_id": response_id}):
         if text is not None:
             values[answer_key(version_id, item_key)] = text
         else:
@@ -240,7 +221,47 @@ def stored_values(session: Session, response_id: int) -> dict[str, int | str]:
     return values
 
 
-def build_form(participant: Participant, wave: Wave, response: Response, layout: Layout,
+class StoredAnswers(Mapping[str, int | str]):
+    """A response's stored answers after a save: the answers just written, and the rest read only if asked.
+
+    A page save writes the page's answers without reading the response first
+    (:func:`~lipassess.services.surveys.answers.write_answers`); what comes next
+    (moving on when every required question of the page was answered) needs
+    only those. Asking for any other answer, or for all of them, reads the
+    stored answers once, in the request's transaction, after the writes.
+    """
+
+    def __init__(self, written: Mapping[str, int | str | None], load: Callable[[], dict[str, int | str]]) -> None:
+        self._written = written
+        self._load = load
+        self._all: dict[str, int | str] | None = None
+
+    def _everything(self) -> dict[str, int | str]:
+        if self._all is None:
+            self._all = self._load()
+        return self._all
+
+    def __getitem__(self, key: str) -> int | str:
+        if self._all is None and key in self._written:
+            value = self._written[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        return self._everything()[key]
+
+    def __contains__(self, key: object) -> bool:
+        if self._all is None and key in self._written:
+            return self._written[key] is not None  # type: ignore[index]
+        return key in self._everything()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
+
+
+def build_form(participant: ParticipantRow, wave: WaveRow, response: ResponseRow, layout: Layout,
                values: Mapping[str, int | str]) -> SurveyForm:
     return SurveyForm(participant=participant, wave=wave, response=response, pages=layout.pages,
                       answers=values, _items=layout.items)

@@ -1,0 +1,229 @@
+"""What a survey request reads and locks: small immutable rows, one statement each.
+
+A participant's page view and page save are the requests a seminar sends by
+the thousand, so they read plain rows through Core statements built once,
+not ORM objects: the participant, the wave and the response as
+:class:`ParticipantRow`, :class:`WaveRow` and :class:`ResponseRow`, and the
+wave's instruments as a :data:`Signature` in the same statement (a scalar
+subquery), so a page view is two statements (access, stored answers) and a
+page save four (access, lock, stored answers, the writes).
+
+The lock is one guarded ``UPDATE ... RETURNING`` on the draft (see
+:mod:`lipassess.services.surveys.operations` for why it gives exactly-once
+submission); it also records consent and the chosen language, so neither
+needs a statement of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, and_, bindparam, cast, false, func, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from lipassess.services.links import LinkRevoked
+from lipassess.services.surveys.errors import NotEnrolled, ParticipantWithdrawn, SurveyUnavailable
+from lipassess.store.models import (
+    Enrolment,
+    EnrolmentStatus,
+    InstrumentVersion,
+    Invitation,
+    Participant,
+    Response,
+    ResponseStatus,
+    Wave,
+    WaveInstrument,
+)
+
+#: A wave's instruments as ``((instrument_version_id, content_hash), ...)`` in presentation order.
+Signature = tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRow:
+    """The participant as the survey pages need them."""
+
+    id: int
+    language: str
+    pseudonym: str
+
+
+@dataclass(frozen=True, slots=True)
+class WaveRow:
+    """The wave as the survey pages need it."""
+
+    id: int
+    cohort_id: int
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRow:
+    """A response's state, read fresh in the request's transaction."""
+
+    id: int
+    participant_id: int
+    wave_id: int
+    status: ResponseStatus
+    language: str
+    channel: str
+    consent_at: datetime | None
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What :func:`read_access` found: who, which wave, their response (if any) and the wave's instruments."""
+
+    participant: ParticipantRow
+    wave: WaveRow
+    response: ResponseRow | None
+    signature: Signature
+
+
+_P, _W, _E, _R, _I = (Participant.__table__, Wave.__table__, Enrolment.__table__, Response.__table__,
+                      Invitation.__table__)
+_WI, _IV = WaveInstrument.__table__, InstrumentVersion.__table__
+_RESPONSE_COLUMNS = (_R.c.id, _R.c.participant_id, _R.c.wave_id, _R.c.status, _R.c.language, _R.c.channel,
+                     _R.c.consent_at, _R.c.submitted_at)
+
+#: "position:row id:version id:hash" of every instrument of the wave, comma-separated (order restored in Python:
+#: an aggregate's order is not portable between PostgreSQL and SQLite).
+_SIGNATURE = (
+    select(func.aggregate_strings(
+        cast(_WI.c.position, String).concat(":").concat(cast(_WI.c.id, String)).concat(":")
+        .concat(cast(_WI.c.instrument_version_id, String)).concat(":").concat(_IV.c.content_hash), ","))
+    .select_from(_WI.join(_IV, _IV.c.id == _WI.c.instrument_version_id))
+    .where(_WI.c.wave_id == _W.c.id)
+    .scalar_subquery()
+)
+
+
+def _access_statement(with_invitation: bool):  # a Select; its long generic type says nothing more
+    invitation = (and_(_I.c.id == bindparam("invitation_id", type_=Integer), _I.c.participant_id == _P.c.id,
+                       _I.c.wave_id == _W.c.id) if with_invitation else false())
+    return (
+        select(_P.c.id, _P.c.language, _P.c.pseudonym, _P.c.withdrawn_at,
+               _W.c.id, _W.c.cohort_id, _W.c.opens_at, _W.c.closes_at,
+               _E.c.status, *_RESPONSE_COLUMNS, _I.c.id, _I.c.revoked_at, _SIGNATURE)
+        .select_from(_P)
+        .join(_W, _W.c.id == bindparam("wave_id", type_=Integer))
+        .outerjoin(_E, and_(_E.c.participant_id == _P.c.id, _E.c.cohort_id == _W.c.cohort_id))
+        .outerjoin(_R, and_(_R.c.participant_id == _P.c.id, _R.c.wave_id == _W.c.id))
+        .outerjoin(_I, invitation)
+        .where(_P.c.id == bindparam("participant_id", type_=Integer))
+    )
+
+
+#: Built once (building a statement costs more CPU than running it): without and with a link's invitation.
+_ACCESS = {False: _access_statement(False), True: _access_statement(True)}
+
+
+def _signature(aggregated: str | None) -> Signature:
+    parts = sorted((int(position), int(row_id), int(version_id), digest)
+                   for position, row_id, version_id, digest in
+                   (entry.split(":") for entry in (aggregated or "").split(",") if entry))
+    return tuple((version_id, digest) for _, _, version_id, digest in parts)
+
+
+def _response_row(values: tuple[Any, ...]) -> ResponseRow | None:
+    if values[0] is None:
+        return None
+    return ResponseRow(*values)
+
+
+def connection(session: Session) -> Connection:
+    """The session's connection, after flushing whatever the ORM holds (plain statements read the store)."""
+    session.flush()
+    return session.connection()
+
+
+def read_access(session: Session, participant_id: int, wave_id: int, invitation_id: int | None = None) -> Access:
+    """The participant, the wave, their response and the wave's instruments, checked; one statement.
+
+    With ``invitation_id`` the participant answers through that personal link:
+    it must be theirs, for this wave, and not revoked (checked first).
+
+    Raises
+    ------
+    SurveyUnavailable
+        Unknown wave or participant, no enrolment in the wave's cohort, or a
+        link that is not this participant's for this wave.
+    LinkRevoked
+        The link was revoked.
+    ParticipantWithdrawn, NotEnrolled
+        The participant withdrew, or the enrolment is ``unenrolled``
+        (``suspended`` is accepted: Moodle suspends enrolments when a course
+        ends, and the follow-up comes six months later).
+    """
+    params = {"participant_id": participant_id, "wave_id": wave_id}
+    if invitation_id is not None:
+        params["invitation_id"] = invitation_id
+    row = connection(session).execute(_ACCESS[invitation_id is not None], params).first()
+    if row is None:
+        raise SurveyUnavailable()
+    (pid, language, pseudonym, withdrawn_at, wid, cohort_id, opens_at, closes_at, status,
+     *response, live_id, revoked_at, aggregated) = row
+    if invitation_id is not None:
+        if live_id is None:
+            raise SurveyUnavailable()
+        if revoked_at is not None:
+            raise LinkRevoked()
+    if status is None:
+        raise SurveyUnavailable()
+    if withdrawn_at is not None:
+        raise ParticipantWithdrawn()
+    if status is EnrolmentStatus.UNENROLLED:
+        raise NotEnrolled()
+    return Access(ParticipantRow(pid, language, pseudonym), WaveRow(wid, cohort_id, opens_at, closes_at),
+                  _response_row(tuple(response)), _signature(aggregated))
+
+
+_FIND_RESPONSE = select(*_RESPONSE_COLUMNS).where(
+    _R.c.participant_id == bindparam("participant_id", type_=Integer),
+    _R.c.wave_id == bindparam("wave_id", type_=Integer))
+
+
+def find_response(session: Session, participant_id: int, wave_id: int) -> ResponseRow | None:
+    """The participant's response to the wave, read fresh; None when there is none."""
+    row = connection(session).execute(_FIND_RESPONSE, {"participant_id": participant_id, "wave_id": wave_id}).first()
+    return None if row is None else ResponseRow(*row)
+
+
+_LOCK_DRAFT = (
+    update(_R)
+    .where(_R.c.participant_id == bindparam("b_participant", type_=Integer),
+           _R.c.wave_id == bindparam("b_wave", type_=Integer),
+           _R.c.status == ResponseStatus.DRAFT)
+    .values(updated_at=bindparam("b_now", type_=_R.c.updated_at.type),
+            language=func.coalesce(bindparam("b_language", type_=_R.c.language.type), _R.c.language),
+            consent_at=func.coalesce(_R.c.consent_at, bindparam("b_consent", type_=_R.c.consent_at.type)))
+    .returning(*_RESPONSE_COLUMNS)
+)
+
+
+def lock_draft(session: Session, participant_id: int, wave_id: int, now: datetime, *,
+               language: str | None = None, consent: bool = False) -> ResponseRow | None:
+    """Take the draft's write lock and return it fresh; None when there is no draft (missing or submitted).
+
+    The same statement sets the response's language when ``language`` is given
+    and records consent (the first time only) when ``consent`` is true.
+    """
+    row = connection(session).execute(_LOCK_DRAFT, {
+        "b_participant": participant_id, "b_wave": wave_id, "b_now": now, "b_language": language,
+        "b_consent": now if consent else None}).first()
+    if row is None:
+        return None
+    forget_response(session, row[0])
+    return ResponseRow(*row)
+
+
+def forget_response(session: Session, response_id: int) -> None:
+    """Expire an ORM copy of the response the session may hold, so it is read again after a plain write."""
+    held = session.identity_map.get(session.identity_key(Response, response_id))
+    if held is not None:
+        session.expire(held)

@@ -1,0 +1,164 @@
+"""Questions rendered once per process, and the wave's instruments read with the access check.
+
+A question's HTML is kept per process by everything it shows (definition,
+language, number, answer, error): these tests make sure one participant's
+answer or error never shows on another's page, a changed definition or
+order of instruments is seen at once, and the cache stays bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from lipassess.services.links import issue_link
+from lipassess.store.models import WaveInstrument, WaveKind
+from lipassess.store.types import utcnow
+from lipassess.web import survey_items
+from tests.survey_factories import all_answers, build, make_participant, make_wave, register, sample_definition
+
+
+def _start(client, token: str, wave_id: int) -> None:
+    assert client.get(f"/s/{token}").status_code == 303
+    assert client.post(f"/survey/wave/{wave_id}", data={"consent": "yes"}).status_code == 303
+
+
+def _question(html: str, key: str) -> str:
+    found = re.search(r'<fieldset class="item[^"]*" id="q-' + re.escape(key.replace(".", "-")) + r'".*?</fieldset>',
+                      html, re.S)
+    assert found, key
+    return found.group(0)
+
+
+def _checked(html: str, key: str) -> list[str]:
+    return re.findall(r'value="(\d+)" checked', _question(html, key))
+
+
+def _second(session, s):
+    participant = make_participant(session, s.cohort)
+    token = issue_link(session, participant=participant, wave=s.wave, now=utcnow(), ttl_days=60)
+    session.commit()
+    return token
+
+
+@pytest.mark.postgres
+def test_each_participant_sees_their_own_answers_and_errors(app, session) -> None:
+    survey_items.clear()
+    s = build(session)
+    other = _second(session, s)
+    first, second = app.test_client(), app.test_client()
+    _start(first, s.token, s.wave.id)
+    _start(second, other, s.wave.id)
+    key = s.key("L1")
+
+    first.post(s.url("/page/1"), data={key: "2", "action": "save"})
+    second.post(s.url("/page/1"), data={key: "4", "action": "save"})
+    assert _checked(first.get(s.url("/page/1")).get_data(as_text=True), key) == ["2"]
+    assert _checked(second.get(s.url("/page/1")).get_data(as_text=True), key) == ["4"]
+
+    # "Next" with answers missing: the first participant's page names its questions; the second's does not.
+    incomplete = first.post(s.url("/page/1"), data={key: "2", "action": "next"}).get_data(as_text=True)
+    assert 'class="error" id="q-' + s.key("L2").replace(".", "-") + '-err"' in incomplete
+    assert 'aria-invalid="true"' not in _question(incomplete, key)  # answered: not marked
+    clean = second.get(s.url("/page/1")).get_data(as_text=True)
+    assert 'class="error"' not in clean and 'aria-invalid' not in clean
+
+    # The same question in the other language: its own text and labels.
+    english = second.post(s.url("/page/1"), data={key: "4", "action": "lang:en"})
+    html = second.get(english.headers["Location"]).get_data(as_text=True)
+    assert "Strongly disagree" in _question(html, key) and _checked(html, key) == ["4"]
+
+
+def test_a_cached_question_is_the_question_rendered_afresh(app, session) -> None:
+    s = build(session)
+    client = app.test_client()
+    _start(client, s.token, s.wave.id)
+    client.post(s.url("/page/1"), data={s.key("L3"): "5", "action": "save"})
+    survey_items.clear()
+    fresh = client.get(s.url("/page/1")).get_data(as_text=True)
+    cached = client.get(s.url("/page/1")).get_data(as_text=True)
+    strip = re.compile(r'name="csrf_token" value="[^"]*"')
+    assert strip.sub("", fresh) == strip.sub("", cached)
+    assert _checked(cached, s.key("L3")) == ["5"]
+
+
+def test_the_cache_of_questions_is_bounded(app, session, monkeypatch) -> None:
+    monkeypatch.setattr(survey_items, "CACHE_SIZE", 5)
+    survey_items.clear()
+    s = build(session)
+    client = app.test_client()
+    _start(client, s.token, s.wave.id)
+    html = client.get(s.url("/page/1")).get_data(as_text=True)
+    assert html.count('<fieldset class="item') > 5  # more questions than the cache holds
+    assert len(survey_items._RENDERED) == 5
+    again = client.get(s.url("/page/1")).get_data(as_text=True)
+    strip = re.compile(r'name="csrf_token" value="[^"]*"')
+    assert strip.sub("", again) == strip.sub("", html)
+
+
+@pytest.mark.postgres
+def test_a_new_order_or_definition_of_the_waves_instruments_shows_at_once(app, session) -> None:
+    s = build(session)
+    second = register(session, sample_definition(instrument_id="lip-second", n_likert=3))
+    session.add(WaveInstrument(wave_id=s.wave.id, instrument_version_id=second.id, position=1))
+    session.commit()
+    client = app.test_client()
+    _start(client, s.token, s.wave.id)
+    assert s.key("L1") in client.get(s.url("/page/1")).get_data(as_text=True)
+
+    # Staff put the second instrument first: the next page view follows (no stale layout in this process).
+    session.execute(update(WaveInstrument).where(WaveInstrument.instrument_version_id == second.id)
+                    .values(position=-1))
+    session.commit()
+    first_page = client.get(s.url("/page/1")).get_data(as_text=True)
+    assert f"a.{second.id}.L1" in first_page and s.key("L1") not in first_page
+
+    # Same position: the older row comes first (ties broken by row id), as before.
+    session.execute(update(WaveInstrument).values(position=0))
+    session.commit()
+    assert s.key("L1") in client.get(s.url("/page/1")).get_data(as_text=True)
+
+
+def test_a_wave_without_instruments_still_says_so(app, session) -> None:
+    s = build(session)
+    now = utcnow()
+    empty = make_wave(session, s.cohort, kind=WaveKind.POST, opens_at=now - timedelta(days=1),
+                      closes_at=now + timedelta(days=14))
+    token = issue_link(session, participant=s.participant, wave=empty, now=utcnow(), ttl_days=60)
+    session.commit()
+    client = app.test_client()
+    assert client.get(f"/s/{token}").status_code == 303
+    page = client.get(f"/survey/wave/{empty.id}")
+    assert page.status_code == 409  # WaveEmpty: "no questions yet", in the participant's language
+
+
+@pytest.mark.postgres
+def test_review_rows_show_each_participants_own_answers_and_missing_questions(app, session) -> None:
+    survey_items.clear()
+    s = build(session)
+    other = _second(session, s)
+    first, second = app.test_client(), app.test_client()
+    _start(first, s.token, s.wave.id)
+    _start(second, other, s.wave.id)
+    everything = all_answers(s.version.id, value=2)
+    first.post(s.url("/page/1"), data={**everything, "action": "save"})
+    first.post(s.url("/page/2"), data={**everything, "action": "save"})
+    second.post(s.url("/page/1"), data={s.key("L1"): "5", "action": "save"})
+
+    def row(html: str, item: str) -> str:
+        found = re.search(r'<div class="row[^"]*" id="r-' + re.escape(s.key(item).replace(".", "-")) + r'">.*?</div>',
+                          html, re.S)
+        assert found, item
+        return found.group(0)
+
+    mine = first.get(s.url("/review")).get_data(as_text=True)
+    theirs = second.get(s.url("/review")).get_data(as_text=True)
+    assert '<span class="answer">២ · ' in row(mine, "L1") and '<span class="answer">៥ · ' in row(theirs, "L1")
+    # Only the second participant has questions left: marked on their review, never on the first's.
+    assert 'class="muted"' in row(theirs, "L12") and 'class="error"' in row(theirs, "L12")
+    assert '<span class="answer">២ · ' in row(mine, "L12") and 'class="error"' not in mine
+    assert 'class="error"' not in row(theirs, "L1")
+    assert 'class="error"' not in first.get(s.url("/review")).get_data(as_text=True)
