@@ -166,7 +166,7 @@ def postgres_emptying(postgres_schema_url: str) -> str:
     """SQL that empties the test schema after a test: every table (children first) and every sequence restarted.
 
     The same end as ``TRUNCATE ... RESTART IDENTITY CASCADE``, several times faster on the few rows a test
-    writes (a TRUNCATE makes new files for all 28 tables).
+    writes (a TRUNCATE makes new files for every table).
     """
     engine = make_engine(postgres_schema_url)
     with engine.connect() as conn:
