@@ -4,8 +4,8 @@ Each worker takes whole modules, so a module's fixtures (the demo command's run,
 a served demo program, a fitted model) are built once, on one worker. Modules
 named in :data:`SHARED_SCOPE` go to the worker of the module they share
 session fixtures with. The heaviest modules are handed out first, so that no
-worker is left alone with a long module at the end: modules with a ``slow`` or
-``browser`` test, then the others by their number of tests (most first).
+worker is left alone with a long module at the end: modules with the most ``slow``
+or ``browser`` tests first, then the others by their number of tests (most first).
 Without ``-n`` none of this applies and the suite runs in collection order.
 """
 
@@ -46,13 +46,13 @@ def heaviest_first(items: list[pytest.Item]) -> None:
 
     Every worker computes the same order from the same collection (xdist checks that they agree).
     """
-    heavy = {module_of(item.nodeid) for item in items
-             if any(item.get_closest_marker(name) for name in HEAVY_MARKERS)}
+    heavy = Counter(module_of(item.nodeid) for item in items
+                    if any(item.get_closest_marker(name) for name in HEAVY_MARKERS))
     size = Counter(module_of(item.nodeid) for item in items)
     first_seen = {unit: n for n, unit in enumerate(dict.fromkeys(module_of(item.nodeid) for item in items))}
 
-    def key(item: pytest.Item) -> tuple[bool, int, int]:
+    def key(item: pytest.Item) -> tuple[int, int, int]:
         unit = module_of(item.nodeid)
-        return unit not in heavy, -size[unit], first_seen[unit]
+        return -heavy[unit], -size[unit], first_seen[unit]
 
     items.sort(key=key)  # stable: a unit's tests keep their order
