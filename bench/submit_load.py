@@ -203,6 +203,12 @@ def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, keep_alive
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"gunicorn did not start ({app_spec}); exit code {process.poll()}")
             time.sleep(0.2)
+        # The first worker answers while the others are still being forked: wait for all of them, so the
+        # CPU accounting (which reads each worker's /proc entry) counts every one.
+        while len(children(process.pid)) < workers:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn started only {len(children(process.pid))} of {workers} workers")
+            time.sleep(0.1)
         yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
