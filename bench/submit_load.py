@@ -16,8 +16,9 @@ What it does, on loopback only and bounded in count and time:
    form, reaction survey: 68 items on 7 pages; ``--survey seminar``: the
    reaction survey alone, 9 items on one page), N participants and one personal
    link each;
-3. starts ``gunicorn`` (gthread workers) with ``lipassess:create_app()`` on a
-   free port, CSRF on, like production;
+3. starts ``gunicorn`` (gthread workers, ``--preload``) with
+   ``lipassess.wsgi:app`` (the app built and warmed once, as in production) on
+   a free port, CSRF on;
 4. runs N participants on ``--concurrency`` threads, each with its own
    ``requests.Session``: link -> consent -> every page (its answers, "save and
    continue") -> review -> submit -> receipt; then each posts the submit again
@@ -453,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {"LIPASSESS_DATABASE_URL": app_url, "LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
                "LIPASSESS_ENV": "development", "LIPASSESS_BASE_URL": base, "LIPASSESS_LOG_LEVEL": "WARNING"}
         server = dict(port=port, workers=args.workers, threads=args.threads, keep_alive=args.keep_alive)
-        with gunicorn("lipassess:create_app()", env=env, **server) as master:
+        with gunicorn("lipassess.wsgi:app", env=env, **server) as master:
             load_before = os.getloadavg()[0]
             workers = children(master)
             worker_cpu = cpu_seconds(workers)

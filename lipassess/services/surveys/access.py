@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, cast, false, func, select, update
+from sqlalchemy import Integer, String, and_, bindparam, cast, false, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -227,3 +227,17 @@ def forget_response(session: Session, response_id: int) -> None:
     held = session.identity_map.get(session.identity_key(Response, response_id))
     if held is not None:
         session.expire(held)
+
+
+def open_wave_signatures(session: Session, now: datetime) -> list[Signature]:
+    """The instruments of every wave open at ``now`` (one signature per wave), for warming a new process."""
+    statement = (
+        select(_WI.c.wave_id, _WI.c.instrument_version_id, _IV.c.content_hash)
+        .select_from(_WI.join(_IV, _IV.c.id == _WI.c.instrument_version_id).join(_W, _W.c.id == _WI.c.wave_id))
+        .where(or_(_W.c.opens_at.is_(None), _W.c.opens_at <= now), or_(_W.c.closes_at.is_(None), _W.c.closes_at > now))
+        .order_by(_WI.c.wave_id, _WI.c.position, _WI.c.id)
+    )
+    by_wave: dict[int, list[tuple[int, str]]] = {}
+    for wave_id, version_id, digest in connection(session).execute(statement):
+        by_wave.setdefault(int(wave_id), []).append((int(version_id), str(digest)))
+    return [tuple(pairs) for pairs in by_wave.values()]
