@@ -57,6 +57,7 @@ def warm(app: Flask, *, now: datetime | None = None) -> Warmed:
         except Exception:  # a store that is down must not keep the service from starting
             log.warning("the store could not be read at start; the survey forms will be prepared on first use",
                         exc_info=True)
+            _forget_connections(app)
             return Warmed(len(SURVEY_TEMPLATES), 0, 0)
         questions = 0
         for signature in dict.fromkeys(signatures):
@@ -69,6 +70,12 @@ def warm(app: Flask, *, now: datetime | None = None) -> Warmed:
                     for lang in LANGUAGES:
                         question_html(item, key, number, page.instrument, None, None, lang)
                         questions += 1
+        _forget_connections(app)
     log.info("warmed %d templates, %d open waves' forms, %d questions", len(SURVEY_TEMPLATES), len(signatures),
              questions)
     return Warmed(len(SURVEY_TEMPLATES), len(signatures), questions)
+
+
+def _forget_connections(app: Flask) -> None:
+    """Close the connections warming opened: forked workers must never share a database socket."""
+    db.engine_for(app).dispose()

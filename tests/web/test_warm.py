@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from lipassess import create_app
+from lipassess import db as lipassess_db
 from lipassess.services.surveys import form as form_cache
 from lipassess.services.surveys.access import open_wave_signatures
 from lipassess.store.models import WaveKind
@@ -33,6 +34,8 @@ def test_open_waves_forms_and_questions_are_ready_before_the_first_request(app, 
     survey_items.clear()
     app.jinja_env.cache.clear()
     warmed = warm(app, now=now)
+    # Nothing left open for forked workers to share: a pooled socket used by two processes corrupts both.
+    assert lipassess_db.engine_for(app).pool.checkedin() == 0
 
     layout = form_cache._LAYOUTS[((s.version.id, s.version.content_hash),)]
     n = len(layout.items)
