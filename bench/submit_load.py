@@ -430,14 +430,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--keep-alive", type=int, default=10,
                         help="seconds gunicorn keeps an idle client connection open (0: one request per connection)")
-    parser.add_argument("--time-limit", type=float, default=None,
-                        help="seconds for each load phase (default: 300, or 0.3 s per participant beyond 1000)")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds for each load phase")
     parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
                         or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args(argv)
     n = max(1, min(args.participants, MAX_PARTICIPANTS))
-    if args.time_limit is None:
-        args.time_limit = max(300.0, 0.3 * n)
     concurrency = max(1, min(args.concurrency, MAX_CONCURRENCY, n))
 
     with fresh_schema(args.postgres_url) as url:
