@@ -226,11 +226,13 @@ def test_a_page_costs_the_same_queries_whatever_its_number_and_the_form_size(app
     assert large["view 1"] == large["view 5"] == small["view 1"]
     assert large["save 1"] == large["save 5"] == small["save 1"]
     # A link session's page view: invitation, participant, wave, enrolment, response and the wave's
-    # instruments in one statement; the stored answers. A save: the same access statement, the locking
-    # UPDATE ... RETURNING (which also sets the language) and one upsert of the answers, without reading
-    # the stored answers (nothing asks for them when the page is saved for later).
+    # instruments in one statement; the stored answers. A save, on PostgreSQL: the same checks and the
+    # draft's lock in one UPDATE ... FROM ... RETURNING (which also sets the language), then one upsert of
+    # the answers, without reading the stored ones (nothing asks for them when the page is saved for
+    # later). SQLite cannot return the other tables of an UPDATE ... FROM: the checks come first, apart.
+    postgres = lipassess_db.engine_for(app).dialect.name == "postgresql"
     assert small["view 1"] == 2
-    assert small["save 1"] == 3
+    assert small["save 1"] == (2 if postgres else 3)
 
 
 @contextmanager
