@@ -16,8 +16,9 @@ What it does, on loopback only and bounded in count and time:
    form, reaction survey: 68 items on 7 pages; ``--survey seminar``: the
    reaction survey alone, 9 items on one page), N participants and one personal
    link each;
-3. starts ``gunicorn`` (gthread workers) with ``lipassess:create_app()`` on a
-   free port, CSRF on, like production;
+3. starts ``gunicorn`` (gthread workers, ``--preload``) with
+   ``lipassess.wsgi:app`` (the app built and warmed once, as in production) on
+   a free port, CSRF on;
 4. runs N participants on ``--concurrency`` threads, each with its own
    ``requests.Session``: link -> consent -> every page (its answers, "save and
    continue") -> review -> submit -> receipt; then each posts the submit again
@@ -183,11 +184,11 @@ def seed(url: str, n: int, base_url: str, survey: str = "post") -> tuple[list[tu
 
 
 @contextmanager
-def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, keep_alive: int, env: dict[str, str],
-             pythonpath: str | None = None):
+def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, keep_alive: int, worker_class: str,
+             env: dict[str, str], pythonpath: str | None = None):
     """gunicorn on 127.0.0.1:port, started and stopped by this process (by its pid)."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
+               "--worker-class", worker_class, "--threads", str(threads), "--log-level", "warning",
                "--graceful-timeout", "5", "--keep-alive", str(keep_alive), "--preload"]
     if pythonpath:
         command += ["--pythonpath", pythonpath]
@@ -203,6 +204,12 @@ def gunicorn(app_spec: str, *, port: int, workers: int, threads: int, keep_alive
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"gunicorn did not start ({app_spec}); exit code {process.poll()}")
             time.sleep(0.2)
+        # The first worker answers while the others are still being forked: wait for all of them, so the
+        # CPU accounting (which reads each worker's /proc entry) counts every one.
+        while len(children(process.pid)) < workers:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn started only {len(children(process.pid))} of {workers} workers")
+            time.sleep(0.1)
         yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
@@ -266,16 +273,18 @@ class Outcome:
     receipt: str | None = None
     error: str | None = None
     steps: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # what each step was: link, consent, page, submit, again
     submit: float | None = None
     requests: int = 0
     html_bytes: int = 0  # as received: gzipped when the server compressed
     gzipped: int = 0  # answers that came gzipped
 
 
-def timed(outcome: Outcome, call: Callable[[], requests.Response]) -> requests.Response:
+def timed(outcome: Outcome, call: Callable[[], requests.Response], kind: str = "page") -> requests.Response:
     start = time.perf_counter()
     response = call()
     outcome.steps.append(time.perf_counter() - start)
+    outcome.kinds.append(kind)
     outcome.requests += 1 + len(response.history)
     wire = response.raw.tell() if response.raw is not None else len(response.content)
     outcome.html_bytes += wire
@@ -295,12 +304,12 @@ def participant_flow(person: tuple[int, str, dict[str, str]], deadline: float) -
     outcome = Outcome(participant_id)
     with requests.Session() as http:
         try:
-            page = timed(outcome, lambda: http.get(link, timeout=REQUEST_TIMEOUT))
+            page = timed(outcome, lambda: http.get(link, timeout=REQUEST_TIMEOUT), "link")
             if page.status_code != 200 or "/survey/wave/" not in page.url:
                 raise RuntimeError(f"link gave {page.status_code} at {page.url}")
             base = page.url
             page = timed(outcome, lambda: http.post(base, data={"consent": "yes", "csrf_token": csrf(page.text)},
-                                                    timeout=REQUEST_TIMEOUT))
+                                                    timeout=REQUEST_TIMEOUT), "consent")
             for _ in range(50):  # pages, bounded
                 if time.monotonic() > deadline:
                     raise RuntimeError("time limit reached")
@@ -315,13 +324,15 @@ def participant_flow(person: tuple[int, str, dict[str, str]], deadline: float) -
                 page = timed(outcome, lambda url=url, data=data: http.post(url, data=data, timeout=REQUEST_TIMEOUT))
             review_url, token = page.url, csrf(page.text)
             start = time.perf_counter()
-            done = timed(outcome, lambda: http.post(review_url, data={"csrf_token": token}, timeout=REQUEST_TIMEOUT))
+            done = timed(outcome, lambda: http.post(review_url, data={"csrf_token": token}, timeout=REQUEST_TIMEOUT),
+                         "submit")
             outcome.submit = time.perf_counter() - start
             found = _RECEIPT.search(done.text)
             if done.status_code != 200 or not found:
                 raise RuntimeError(f"submit gave {done.status_code} at {done.url}")
             outcome.receipt = found.group(1)
-            again = timed(outcome, lambda: http.post(review_url, data={"csrf_token": token}, timeout=REQUEST_TIMEOUT))
+            again = timed(outcome, lambda: http.post(review_url, data={"csrf_token": token}, timeout=REQUEST_TIMEOUT),
+                          "again")
             second = _RECEIPT.search(again.text)
             if again.status_code != 200 or not second or second.group(1) != outcome.receipt:
                 outcome.error = "double submit did not return the first receipt"
@@ -421,16 +432,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="post: the post wave, 68 items on 7 pages; seminar: the reaction survey alone")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread",
+                        help="gunicorn worker class (sync: one request at a time per worker, no keep-alive)")
     parser.add_argument("--keep-alive", type=int, default=10,
                         help="seconds gunicorn keeps an idle client connection open (0: one request per connection)")
-    parser.add_argument("--time-limit", type=float, default=None,
-                        help="seconds for each load phase (default: 300, or 0.3 s per participant beyond 1000)")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds for each load phase")
     parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
                         or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args(argv)
     n = max(1, min(args.participants, MAX_PARTICIPANTS))
-    if args.time_limit is None:
-        args.time_limit = max(300.0, 0.3 * n)
     concurrency = max(1, min(args.concurrency, MAX_CONCURRENCY, n))
 
     with fresh_schema(args.postgres_url) as url:
@@ -446,8 +456,9 @@ def main(argv: list[str] | None = None) -> int:
             hide_password=False)
         env = {"LIPASSESS_DATABASE_URL": app_url, "LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
                "LIPASSESS_ENV": "development", "LIPASSESS_BASE_URL": base, "LIPASSESS_LOG_LEVEL": "WARNING"}
-        server = dict(port=port, workers=args.workers, threads=args.threads, keep_alive=args.keep_alive)
-        with gunicorn("lipassess:create_app()", env=env, **server) as master:
+        server = dict(port=port, workers=args.workers, threads=args.threads, keep_alive=args.keep_alive,
+                      worker_class=args.worker_class)
+        with gunicorn("lipassess.wsgi:app", env=env, **server) as master:
             load_before = os.getloadavg()[0]
             workers = children(master)
             worker_cpu = cpu_seconds(workers)
@@ -463,7 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         steps = [s for o in outcomes for s in o.steps]
         submits = [o.submit for o in outcomes if o.submit is not None]
         http_requests = sum(o.requests for o in outcomes)
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads; {concurrency} client threads; "
+        print(f"gunicorn: {args.workers} {args.worker_class} workers x {args.threads} threads; "
+              f"{concurrency} client threads; "
               f"{os.cpu_count()} CPUs shared by client, server and PostgreSQL")
         print(f"survey: {len(ok)}/{n} submitted in {wall:.1f} s = {len(ok) / wall:.1f} submissions/s; "
               f"{http_requests} HTTP requests = {http_requests / wall:.0f} requests/s")
@@ -471,6 +483,12 @@ def main(argv: list[str] | None = None) -> int:
               f"p99 {quantile(steps, 0.99) * 1e3:.0f} ms")
         print(f"  submit latency: p50 {quantile(submits, 0.5) * 1e3:.0f} ms, "
               f"p99 {quantile(submits, 0.99) * 1e3:.0f} ms")
+        by_kind: dict[str, list[float]] = {}
+        for o in outcomes:
+            for kind, step in zip(o.kinds, o.steps, strict=True):
+                by_kind.setdefault(kind, []).append(step)
+        print("  p50 / p99 by step: " + "; ".join(
+            f"{kind} {quantile(v, 0.5) * 1e3:.0f} / {quantile(v, 0.99) * 1e3:.0f} ms" for kind, v in by_kind.items()))
         wire = sum(o.html_bytes for o in outcomes)
         print(f"  server CPU per request: gunicorn workers {worker_cpu / http_requests * 1e3:.2f} ms, "
               f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms; "

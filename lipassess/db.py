@@ -65,6 +65,27 @@ def get_session() -> Session:
     return g.db_session
 
 
+def reading_session() -> Session:
+    """The request's session for a view that only reads, on PostgreSQL without a transaction.
+
+    A page view reads two rows' worth of statements; wrapping them in
+    ``BEGIN`` ... ``COMMIT`` costs two more round trips to the server than the
+    reads themselves. So the first use of the request's session, when it comes
+    from such a view, runs in autocommit: each statement is its own
+    transaction. Only views whose one possible write is a single idempotent
+    statement (the survey's draft response, created on first view) may use it.
+    A session already in use keeps its transaction; SQLite (one process, no
+    round trips) always uses a transaction.
+    """
+    if "db_session" in g:
+        return g.db_session
+    session = session_factory(current_app)()
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    g.db_session = session
+    return session
+
+
 def commit() -> None:
     """Commit the current request's session (called at the edge, never in services)."""
     if "db_session" in g:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 
 def cross_site_cookies() -> bool:
@@ -38,6 +39,9 @@ def cookie_attributes() -> dict[str, object]:
 class FramedSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, with the attributes above decided per request."""
 
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[object, tuple[object, ...]], URLSafeTimedSerializer | None] = {}
+
     def get_cookie_secure(self, app: Flask) -> bool:
         return True if cross_site_cookies() else super().get_cookie_secure(app)
 
@@ -46,3 +50,20 @@ class FramedSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_partitioned(self, app: Flask) -> bool:
         return True if cross_site_cookies() else super().get_cookie_partitioned(app)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Flask's serializer, built once per secret key (and fallbacks) instead of on every request.
+
+        Building it is a fiftieth of a survey page's server time; it holds
+        nothing but the keys and settings it is built from, so one per key
+        serves every request and thread.
+        """
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = self._serializers.get(key)
+        if cached is None:
+            cached = super().get_signing_serializer(app)
+            if len(self._serializers) > 8:  # keys rotated many times in one process (tests): start again
+                self._serializers.clear()
+            self._serializers[key] = cached
+        return cached
+

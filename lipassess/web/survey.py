@@ -181,11 +181,17 @@ def _lang() -> str:
     return _known_language() or "km"
 
 
-def _open(wave_id: int) -> service.SurveyForm:
-    """The form; a new response takes the session's language, else the participant's (the service's fallback)."""
+def _open(wave_id: int, *, read_only: bool = False) -> service.SurveyForm:
+    """The form; a new response takes the session's language, else the participant's (the service's fallback).
+
+    ``read_only``: the view only shows the form (its one possible write, the
+    draft response on first view, is a single idempotent statement), so the
+    reads need no transaction (:func:`lipassess.db.reading_session`).
+    """
     participant_id = _participant_id()
     invitation_id = _link_invitation(wave_id)
-    return _held(service.open_form(get_session(), participant_id=participant_id, wave_id=wave_id, now=utcnow(),
+    session = db.reading_session() if read_only else get_session()
+    return _held(service.open_form(session, participant_id=participant_id, wave_id=wave_id, now=utcnow(),
                                    channel="lti" if invitation_id is None else "link",
                                    language=_session_language(), invitation_id=invitation_id))
 
@@ -307,7 +313,7 @@ def page(wave_id: int, number: int) -> Response | tuple[str, int]:
     """One page of items; POST saves it as a draft, then moves on as the button asked."""
     if request.method == "POST":
         return _save_page(wave_id, number)
-    form = _open(wave_id)
+    form = _open(wave_id, read_only=True)
     if form.submitted:
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if not form.consented:
@@ -396,7 +402,7 @@ def review(wave_id: int) -> Response | tuple[str, int]:
     """Every answer with a link back to its page; POST submits."""
     if request.method == "POST":
         return _submit(wave_id)
-    form = _open(wave_id)
+    form = _open(wave_id, read_only=True)
     if form.submitted:
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if not form.consented:
@@ -434,7 +440,7 @@ def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status
 @bp.get("/survey/wave/<int:wave_id>/receipt")
 def receipt(wave_id: int) -> Response | tuple[str, int]:
     """The receipt: a short code, the time, and a copy of the answers."""
-    form = _open(wave_id)
+    form = _open(wave_id, read_only=True)
     if not form.submitted:
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
     lang = _lang()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, cast, false, func, select, update
+from sqlalchemy import Integer, String, and_, bindparam, cast, false, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -222,8 +222,77 @@ def lock_draft(session: Session, participant_id: int, wave_id: int, now: datetim
     return ResponseRow(*row)
 
 
+def _lock_with_access_statement(with_invitation: bool):  # an Update; its generic type says nothing more
+    conditions = [
+        _P.c.id == bindparam("b_participant", type_=Integer), _W.c.id == bindparam("b_wave", type_=Integer),
+        _R.c.participant_id == _P.c.id, _R.c.wave_id == _W.c.id, _R.c.status == ResponseStatus.DRAFT,
+        _E.c.participant_id == _P.c.id, _E.c.cohort_id == _W.c.cohort_id, _E.c.status != EnrolmentStatus.UNENROLLED,
+        _P.c.withdrawn_at.is_(None),
+        or_(_W.c.opens_at.is_(None), _W.c.opens_at <= bindparam("b_now", type_=_W.c.opens_at.type)),
+        or_(_W.c.closes_at.is_(None), _W.c.closes_at > bindparam("b_now", type_=_W.c.closes_at.type)),
+    ]
+    if with_invitation:
+        conditions += [_I.c.id == bindparam("b_invitation", type_=Integer), _I.c.participant_id == _P.c.id,
+                       _I.c.wave_id == _W.c.id, _I.c.revoked_at.is_(None)]
+    return (
+        update(_R).where(*conditions)
+        .values(updated_at=bindparam("b_now", type_=_R.c.updated_at.type),
+                language=func.coalesce(bindparam("b_language", type_=_R.c.language.type), _R.c.language),
+                consent_at=func.coalesce(_R.c.consent_at, bindparam("b_consent", type_=_R.c.consent_at.type)))
+        .returning(*_RESPONSE_COLUMNS, _P.c.language, _P.c.pseudonym, _W.c.cohort_id, _W.c.opens_at,
+                   _W.c.closes_at, _SIGNATURE)
+    )
+
+
+#: PostgreSQL only: SQLite's ``RETURNING`` cannot name the other tables of an ``UPDATE ... FROM``.
+_LOCK_WITH_ACCESS = {False: _lock_with_access_statement(False), True: _lock_with_access_statement(True)}
+
+
+def lock_with_access(session: Session, participant_id: int, wave_id: int, now: datetime, *,
+                     invitation_id: int | None = None, language: str | None = None,
+                     consent: bool = False) -> tuple[Access, ResponseRow] | None:
+    """The draft locked as :func:`lock_draft` does, and what :func:`read_access` reads, in one statement.
+
+    Only when every check passes (the participant may answer the wave, through
+    a live link if ``invitation_id`` is given, the wave is open, a draft
+    exists): then the draft is locked, updated and returned with the access.
+    Returns None otherwise, having changed nothing; the caller finds out why
+    with :func:`read_access` and :func:`lock_draft`. On SQLite always None.
+    """
+    conn = connection(session)
+    if conn.dialect.name != "postgresql":
+        return None
+    params = {"b_participant": participant_id, "b_wave": wave_id, "b_now": now, "b_language": language,
+              "b_consent": now if consent else None}
+    if invitation_id is not None:
+        params["b_invitation"] = invitation_id
+    row = conn.execute(_LOCK_WITH_ACCESS[invitation_id is not None], params).first()
+    if row is None:
+        return None
+    response = ResponseRow(*row[:8])
+    p_language, pseudonym, cohort_id, opens_at, closes_at, aggregated = row[8:]
+    forget_response(session, response.id)
+    access = Access(ParticipantRow(participant_id, p_language, pseudonym),
+                    WaveRow(wave_id, cohort_id, opens_at, closes_at), response, _signature(aggregated))
+    return access, response
+
+
 def forget_response(session: Session, response_id: int) -> None:
     """Expire an ORM copy of the response the session may hold, so it is read again after a plain write."""
     held = session.identity_map.get(session.identity_key(Response, response_id))
     if held is not None:
         session.expire(held)
+
+
+def open_wave_signatures(session: Session, now: datetime) -> list[Signature]:
+    """The instruments of every wave open at ``now`` (one signature per wave), for warming a new process."""
+    statement = (
+        select(_WI.c.wave_id, _WI.c.instrument_version_id, _IV.c.content_hash)
+        .select_from(_WI.join(_IV, _IV.c.id == _WI.c.instrument_version_id).join(_W, _W.c.id == _WI.c.wave_id))
+        .where(or_(_W.c.opens_at.is_(None), _W.c.opens_at <= now), or_(_W.c.closes_at.is_(None), _W.c.closes_at > now))
+        .order_by(_WI.c.wave_id, _WI.c.position, _WI.c.id)
+    )
+    by_wave: dict[int, list[tuple[int, str]]] = {}
+    for wave_id, version_id, digest in connection(session).execute(statement):
+        by_wave.setdefault(int(wave_id), []).append((int(version_id), str(digest)))
+    return [tuple(pairs) for pairs in by_wave.values()]

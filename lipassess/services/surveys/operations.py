@@ -46,6 +46,7 @@ from lipassess.services.surveys.access import (
     find_response,
     forget_response,
     lock_draft,
+    lock_with_access,
     read_access,
 )
 from lipassess.services.surveys.answers import validate_answers, write_answers
@@ -159,13 +160,22 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
 def _draft_for_writing(session: Session, participant_id: int, wave_id: int, now: datetime,
                        invitation_id: int | None = None, *, language: str | None = None,
                        consent: bool = False) -> tuple[Access, ResponseRow]:
-    """Check access and the window, then take the draft's write lock (setting ``language``, recording consent)."""
+    """Check access and the window, then take the draft's write lock (setting ``language``, recording consent).
+
+    On PostgreSQL one statement does it all when every check passes
+    (:func:`~lipassess.services.surveys.access.lock_with_access`); otherwise, and
+    on SQLite, the checks run one by one and the first that fails is raised.
+    """
+    language = language if language in LANGUAGES else None
+    fast = lock_with_access(session, participant_id, wave_id, now, invitation_id=invitation_id, language=language,
+                            consent=consent)
+    if fast is not None:
+        return fast
     access = read_access(session, participant_id, wave_id, invitation_id)
     if access.response is not None and access.response.status is ResponseStatus.SUBMITTED:
         raise AlreadySubmitted(receipt_of(access.response))
     _check_window(access.wave, now)
-    locked = lock_draft(session, participant_id, wave_id, now,
-                        language=language if language in LANGUAGES else None, consent=consent)
+    locked = lock_draft(session, participant_id, wave_id, now, language=language, consent=consent)
     if locked is not None:
         return access, locked
     response = find_response(session, participant_id, wave_id)
