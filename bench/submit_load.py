@@ -274,6 +274,7 @@ class Outcome:
     error: str | None = None
     steps: list[float] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # what each step was: link, consent, page, submit, again
+    think: float = 0.0  # mean seconds a participant reads before each click (0: click at once)
     submit: float | None = None
     requests: int = 0
     html_bytes: int = 0  # as received: gzipped when the server compressed
@@ -281,6 +282,8 @@ class Outcome:
 
 
 def timed(outcome: Outcome, call: Callable[[], requests.Response], kind: str = "page") -> requests.Response:
+    if outcome.think:
+        time.sleep(random.uniform(0, 2 * outcome.think))  # reading the page: not part of the click's latency
     start = time.perf_counter()
     response = call()
     outcome.steps.append(time.perf_counter() - start)
@@ -299,9 +302,9 @@ def csrf(html: str) -> str:
     return found.group(1)
 
 
-def participant_flow(person: tuple[int, str, dict[str, str]], deadline: float) -> Outcome:
+def participant_flow(person: tuple[int, str, dict[str, str]], deadline: float, think: float = 0.0) -> Outcome:
     participant_id, link, answers = person
-    outcome = Outcome(participant_id)
+    outcome = Outcome(participant_id, think=think)
     with requests.Session() as http:
         try:
             page = timed(outcome, lambda: http.get(link, timeout=REQUEST_TIMEOUT), "link")
@@ -437,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-alive", type=int, default=10,
                         help="seconds gunicorn keeps an idle client connection open (0: one request per connection)")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds for each load phase")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds each participant reads before a click (uniform 0 to twice this); "
+                             "0, the default, clicks at once: a saturation test, where latency is queueing")
     parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
                         or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args(argv)
@@ -465,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             deadline = time.monotonic() + args.time_limit
             start, client_cpu = time.perf_counter(), time.process_time()
             with ThreadPoolExecutor(concurrency) as pool:
-                outcomes = list(pool.map(lambda p: participant_flow(p, deadline), people))
+                outcomes = list(pool.map(lambda p: participant_flow(p, deadline, args.think), people))
             wall, client_cpu = time.perf_counter() - start, time.process_time() - client_cpu
             worker_cpu = cpu_seconds(workers) - worker_cpu
             database_cpu = cpu_seconds(backends(url, application))
@@ -522,7 +528,8 @@ def main(argv: list[str] | None = None) -> int:
               f"gunicorn workers' CPU {bare_cpu / max(1, len(latencies)) * 1e3:.2f} ms per request, "
               f"this client {bare_client_cpu / max(1, len(latencies)) * 1e3:.2f} ms")
         print(f"ratio: survey requests/s are {http_requests / wall / bare_rate:.1%} of the bare endpoint's "
-              f"on this server setup")
+              f"on this server setup" + (f" (participants paced by --think {args.think:g} s: a rate they chose, "
+                                          "not the server's ceiling)" if args.think else ""))
         return 1 if problems or failed else 0
 
 

@@ -22,7 +22,11 @@ it takes the database write lock (pysqlite begins the transaction at the first
 write; the busy timeout makes the second writer wait). Everything read after
 the guard is read fresh. Together with the unique constraint on
 ``(participant_id, wave_id)`` a participant has at most one response per wave,
-and a submitted response never changes through these functions.
+and a submitted response never changes through these functions. On PostgreSQL
+the guard also carries the access checks (one ``UPDATE ... FROM ...
+RETURNING``, :func:`~lipassess.services.surveys.access.lock_with_access`); a
+second submit that waited for the first re-checks ``status = 'draft'`` on the
+committed row, matches nothing, and takes the path that says why.
 """
 
 from __future__ import annotations
