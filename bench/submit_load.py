@@ -464,7 +464,9 @@ def main(argv: list[str] | None = None) -> int:
                "LIPASSESS_ENV": "development", "LIPASSESS_BASE_URL": base, "LIPASSESS_LOG_LEVEL": "WARNING"}
         server = dict(port=port, workers=args.workers, threads=args.threads, keep_alive=args.keep_alive,
                       worker_class=args.worker_class)
-        with gunicorn("lipassess.wsgi:app", env=env, **server) as master:
+        # lipassess.wsgi (the warmed app) is newer than some revisions this bench is run against to compare.
+        app_spec = "lipassess.wsgi:app" if (ROOT / "lipassess" / "wsgi.py").exists() else "lipassess:create_app()"
+        with gunicorn(app_spec, env=env, **server) as master:
             load_before = os.getloadavg()[0]
             workers = children(master)
             worker_cpu = cpu_seconds(workers)
