@@ -6,7 +6,8 @@ not ORM objects: the participant, the wave and the response as
 :class:`ParticipantRow`, :class:`WaveRow` and :class:`ResponseRow`, and the
 wave's instruments as a :data:`Signature` in the same statement (a scalar
 subquery), so a page view is two statements (access, stored answers) and a
-page save four (access, lock, stored answers, the writes).
+page save two on PostgreSQL (:func:`lock_with_access`, the answers' upsert)
+or three on SQLite (:func:`read_access`, :func:`lock_draft`, the upsert).
 
 The lock is one guarded ``UPDATE ... RETURNING`` on the draft (see
 :mod:`lipassess.services.surveys.operations` for why it gives exactly-once
