@@ -433,8 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=50, help=f"client threads, at most {MAX_CONCURRENCY}")
     parser.add_argument("--survey", choices=sorted(SURVEYS), default="post",
                         help="post: the post wave, 68 items on 7 pages; seminar: the reaction survey alone")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="gunicorn workers (default: one per CPU, as the README recommends)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread; default 4)")
     parser.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread",
                         help="gunicorn worker class (sync: one request at a time per worker, no keep-alive)")
     parser.add_argument("--keep-alive", type=int, default=10,
