@@ -47,6 +47,7 @@ from lipassess.errors import LipassessError, PermissionDenied
 from lipassess.instruments import YES_NO_LABELS, Instrument, Item
 from lipassess.services import links
 from lipassess.services import surveys as service
+from lipassess.services.surveys.form import question_numbers
 from lipassess.store.models import Participant
 from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
@@ -236,7 +237,7 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
     With ``change_links`` each row carries the address of its page (built once per page, not per row).
     """
     sections: list[dict[str, Any]] = []
-    numbers = question_numbers(form)
+    numbers = question_numbers(form.pages)
     for page in form.pages:
         if page.first_of_instrument:
             sections.append({"title": page.instrument.title.get(lang), "rows": [], "answered": 0})
@@ -250,14 +251,9 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
     return sections
 
 
-def question_numbers(form: service.SurveyForm) -> dict[str, int]:
-    """Each answer key's question number, counted from 1 across the whole form (what errors name)."""
-    return {key: n for n, key in enumerate((k for page in form.pages for k in page.keys), start=1)}
-
-
 def _messages(form: service.SurveyForm, problems: dict[str, Any], lang: str) -> dict[str, str]:
     """Per-item problems as messages that name their numbered question, in form order."""
-    numbers = question_numbers(form)
+    numbers = question_numbers(form.pages)
     ordered = sorted(problems, key=lambda k: numbers.get(k, len(numbers) + 1))
     return {key: item_error(problems[key], lang, number=numbers.get(key),
                             item_type=item.type if (item := form.item(key)) else None) for key in ordered}
@@ -267,7 +263,7 @@ def _page_context(form: service.SurveyForm, number: int, lang: str) -> dict[str,
     page = form.page(number)
     stored = {key: form.answers[key] for key in page.keys if key in form.answers}
     return {"form": form, "page": page, "total": len(form.pages), "question_html": question_html,
-            "numbers": question_numbers(form), "wave_id": form.wave.id, "lang": lang,
+            "numbers": question_numbers(form.pages), "wave_id": form.wave.id, "lang": lang,
             "draft_key": draft_key(form.participant.id, form.wave.id), "stored": stored}
 
 

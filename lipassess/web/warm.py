@@ -24,17 +24,17 @@ from flask import Flask
 
 from lipassess import db
 from lipassess.services.surveys.access import open_wave_signatures
-from lipassess.services.surveys.form import layout_for
+from lipassess.services.surveys.form import layout_for, question_numbers
 from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGES
 from lipassess.web.survey_items import question_html
 
 log = logging.getLogger(__name__)
 
-#: The participant-side templates (survey and rater pages).
-SURVEY_TEMPLATES = ("survey/base.html", "survey/_items.html", "survey/consent.html", "survey/page.html",
-                    "survey/review.html", "survey/receipt.html", "survey/_nominate.html", "survey/error.html",
-                    "survey/rater_form.html", "survey/rater_thanks.html", "survey/rater_nominated.html")
+
+def survey_templates(app: Flask) -> list[str]:
+    """The participant-side templates (survey and rater pages): every template under ``survey/``."""
+    return app.jinja_env.list_templates(filter_func=lambda name: name.startswith("survey/"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,31 +49,29 @@ class Warmed:
 def warm(app: Flask, *, now: datetime | None = None) -> Warmed:
     """Compile the survey templates; build the open waves' forms and render their unanswered questions."""
     with app.app_context():
-        for name in SURVEY_TEMPLATES:
+        templates = survey_templates(app)
+        for name in templates:
             app.jinja_env.get_template(name)
         try:
             with db.session_factory(app)() as session:
-                signatures = open_wave_signatures(session, now or utcnow())
+                signatures = list(dict.fromkeys(open_wave_signatures(session, now or utcnow())))
+                layouts = [layout_for(session, signature) for signature in signatures]
         except Exception:  # a store that is down must not keep the service from starting
             log.warning("the store could not be read at start; the survey forms will be prepared on first use",
                         exc_info=True)
             _forget_connections(app)
-            return Warmed(len(SURVEY_TEMPLATES), 0, 0)
+            return Warmed(len(templates), 0, 0)
         questions = 0
-        for signature in dict.fromkeys(signatures):
-            with db.session_factory(app)() as session:
-                layout = layout_for(session, signature)
-            number = 0
+        for layout in layouts:
+            numbers = question_numbers(layout.pages)
             for page in layout.pages:
                 for item, key in zip(page.items, page.keys, strict=True):
-                    number += 1
                     for lang in LANGUAGES:
-                        question_html(item, key, number, page.instrument, None, None, lang)
+                        question_html(item, key, numbers[key], page.instrument, None, None, lang)
                         questions += 1
         _forget_connections(app)
-    log.info("warmed %d templates, %d open waves' forms, %d questions", len(SURVEY_TEMPLATES), len(signatures),
-             questions)
-    return Warmed(len(SURVEY_TEMPLATES), len(signatures), questions)
+    log.info("warmed %d templates, %d open waves' forms, %d questions", len(templates), len(layouts), questions)
+    return Warmed(len(templates), len(layouts), questions)
 
 
 def _forget_connections(app: Flask) -> None:

@@ -44,14 +44,21 @@ def _second(session, s):
     return token
 
 
-@pytest.mark.postgres
-def test_each_participant_sees_their_own_answers_and_errors(app, session) -> None:
+@pytest.fixture
+def two_participants(app, session):
+    """One wave, two participants who consented, each in their own browser; nothing rendered yet."""
     survey_items.clear()
     s = build(session)
     other = _second(session, s)
     first, second = app.test_client(), app.test_client()
     _start(first, s.token, s.wave.id)
     _start(second, other, s.wave.id)
+    return s, first, second
+
+
+@pytest.mark.postgres
+def test_each_participant_sees_their_own_answers_and_errors(two_participants) -> None:
+    s, first, second = two_participants
     key = s.key("L1")
 
     first.post(s.url("/page/1"), data={key: "2", "action": "save"})
@@ -136,13 +143,8 @@ def test_a_wave_without_instruments_still_says_so(app, session) -> None:
 
 
 @pytest.mark.postgres
-def test_review_rows_show_each_participants_own_answers_and_missing_questions(app, session) -> None:
-    survey_items.clear()
-    s = build(session)
-    other = _second(session, s)
-    first, second = app.test_client(), app.test_client()
-    _start(first, s.token, s.wave.id)
-    _start(second, other, s.wave.id)
+def test_review_rows_show_each_participants_own_answers_and_missing_questions(two_participants) -> None:
+    s, first, second = two_participants
     everything = all_answers(s.version.id, value=2)
     first.post(s.url("/page/1"), data={**everything, "action": "save"})
     first.post(s.url("/page/2"), data={**everything, "action": "save"})

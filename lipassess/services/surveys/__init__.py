@@ -21,7 +21,6 @@ from lipassess.services.surveys.errors import (
 )
 from lipassess.services.surveys.form import ITEMS_PER_PAGE, FormPage, Receipt, SurveyForm, answer_key
 from lipassess.services.surveys.operations import (
-    check_access,
     open_form,
     receipt_for,
     record_consent,
@@ -46,7 +45,6 @@ __all__ = [
     "WaveEmpty",
     "WaveNotOpen",
     "answer_key",
-    "check_access",
     "open_form",
     "receipt_for",
     "record_consent",

@@ -89,7 +89,8 @@ class Access:
 _P, _W, _E, _R, _I = (Participant.__table__, Wave.__table__, Enrolment.__table__, Response.__table__,
                       Invitation.__table__)
 _WI, _IV = WaveInstrument.__table__, InstrumentVersion.__table__
-_RESPONSE_COLUMNS = (_R.c.id, _R.c.participant_id, _R.c.wave_id, _R.c.status, _R.c.language, _R.c.channel,
+#: The columns a :class:`ResponseRow` is built from, in its fields' order.
+RESPONSE_COLUMNS = (_R.c.id, _R.c.participant_id, _R.c.wave_id, _R.c.status, _R.c.language, _R.c.channel,
                      _R.c.consent_at, _R.c.submitted_at)
 
 #: "position:row id:version id:hash" of every instrument of the wave, comma-separated (order restored in Python:
@@ -110,7 +111,7 @@ def _access_statement(with_invitation: bool):  # a Select; its long generic type
     return (
         select(_P.c.id, _P.c.language, _P.c.pseudonym, _P.c.withdrawn_at,
                _W.c.id, _W.c.cohort_id, _W.c.opens_at, _W.c.closes_at,
-               _E.c.status, *_RESPONSE_COLUMNS, _I.c.id, _I.c.revoked_at, _SIGNATURE)
+               _E.c.status, *RESPONSE_COLUMNS, _I.c.id, _I.c.revoked_at, _SIGNATURE)
         .select_from(_P)
         .join(_W, _W.c.id == bindparam("wave_id", type_=Integer))
         .outerjoin(_E, and_(_E.c.participant_id == _P.c.id, _E.c.cohort_id == _W.c.cohort_id))
@@ -184,7 +185,7 @@ def read_access(session: Session, participant_id: int, wave_id: int, invitation_
                   _response_row(tuple(response)), _signature(aggregated))
 
 
-_FIND_RESPONSE = select(*_RESPONSE_COLUMNS).where(
+_FIND_RESPONSE = select(*RESPONSE_COLUMNS).where(
     _R.c.participant_id == bindparam("participant_id", type_=Integer),
     _R.c.wave_id == bindparam("wave_id", type_=Integer))
 
@@ -195,15 +196,20 @@ def find_response(session: Session, participant_id: int, wave_id: int) -> Respon
     return None if row is None else ResponseRow(*row)
 
 
+#: What taking a draft's lock writes: the time, the language when one is given, consent the first time only.
+_LOCK_VALUES = {
+    "updated_at": bindparam("b_now", type_=_R.c.updated_at.type),
+    "language": func.coalesce(bindparam("b_language", type_=_R.c.language.type), _R.c.language),
+    "consent_at": func.coalesce(_R.c.consent_at, bindparam("b_consent", type_=_R.c.consent_at.type)),
+}
+
 _LOCK_DRAFT = (
     update(_R)
     .where(_R.c.participant_id == bindparam("b_participant", type_=Integer),
            _R.c.wave_id == bindparam("b_wave", type_=Integer),
            _R.c.status == ResponseStatus.DRAFT)
-    .values(updated_at=bindparam("b_now", type_=_R.c.updated_at.type),
-            language=func.coalesce(bindparam("b_language", type_=_R.c.language.type), _R.c.language),
-            consent_at=func.coalesce(_R.c.consent_at, bindparam("b_consent", type_=_R.c.consent_at.type)))
-    .returning(*_RESPONSE_COLUMNS)
+    .values(**_LOCK_VALUES)
+    .returning(*RESPONSE_COLUMNS)
 )
 
 
@@ -237,10 +243,8 @@ def _lock_with_access_statement(with_invitation: bool):  # an Update; its generi
                        _I.c.wave_id == _W.c.id, _I.c.revoked_at.is_(None)]
     return (
         update(_R).where(*conditions)
-        .values(updated_at=bindparam("b_now", type_=_R.c.updated_at.type),
-                language=func.coalesce(bindparam("b_language", type_=_R.c.language.type), _R.c.language),
-                consent_at=func.coalesce(_R.c.consent_at, bindparam("b_consent", type_=_R.c.consent_at.type)))
-        .returning(*_RESPONSE_COLUMNS, _P.c.language, _P.c.pseudonym, _W.c.cohort_id, _W.c.opens_at,
+        .values(**_LOCK_VALUES)
+        .returning(*RESPONSE_COLUMNS, _P.c.language, _P.c.pseudonym, _W.c.cohort_id, _W.c.opens_at,
                    _W.c.closes_at, _SIGNATURE)
     )
 

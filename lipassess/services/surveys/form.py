@@ -117,6 +117,11 @@ class SurveyForm:
         return receipt_of(self.response) if self.submitted else None
 
 
+def question_numbers(pages: Iterable[FormPage]) -> dict[str, int]:
+    """Each answer key's question number, counted from 1 across the whole form (what errors name)."""
+    return {key: n for n, key in enumerate((k for page in pages for k in page.keys), start=1)}
+
+
 def field_problem(code: str, message: str, **params: Any) -> dict[str, Any]:
     return {"code": code, "message": message, **params}
 

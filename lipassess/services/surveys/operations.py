@@ -43,6 +43,7 @@ from lipassess.errors import InvalidInput
 from lipassess.services import audit
 from lipassess.services.lti_scores import queue_completion
 from lipassess.services.surveys.access import (
+    RESPONSE_COLUMNS,
     Access,
     ResponseRow,
     WaveRow,
@@ -78,26 +79,6 @@ from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 CHANNELS = ("link", "lti")
 
 
-def check_access(session: Session, *, participant_id: int, wave_id: int) -> tuple[Participant, Wave]:
-    """The participant and wave, when the participant may answer this wave at all.
-
-    Raises
-    ------
-    SurveyUnavailable
-        Unknown wave or participant, or no enrolment in the wave's cohort.
-    ParticipantWithdrawn
-        The participant withdrew from the evaluation.
-    NotEnrolled
-        The enrolment's status is ``unenrolled`` (``suspended`` is accepted:
-        Moodle suspends enrolments when a course ends, and the follow-up comes
-        six months later).
-    """
-    read_access(session, participant_id, wave_id)
-    participant, wave = session.get(Participant, participant_id), session.get(Wave, wave_id)
-    assert participant is not None and wave is not None
-    return participant, wave
-
-
 def _check_window(wave: WaveRow, now: datetime) -> None:
     if wave.opens_at is not None and now < wave.opens_at:
         raise WaveNotOpen(wave.opens_at)
@@ -125,7 +106,7 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
     Raises
     ------
     SurveyUnavailable, ParticipantWithdrawn, NotEnrolled
-        See :func:`check_access`.
+        See :func:`~lipassess.services.surveys.access.read_access`.
     WaveNotOpen, WaveClosed
         Outside the wave's window.
     WaveEmpty
@@ -209,7 +190,7 @@ def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: 
         types, text too long or with control characters; ``errors`` maps each
         key to ``{"code", "message", ...}``.
     ConsentRequired, AlreadySubmitted, WaveNotOpen, WaveClosed
-        And the access errors of :func:`check_access`.
+        And the access errors of :func:`~lipassess.services.surveys.access.read_access`.
     """
     access, response = _draft_for_writing(session, participant_id, wave_id, now, invitation_id, language=language)
     if response.consent_at is None:
@@ -225,8 +206,7 @@ _SUBMIT = (
     update(_R).where(_R.c.id == bindparam("b_id", type_=Integer))
     .values(status=ResponseStatus.SUBMITTED, submitted_at=bindparam("b_now", type_=_R.c.submitted_at.type),
             updated_at=bindparam("b_now", type_=_R.c.updated_at.type))
-    .returning(_R.c.id, _R.c.participant_id, _R.c.wave_id, _R.c.status, _R.c.language, _R.c.channel,
-               _R.c.consent_at, _R.c.submitted_at)
+    .returning(*RESPONSE_COLUMNS)
 )
 
 
@@ -246,7 +226,7 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
         The response was submitted before (by another tab, a double click or a
         concurrent request); ``receipt`` is the stored submission's receipt.
     AnswersRejected, ConsentRequired, WaveNotOpen, WaveClosed
-        As for :func:`save_draft`, and the access errors of :func:`check_access`.
+        As for :func:`save_draft`, and the access errors of :func:`~lipassess.services.surveys.access.read_access`.
     """
     access, response = _draft_for_writing(session, participant_id, wave_id, now, invitation_id, language=language)
     if response.consent_at is None:
