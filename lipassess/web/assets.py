@@ -32,6 +32,7 @@ import posixpath
 import re
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,9 @@ def _add_version(endpoint: str, values: dict[str, Any]) -> None:
 
 _STATIC_URLS: dict[tuple[str, str, str], str] = {}
 
+#: While a page is rendered to be kept (:mod:`lipassess.web.page_shell`), the static files it links and their versions.
+linked_assets: ContextVar[list[tuple[str, str]] | None] = ContextVar("linked_assets", default=None)
+
 
 def static_url(filename: str) -> str:
     """``url_for('static', filename=...)`` with its version, built once per version and script root.
@@ -178,6 +182,9 @@ def static_url(filename: str) -> str:
     URL map costs more than the rest of the page's header.
     """
     digest = assets().version(filename) or ""
+    recording = linked_assets.get()
+    if recording is not None:
+        recording.append((filename, digest))
     key = (request.script_root, filename, digest)
     found = _STATIC_URLS.get(key)
     if found is None:

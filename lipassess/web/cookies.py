@@ -17,9 +17,19 @@ from withholding the cookie.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+import copy
+import time
+from collections import OrderedDict
+from threading import Lock
+from typing import Any
+
+from flask import Flask, Request, current_app, has_request_context, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+#: Verified session cookies remembered per process (a seminar's participants each hold one).
+VERIFIED_COOKIES = 8192
 
 
 def cross_site_cookies() -> bool:
@@ -41,6 +51,8 @@ class FramedSessionInterface(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         self._serializers: dict[tuple[object, tuple[object, ...]], URLSafeTimedSerializer | None] = {}
+        self._verified: OrderedDict[tuple[object, ...], tuple[int, Any]] = OrderedDict()
+        self._lock = Lock()
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return True if cross_site_cookies() else super().get_cookie_secure(app)
@@ -58,8 +70,7 @@ class FramedSessionInterface(SecureCookieSessionInterface):
         nothing but the keys and settings it is built from, so one per key
         serves every request and thread.
         """
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        cached = self._serializers.get(key)
+        cached = self._serializers.get(key := self._keys(app))
         if cached is None:
             cached = super().get_signing_serializer(app)
             if len(self._serializers) > 8:  # keys rotated many times in one process (tests): start again
@@ -67,3 +78,55 @@ class FramedSessionInterface(SecureCookieSessionInterface):
             self._serializers[key] = cached
         return cached
 
+
+    @staticmethod
+    def _keys(app: Flask) -> tuple[object, tuple[object, ...]]:
+        return app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ())
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Flask's session, with each cookie's signature checked once per process rather than on every request.
+
+        A participant sends the same cookie with every click; checking its
+        signature (base64, zlib, HMAC, tagged JSON) is a twentieth of a
+        survey page's server time. A cookie that verified is remembered with
+        the time it was signed, keyed by its exact text and the keys it was
+        checked with: the same text is the same verified data, and it is
+        refused again (an empty session, as Flask does) once older than
+        ``PERMANENT_SESSION_LIFETIME`` or when the keys change. Each request
+        gets its own copy of the data, so a change in one request never
+        leaks into another.
+        """
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        cache_key = (self._keys(app), value)
+        with self._lock:
+            found = self._verified.get(cache_key)
+            if found is not None:
+                self._verified.move_to_end(cache_key)
+        if found is None:
+            try:
+                data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            found = (int(signed_at.timestamp()), data)
+            with self._lock:
+                self._verified[cache_key] = found
+                if len(self._verified) > VERIFIED_COOKIES:
+                    self._verified.popitem(last=False)
+        signed_at, data = found
+        if not 0 <= int(time.time()) - signed_at <= max_age:  # itsdangerous' own rule: expired, or from the future
+            return self.session_class()
+        return self.session_class(copy.deepcopy(data))
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's, without working out the cookie's attributes when nothing is to be sent (most requests)."""
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)

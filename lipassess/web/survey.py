@@ -31,12 +31,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask import session as cookie
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound, UnsupportedMediaType
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
@@ -51,7 +54,7 @@ from lipassess.services.surveys.form import question_numbers
 from lipassess.store.models import Participant
 from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
-from lipassess.web import csrf
+from lipassess.web import csrf, page_shell
 from lipassess.web.errors import status_for
 from lipassess.web.survey_items import answer_row_html, question_html
 from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
@@ -203,11 +206,16 @@ def _held(form: service.SurveyForm) -> service.SurveyForm:
     return form
 
 
+def _template_context(lang: str, context: dict[str, Any]) -> dict[str, Any]:
+    """What every survey template gets: the language, its texts and numerals, and ``context``."""
+    return {"lang": lang, "ui": lambda key, **p: ui(key, lang, **p), "num": lambda n: numeral(n, lang),
+            "languages": LANGUAGE_NAMES, "row_html": lambda row, message: answer_row_html(row, message, lang),
+            **context}
+
+
 def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[str, int]:
     lang = context.pop("lang", None) or _lang()
-    return render_template(template, lang=lang, ui=lambda key, **p: ui(key, lang, **p),
-                           num=lambda n: numeral(n, lang), languages=LANGUAGE_NAMES,
-                           row_html=lambda row, message: answer_row_html(row, message, lang), **context), http_status
+    return render_template(template, **_template_context(lang, context)), http_status
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -259,12 +267,32 @@ def _messages(form: service.SurveyForm, problems: dict[str, Any], lang: str) -> 
                             item_type=item.type if (item := form.item(key)) else None) for key in ordered}
 
 
-def _page_context(form: service.SurveyForm, number: int, lang: str) -> dict[str, Any]:
+def _render_page(form: service.SurveyForm, number: int, lang: str, *, values: Mapping[str, Any],
+                 errors: Mapping[str, str], notice: str | None, status: int = 200) -> tuple[str, int]:
+    """Page ``number`` of the form; without errors, from the page kept for every participant (:mod:`.page_shell`).
+
+    What differs between participants on the same page goes into the
+    template's slots: the CSRF token, the device draft's key, the page's stored
+    answers for its script, and the questions (each rendered once per process
+    for its answer, :func:`~lipassess.web.survey_items.question_html`).
+    """
     page = form.page(number)
+    numbers = question_numbers(form.pages)
     stored = {key: form.answers[key] for key in page.keys if key in form.answers}
-    return {"form": form, "page": page, "total": len(form.pages), "question_html": question_html,
-            "numbers": question_numbers(form.pages), "wave_id": form.wave.id, "lang": lang,
-            "draft_key": draft_key(form.participant.id, form.wave.id), "stored": stored}
+    questions = "".join(
+        f"{question_html(item, key, numbers[key], page.instrument, values.get(key), errors.get(key), lang)}\n"
+        for item, key in zip(page.items, page.keys, strict=True))
+    env = current_app.jinja_env
+    stored_json = htmlsafe_json_dumps(stored, dumps=env.policies["json.dumps_function"],
+                                      **env.policies["json.dumps_kwargs"])
+    slots = {"csrf": escape(generate_csrf()), "draft_key": escape(draft_key(form.participant.id, form.wave.id)),
+             "stored_json": escape(str(stored_json)), "questions": Markup(questions)}
+    shell_key = None if errors else (form.wave.id, number, len(form.pages), page.version_id,
+                                     page.instrument.content_hash, lang, notice, request.script_root)
+    context = {"form": form, "page": page, "total": len(form.pages), "wave_id": form.wave.id, "errors": errors,
+               "notice": notice}
+    html = page_shell.render("survey/page.html", shell_key, _template_context(lang, context), slots)
+    return html, status
 
 
 # --------------------------------------------------------------------------- views
@@ -314,10 +342,8 @@ def page(wave_id: int, number: int) -> Response | tuple[str, int]:
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if not form.consented:
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
-    lang = _lang()
-    return _render("survey/page.html", values=form.answers, errors={},
-                   notice="saved" if request.args.get("saved") == "1" else None,
-                   **_page_context(form, number, lang))
+    return _render_page(form, number, _lang(), values=form.answers, errors={},
+                        notice="saved" if request.args.get("saved") == "1" else None)
 
 
 def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
@@ -343,8 +369,8 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
                                        now=utcnow(), channel="lti" if invitation_id is None else "link",
                                        language=lang, invitation_id=invitation_id))
         messages = _messages(form, exc.errors, lang)
-        return _render("survey/page.html", 400, values={**form.answers, **posted}, errors=messages,
-                       notice="rejected", **_page_context(form, number, lang))
+        return _render_page(form, number, lang, values={**form.answers, **posted}, errors=messages,
+                            notice="rejected", status=400)
     page = saved.page(number)  # an unknown page number is a 404, which rolls back
     if switch:
         cookie[SESSION_LANG] = switch
@@ -357,8 +383,7 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
     if missing:
         lang = _lang()  # the saved form holds the participant: no query
         messages = _messages(saved, missing, lang)
-        return _render("survey/page.html", values=saved.answers, errors=messages, notice="incomplete",
-                       **_page_context(saved, number, lang))
+        return _render_page(saved, number, lang, values=saved.answers, errors=messages, notice="incomplete")
     if number < len(saved.pages):
         return redirect(url_for(".page", wave_id=wave_id, number=number + 1), 303)
     return redirect(url_for(".review", wave_id=wave_id), 303)
