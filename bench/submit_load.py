@@ -28,8 +28,10 @@ What it does, on loopback only and bounded in count and time:
 6. checks in the database that every acknowledged submission is stored exactly
    once with all its answers, and that nothing else was submitted;
 7. runs the same number of requests, on the same threads, against a bare Flask
-   endpoint under the same gunicorn settings, and prints our request rate as a
-   share of that ceiling;
+   endpoint under the same gunicorn settings, once before the survey (step 3)
+   and once after it, and prints our request rate as a share of the mean of
+   the two (on a shared virtual machine the CPU's speed drifts from minute to
+   minute; the two runs show how much);
 8. stops gunicorn and drops the schema.
 """
 
@@ -357,6 +359,55 @@ def bare_flow(url: str, count: int, deadline: float) -> list[float]:
     return latencies
 
 
+@dataclass
+class BarePhase:
+    """The bare endpoint's figures for one run of it."""
+
+    requests: int
+    wall: float
+    latencies: list[float]
+    worker_cpu: float
+    client_cpu: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.wall
+
+    def line(self, when: str) -> str:
+        return (f"bare Flask endpoint, {when}: {self.requests} requests in {self.wall:.1f} s = {self.rate:.0f} "
+                f"requests/s; p50 {quantile(self.latencies, 0.5) * 1e3:.1f} ms, "
+                f"p99 {quantile(self.latencies, 0.99) * 1e3:.1f} ms; gunicorn workers' CPU "
+                f"{self.worker_cpu / max(1, self.requests) * 1e3:.2f} ms per request, "
+                f"this client {self.client_cpu / max(1, self.requests) * 1e3:.2f} ms")
+
+
+def bare_phase(base: str, requests_in_all: int, concurrency: int, time_limit: float,
+               server: dict[str, Any]) -> BarePhase:
+    """``requests_in_all`` requests to the bare endpoint on ``concurrency`` threads, same gunicorn settings."""
+    per_thread = max(1, requests_in_all // concurrency)
+    with gunicorn("submit_load:bare_app()", pythonpath=str(ROOT / "bench"), env={}, **server) as master:
+        workers = children(master)
+        worker_cpu = cpu_seconds(workers)
+        deadline = time.monotonic() + time_limit
+        start, client_cpu = time.perf_counter(), time.process_time()
+        with ThreadPoolExecutor(concurrency) as pool:
+            latencies = [x for chunk in pool.map(lambda _: bare_flow(base + "/", per_thread, deadline),
+                                                 range(concurrency)) for x in chunk]
+        wall, client_cpu = time.perf_counter() - start, time.process_time() - client_cpu
+        worker_cpu = cpu_seconds(workers) - worker_cpu
+    return BarePhase(len(latencies), wall, latencies, worker_cpu, client_cpu)
+
+
+def requests_per_participant(survey: str) -> int:
+    """HTTP requests of one participant: link, consent, submit, double submit (2 each) and 2 per page."""
+    from lipassess.instruments import bundled_instruments_dir, load_instruments
+    from lipassess.services.surveys.form import build_layout
+
+    instruments = [i for i in load_instruments(bundled_instruments_dir()) if i.id in SURVEYS[survey]]
+    pages = len(build_layout([(k, instrument) for k, instrument in enumerate(instruments)]).pages)
+    return 8 + 2 * pages
+
+
 def quantile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -467,6 +518,10 @@ def main(argv: list[str] | None = None) -> int:
                       worker_class=args.worker_class)
         # lipassess.wsgi (the warmed app) is newer than some revisions this bench is run against to compare.
         app_spec = "lipassess.wsgi:app" if (ROOT / "lipassess" / "wsgi.py").exists() else "lipassess:create_app()"
+        # The bare endpoint runs before and after the survey, and the ratio takes the mean of the two: on a shared
+        # (virtual) machine the CPU's speed drifts from minute to minute, and one run after the survey would
+        # carry all of that drift into the ratio.
+        before = bare_phase(base, n * requests_per_participant(args.survey), concurrency, args.time_limit, server)
         with gunicorn(app_spec, env=env, **server) as master:
             load_before = os.getloadavg()[0]
             workers = children(master)
@@ -514,25 +569,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"check: every one of the {len(ok)} acknowledged submissions is stored exactly once with all its "
                   "answers; double submits returned the first receipt")
 
-        per_thread = max(1, http_requests // concurrency)
-        with gunicorn("submit_load:bare_app()", pythonpath=str(ROOT / "bench"), env={}, **server) as master:
-            workers = children(master)
-            bare_cpu = cpu_seconds(workers)
-            deadline = time.monotonic() + args.time_limit
-            start, bare_client_cpu = time.perf_counter(), time.process_time()
-            with ThreadPoolExecutor(concurrency) as pool:
-                latencies = [x for chunk in pool.map(lambda _: bare_flow(base + "/", per_thread, deadline),
-                                                     range(concurrency)) for x in chunk]
-            bare_wall, bare_client_cpu = time.perf_counter() - start, time.process_time() - bare_client_cpu
-            bare_cpu = cpu_seconds(workers) - bare_cpu
-        bare_rate = len(latencies) / bare_wall
-        print(f"bare Flask endpoint: {len(latencies)} requests in {bare_wall:.1f} s = {bare_rate:.0f} requests/s; "
-              f"p50 {quantile(latencies, 0.5) * 1e3:.1f} ms, p99 {quantile(latencies, 0.99) * 1e3:.1f} ms; "
-              f"gunicorn workers' CPU {bare_cpu / max(1, len(latencies)) * 1e3:.2f} ms per request, "
-              f"this client {bare_client_cpu / max(1, len(latencies)) * 1e3:.2f} ms")
+        after = bare_phase(base, http_requests, concurrency, args.time_limit, server)
+        bare_rate = (before.rate + after.rate) / 2
+        print(before.line("before the survey"))
+        print(after.line("after the survey"))
+        paced = (f" (participants paced by --think {args.think:g} s: a rate they chose, not the server's ceiling)"
+                 if args.think else "")
         print(f"ratio: survey requests/s are {http_requests / wall / bare_rate:.1%} of the bare endpoint's "
-              f"on this server setup" + (f" (participants paced by --think {args.think:g} s: a rate they chose, "
-                                          "not the server's ceiling)" if args.think else ""))
+              f"(the mean of its two runs) on this server setup" + paced)
         return 1 if problems or failed else 0
 
 
