@@ -3,7 +3,8 @@
 A survey page shows the same HTML to every participant on that page in that
 language, except for a handful of values: the form's CSRF token, the device
 draft's key, the page's stored answers (as JSON for the page's script) and the
-questions with their answers. Rendering the whole template for every view costs
+questions with their answers. The review page and the receipt likewise differ
+only in their answers, the receipt's code and time. Rendering the whole template for every view costs
 more than a millisecond of server CPU in Jinja calls; filling four gaps costs a
 few string joins.
 

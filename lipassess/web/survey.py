@@ -35,7 +35,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask import session as cookie
 from flask_wtf.csrf import CSRFError, generate_csrf
 from jinja2.utils import htmlsafe_json_dumps
@@ -56,7 +66,7 @@ from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf, page_shell
 from lipassess.web.errors import status_for
-from lipassess.web.survey_items import answer_row_html, question_html
+from lipassess.web.survey_items import RowRenderer, question_html
 from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
 from lipassess.web.survey_text import number as numeral
 
@@ -209,7 +219,7 @@ def _held(form: service.SurveyForm) -> service.SurveyForm:
 def _template_context(lang: str, context: dict[str, Any]) -> dict[str, Any]:
     """What every survey template gets: the language, its texts and numerals, and ``context``."""
     return {"lang": lang, "ui": lambda key, **p: ui(key, lang, **p), "num": lambda n: numeral(n, lang),
-            "languages": LANGUAGE_NAMES, "row_html": lambda row, message: answer_row_html(row, message, lang),
+            "languages": LANGUAGE_NAMES, "row_html": RowRenderer(lang),
             **context}
 
 
@@ -453,9 +463,16 @@ def _submit(wave_id: int) -> Response | tuple[str, int]:
 
 
 def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status: int) -> tuple[str, int]:
-    return _render("survey/review.html", status, form=form, sections=_sections(form, lang, change_links=True),
-                   missing=_messages(form, missing, lang), wave_id=form.wave.id, lang=lang,
-                   draft_key=draft_key(form.participant.id, form.wave.id))
+    """The review page; without missing answers, from the page kept per wave and language (:mod:`.page_shell`)."""
+    messages = _messages(form, missing, lang)
+    rows = RowRenderer(lang)
+    sections = _sections(form, lang, change_links=True)
+    answers = get_template_attribute("survey/_items.html", "review_sections")(
+        sections, lambda key, **p: ui(key, lang, **p), rows, messages)
+    slots = {"csrf": escape(generate_csrf()), "answers": Markup(answers)}
+    shell_key = None if messages else (form.wave.id, len(form.pages), lang, request.script_root)
+    context = {"form": form, "missing": messages, "wave_id": form.wave.id}
+    return page_shell.render("survey/review.html", shell_key, _template_context(lang, context), slots), status
 
 
 @bp.get("/survey/wave/<int:wave_id>/receipt")
@@ -467,9 +484,13 @@ def receipt(wave_id: int) -> Response | tuple[str, int]:
     lang = _lang()
     stamp = form.receipt
     assert stamp is not None
-    return _render("survey/receipt.html", form=form, sections=_sections(form, lang), receipt=stamp,
-                   submitted=local_time(stamp.submitted_at, lang), wave_id=wave_id, lang=lang,
-                   draft_key=draft_key(form.participant.id, wave_id))
+    answers = get_template_attribute("survey/_items.html", "answer_list")(_sections(form, lang), RowRenderer(lang))
+    slots = {"csrf": escape(generate_csrf()), "draft_key": escape(draft_key(form.participant.id, wave_id)),
+             "code": escape(stamp.code), "submitted_iso": escape(stamp.submitted_at.isoformat()),
+             "submitted": escape(local_time(stamp.submitted_at, lang)), "answers": Markup(answers)}
+    html = page_shell.render("survey/receipt.html", (wave_id, lang, request.script_root),
+                             _template_context(lang, {"form": form, "wave_id": wave_id}), slots)
+    return html, 200
 
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

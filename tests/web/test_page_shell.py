@@ -120,3 +120,59 @@ def test_a_slot_the_template_alters_is_never_cut_out(app) -> None:
         again = page_shell.render("t.html", "k", {}, {"name": Markup("bob"), "token": Markup("z")})
     assert html == "<p>ANN</p><i>x&amp;y</i>"
     assert again == "<p>BOB</p><i>z</i>"  # rendered whole each time: the marker did not survive |upper
+
+
+def _submit_all(client, s, answers: dict[str, str]) -> str:
+    """Answer every page, submit, and return the receipt page."""
+    client.post(s.url("/page/1"), data={**answers, "action": "save"})
+    assert client.post(s.url("/review")).status_code == 303
+    return client.get(s.url("/receipt")).get_data(as_text=True)
+
+
+def _whole(monkeypatch) -> None:
+    original = page_shell.render
+    monkeypatch.setattr(page_shell, "render", lambda template, key, context, slots: original(template, None,
+                                                                                               context, slots))
+
+
+def test_receipts_from_one_kept_page_carry_each_participants_own_values(two_participants, cuts,
+                                                                        monkeypatch) -> None:
+    from tests.survey_factories import all_answers
+
+    s, first, second = two_participants
+    one = _submit_all(first, s, all_answers(s.version.id, value=2))
+    two = _submit_all(second, s, all_answers(s.version.id, value=4))
+    assert cuts == ["survey/receipt.html"]
+    code_one = re.search(r'<strong class="code">([^<]+)</strong>', one).group(1)
+    code_two = re.search(r'<strong class="code">([^<]+)</strong>', two).group(1)
+    assert code_one != code_two
+    assert _attr(one, "data-draft-done") != _attr(two, "data-draft-done")
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT', one)
+    # Each receipt lists its own thirteen answers: 2 on the first's scale items, 4 on the second's.
+    assert one.count('<span class="answer">') == two.count('<span class="answer">') == 13
+    assert one.count('<span class="answer">២ · ') == two.count('<span class="answer">៤ · ') == 12
+    assert '<span class="answer">៤ · ' not in one and '<span class="answer">២ · ' not in two
+
+    _whole(monkeypatch)
+    again = first.get(s.url("/receipt")).get_data(as_text=True)
+    assert _CSRF.sub("", again) == _CSRF.sub("", one)
+
+
+def test_a_kept_review_page_is_the_review_rendered_whole(two_participants, cuts, monkeypatch) -> None:
+    from tests.survey_factories import all_answers
+
+    s, first, _ = two_participants
+    first.post(s.url("/page/1"), data={**all_answers(s.version.id), "action": "save"})
+    kept = first.get(s.url("/review")).get_data(as_text=True)
+    assert cuts == ["survey/review.html"]
+    _whole(monkeypatch)
+    whole = first.get(s.url("/review")).get_data(as_text=True)
+    assert _CSRF.sub("", kept) == _CSRF.sub("", whole)
+    assert 'class="error-summary"' not in kept
+
+
+def test_a_review_with_missing_answers_is_rendered_whole(two_participants, cuts) -> None:
+    s, first, _ = two_participants
+    first.post(s.url("/page/1"), data={s.key("L1"): "2", "action": "save"})
+    page = first.get(s.url("/review")).get_data(as_text=True)
+    assert 'class="error-summary"' in page and cuts == []
