@@ -46,3 +46,17 @@ def test_answers_are_inserted_updated_and_cleared_exactly(session, text: str) ->
     assert session.scalar(select(Answer.id).where(Answer.response_id == response_id,
                                                    Answer.item_key == "L1")) is not None
     assert len(session.scalars(select(Answer.id).where(Answer.response_id == response_id)).all()) == 4
+
+
+@pytest.mark.postgres
+def test_a_page_of_only_text_or_only_numbers_is_written(session) -> None:
+    """Arrays whose every element is NULL (no number on a text-only page, no text on a scale page) still bind."""
+    s = build(session)
+    service.open_form(session, participant_id=s.participant.id, wave_id=s.wave.id, now=utcnow(), channel="lti")
+    service.record_consent(session, participant_id=s.participant.id, wave_id=s.wave.id, now=utcnow())
+    only_text = service.save_draft(session, participant_id=s.participant.id, wave_id=s.wave.id, now=utcnow(),
+                                   answers={s.key("T1"): "ស្តាប់"})
+    service.save_draft(session, participant_id=s.participant.id, wave_id=s.wave.id, now=utcnow(),
+                       answers={s.key("L1"): "3", s.key("C1"): "2"})
+    session.commit()
+    assert _stored(session, only_text.response.id) == {"T1": "ស្តាប់", "L1": 3.0, "C1": 2.0}
