@@ -55,15 +55,22 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_FIRST_DELAY * (2 ** (attempts - 1)), RETRY_MAX_DELAY)
 
 
-def _target_links(session: Session, participant: Participant, wave: Wave) -> list[LtiResourceLink]:
-    launched = select(LtiLaunch.link_id).where(LtiLaunch.participant_id == participant.id,
-                                               LtiLaunch.wave_id == wave.id)
-    return list(session.scalars(
-        select(LtiResourceLink).where(
-            LtiResourceLink.lineitem_url.is_not(None),
-            or_(and_(LtiResourceLink.cohort_id == wave.cohort_id, LtiResourceLink.wave_kind == wave.kind),
-                LtiResourceLink.id.in_(launched)),
-        ).order_by(LtiResourceLink.id)).all())
+def _targets(session: Session, participant_id: int, wave_id: int) -> list[tuple[LtiResourceLink, int]]:
+    """The gradebook columns a completion of the wave goes to, each with the participant's Moodle user id.
+
+    One statement: the wave's cohort and kind and the participant's Moodle id are read in it.
+    """
+    launched = select(LtiLaunch.link_id).where(LtiLaunch.participant_id == participant_id,
+                                               LtiLaunch.wave_id == wave_id)
+    moodle_user = select(Participant.moodle_user_id).where(Participant.id == participant_id).scalar_subquery()
+    rows = session.execute(
+        select(LtiResourceLink, moodle_user)
+        .join(Wave, Wave.id == wave_id)
+        .where(LtiResourceLink.lineitem_url.is_not(None),
+               or_(and_(LtiResourceLink.cohort_id == Wave.cohort_id, LtiResourceLink.wave_kind == Wave.kind),
+                   LtiResourceLink.id.in_(launched)))
+        .order_by(LtiResourceLink.id)).all()
+    return [(link, int(moodle_user_id)) for link, moodle_user_id in rows]
 
 
 def queue_completion(session: Session, participant: Participant, wave: Wave, *,
@@ -81,15 +88,25 @@ def queue_completion(session: Session, participant: Participant, wave: Wave, *,
     submitted_at = session.scalar(select(Response.submitted_at).where(
         Response.participant_id == participant.id, Response.wave_id == wave.id,
         Response.status == ResponseStatus.SUBMITTED))
-    completed_at = submitted_at or now
+    return queue_completion_of(session, participant_id=participant.id, wave_id=wave.id,
+                               completed_at=submitted_at or now, now=now)
+
+
+def queue_completion_of(session: Session, *, participant_id: int, wave_id: int, completed_at: datetime,
+                        now: datetime) -> list[LtiScoreOutbox]:
+    """:func:`queue_completion` by ids, with the completion time known (submit has just stored it).
+
+    Where no gradebook column is known (a personal link in a course without
+    an LTI activity for the wave: the usual case) this is one statement.
+    """
     rows = []
-    for link in _target_links(session, participant, wave):
+    for link, moodle_user_id in _targets(session, participant_id, wave_id):
         row = session.scalar(select(LtiScoreOutbox).where(
-            LtiScoreOutbox.participant_id == participant.id, LtiScoreOutbox.wave_id == wave.id,
+            LtiScoreOutbox.participant_id == participant_id, LtiScoreOutbox.wave_id == wave_id,
             LtiScoreOutbox.link_id == link.id))
         if row is None:
-            row = LtiScoreOutbox(participant_id=participant.id, wave_id=wave.id, link_id=link.id,
-                                 lineitem_url=link.lineitem_url or "", user_id=str(participant.moodle_user_id),
+            row = LtiScoreOutbox(participant_id=participant_id, wave_id=wave_id, link_id=link.id,
+                                 lineitem_url=link.lineitem_url or "", user_id=str(moodle_user_id),
                                  completed_at=completed_at, status=ScoreStatus.PENDING, attempts=0,
                                  next_attempt_at=now)
             try:
@@ -97,7 +114,7 @@ def queue_completion(session: Session, participant: Participant, wave: Wave, *,
                     session.add(row)
             except IntegrityError:  # queued at the same moment by another worker: read its row
                 row = session.scalars(select(LtiScoreOutbox).where(
-                    LtiScoreOutbox.participant_id == participant.id, LtiScoreOutbox.wave_id == wave.id,
+                    LtiScoreOutbox.participant_id == participant_id, LtiScoreOutbox.wave_id == wave_id,
                     LtiScoreOutbox.link_id == link.id)).one()
         rows.append(row)
     return rows

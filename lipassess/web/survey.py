@@ -325,12 +325,23 @@ def wave_form(wave_id: int) -> Response | tuple[str, int]:
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if request.method == "POST":
         if request.form.get("consent") != "yes":
-            return _render("survey/consent.html", 400, form=form, wave_id=wave_id, missing=True)
+            return _consent(form, missing=True, status=400)
         service.record_consent(get_session(), participant_id=form.participant.id, wave_id=wave_id, now=utcnow())
         return redirect(url_for(".page", wave_id=wave_id, number=form.first_incomplete_page()), 303)
     if not form.consented:
-        return _render("survey/consent.html", form=form, wave_id=wave_id, missing=False)
+        return _consent(form, missing=False, status=200)
     return redirect(url_for(".page", wave_id=wave_id, number=form.first_incomplete_page()), 303)
+
+
+def _consent(form: service.SurveyForm, *, missing: bool, status: int) -> tuple[str, int]:
+    """The consent page; unless the box was left unticked, from the page kept per wave and language."""
+    lang = _lang()
+    instruments = tuple((page.version_id, page.instrument.content_hash) for page in form.pages
+                        if page.first_of_instrument)
+    shell_key = None if missing else (form.wave.id, instruments, lang, request.script_root)
+    context = {"form": form, "wave_id": form.wave.id, "missing": missing}
+    return page_shell.render("survey/consent.html", shell_key, _template_context(lang, context),
+                             {"csrf": escape(generate_csrf())}), status
 
 
 def _posted_answers() -> dict[str, Any]:

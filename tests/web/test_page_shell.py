@@ -176,3 +176,17 @@ def test_a_review_with_missing_answers_is_rendered_whole(two_participants, cuts)
     first.post(s.url("/page/1"), data={s.key("L1"): "2", "action": "save"})
     page = first.get(s.url("/review")).get_data(as_text=True)
     assert 'class="error-summary"' in page and cuts == []
+
+
+def test_the_consent_page_is_kept_and_an_unticked_box_rendered_whole(app, session, cuts, monkeypatch) -> None:
+    page_shell.clear()
+    s = build(session)
+    client = app.test_client()
+    assert client.get(f"/s/{s.token}").status_code == 303
+    kept = client.get(s.url()).get_data(as_text=True)
+    assert cuts == ["survey/consent.html"] and 'name="consent"' in kept
+    unticked = client.post(s.url(), data={})
+    assert unticked.status_code == 400 and 'class="error-summary"' in unticked.get_data(as_text=True)
+    assert cuts == ["survey/consent.html"]  # the page with the error was rendered whole, not kept
+    _whole(monkeypatch)
+    assert _CSRF.sub("", client.get(s.url()).get_data(as_text=True)) == _CSRF.sub("", kept)

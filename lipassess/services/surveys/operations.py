@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from lipassess.errors import InvalidInput
 from lipassess.services import audit
-from lipassess.services.lti_scores import queue_completion
+from lipassess.services.lti_scores import queue_completion_of
 from lipassess.services.surveys.access import (
     RESPONSE_COLUMNS,
     Access,
@@ -73,7 +73,7 @@ from lipassess.services.surveys.form import (
     receipt_of,
     stored_values,
 )
-from lipassess.store.models import Participant, Response, ResponseStatus, Wave
+from lipassess.store.models import Response, ResponseStatus
 from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 
 CHANNELS = ("link", "lti")
@@ -252,9 +252,8 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
                  receipt=receipt.code, answers=len(form.answers))
     # Completion back to the Moodle gradebook: only queued here, in the same transaction;
     # dispatch sends it, so a Moodle outage never holds up the participant's submission.
-    participant, wave = session.get(Participant, participant_id), session.get(Wave, wave_id)
-    assert participant is not None and wave is not None
-    queue_completion(session, participant, wave, now=now)
+    queue_completion_of(session, participant_id=participant_id, wave_id=wave_id, completed_at=receipt.submitted_at,
+                        now=now)
     session.flush()
     return receipt
 
