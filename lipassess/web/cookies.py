@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import copy
 import time
-from collections import OrderedDict
-from threading import Lock
 from typing import Any
 
 from flask import Flask, Request, current_app, has_request_context, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask.wrappers import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from lipassess.web.lru import LRU
 
 #: Verified session cookies remembered per process (a seminar's participants each hold one).
 VERIFIED_COOKIES = 8192
@@ -51,8 +51,7 @@ class FramedSessionInterface(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         self._serializers: dict[tuple[object, tuple[object, ...]], URLSafeTimedSerializer | None] = {}
-        self._verified: OrderedDict[tuple[object, ...], tuple[int, Any]] = OrderedDict()
-        self._lock = Lock()
+        self._verified: LRU[tuple[object, ...], tuple[int, Any]] = LRU(VERIFIED_COOKIES)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return True if cross_site_cookies() else super().get_cookie_secure(app)
@@ -77,7 +76,6 @@ class FramedSessionInterface(SecureCookieSessionInterface):
                 self._serializers.clear()
             self._serializers[key] = cached
         return cached
-
 
     @staticmethod
     def _keys(app: Flask) -> tuple[object, tuple[object, ...]]:
@@ -104,20 +102,14 @@ class FramedSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
         cache_key = (self._keys(app), value)
-        with self._lock:
-            found = self._verified.get(cache_key)
-            if found is not None:
-                self._verified.move_to_end(cache_key)
+        found = self._verified.get(cache_key)
         if found is None:
             try:
                 data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
             except BadSignature:
                 return self.session_class()
             found = (int(signed_at.timestamp()), data)
-            with self._lock:
-                self._verified[cache_key] = found
-                if len(self._verified) > VERIFIED_COOKIES:
-                    self._verified.popitem(last=False)
+            self._verified.put(cache_key, found)
         signed_at, data = found
         if not 0 <= int(time.time()) - signed_at <= max_age:  # itsdangerous' own rule: expired, or from the future
             return self.session_class()

@@ -3,10 +3,10 @@
 A survey page shows the same HTML to every participant on that page in that
 language, except for a handful of values: the form's CSRF token, the device
 draft's key, the page's stored answers (as JSON for the page's script) and the
-questions with their answers. The review page and the receipt likewise differ
-only in their answers, the receipt's code and time. Rendering the whole template for every view costs
-more than a millisecond of server CPU in Jinja calls; filling four gaps costs a
-few string joins.
+questions with their answers. The consent page, the review page and the
+receipt likewise differ only in their answers, the receipt's code and time.
+Rendering the whole template for every view costs more than a millisecond of
+server CPU in Jinja calls; filling a few gaps costs a few string joins.
 
 :func:`render` renders the template once per ``key`` with a marker in each
 gap (``slots``: values that the template prints as they are, already escaped),
@@ -23,16 +23,15 @@ process's memory.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from threading import Lock
 from typing import Any
 
 from flask import render_template
 from markupsafe import Markup
 
 from lipassess.web import assets
+from lipassess.web.lru import LRU
 
 #: Rendered pages kept per process (a post wave: 7 pages x 2 languages x a few notices).
 CACHE_SIZE = 512
@@ -62,8 +61,7 @@ class Shell:
         return all((store.version(name) or "") == digest for name, digest in self.linked)
 
 
-_SHELLS: OrderedDict[Hashable, Shell] = OrderedDict()
-_LOCK = Lock()
+_SHELLS: LRU[Hashable, Shell] = LRU(CACHE_SIZE)
 
 
 def render(template: str, key: Hashable | None, context: Mapping[str, Any], slots: Mapping[str, Markup]) -> str:
@@ -71,18 +69,12 @@ def render(template: str, key: Hashable | None, context: Mapping[str, Any], slot
     if key is None:
         return render_template(template, **context, **slots)
     full_key = (template, key)
-    with _LOCK:
-        shell = _SHELLS.get(full_key)
-        if shell is not None:
-            _SHELLS.move_to_end(full_key)
+    shell = _SHELLS.get(full_key)
     if shell is None or not shell.current():
         shell = _cut(template, context, slots)
         if shell is None:  # a value went where it could not be cut out: render it whole, keep nothing
             return render_template(template, **context, **slots)
-        with _LOCK:
-            _SHELLS[full_key] = shell
-            if len(_SHELLS) > CACHE_SIZE:
-                _SHELLS.popitem(last=False)
+        _SHELLS.put(full_key, shell)
     return shell.fill(slots)
 
 
@@ -103,5 +95,4 @@ def _cut(template: str, context: Mapping[str, Any], slots: Mapping[str, Markup])
 
 def clear() -> None:
     """Forget every kept page (tests that change templates in place)."""
-    with _LOCK:
-        _SHELLS.clear()
+    _SHELLS.clear()

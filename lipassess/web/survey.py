@@ -476,14 +476,12 @@ def _submit(wave_id: int) -> Response | tuple[str, int]:
 def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status: int) -> tuple[str, int]:
     """The review page; without missing answers, from the page kept per wave and language (:mod:`.page_shell`)."""
     messages = _messages(form, missing, lang)
-    rows = RowRenderer(lang)
-    sections = _sections(form, lang, change_links=True)
+    context = _template_context(lang, {"form": form, "missing": messages, "wave_id": form.wave.id})
     answers = get_template_attribute("survey/_items.html", "review_sections")(
-        sections, lambda key, **p: ui(key, lang, **p), rows, messages)
+        _sections(form, lang, change_links=True), context["ui"], context["row_html"], messages)
     slots = {"csrf": escape(generate_csrf()), "answers": Markup(answers)}
     shell_key = None if messages else (form.wave.id, len(form.pages), lang, request.script_root)
-    context = {"form": form, "missing": messages, "wave_id": form.wave.id}
-    return page_shell.render("survey/review.html", shell_key, _template_context(lang, context), slots), status
+    return page_shell.render("survey/review.html", shell_key, context, slots), status
 
 
 @bp.get("/survey/wave/<int:wave_id>/receipt")
@@ -495,12 +493,12 @@ def receipt(wave_id: int) -> Response | tuple[str, int]:
     lang = _lang()
     stamp = form.receipt
     assert stamp is not None
-    answers = get_template_attribute("survey/_items.html", "answer_list")(_sections(form, lang), RowRenderer(lang))
+    context = _template_context(lang, {"form": form, "wave_id": wave_id})
+    answers = get_template_attribute("survey/_items.html", "answer_list")(_sections(form, lang), context["row_html"])
     slots = {"csrf": escape(generate_csrf()), "draft_key": escape(draft_key(form.participant.id, wave_id)),
              "code": escape(stamp.code), "submitted_iso": escape(stamp.submitted_at.isoformat()),
              "submitted": escape(local_time(stamp.submitted_at, lang)), "answers": Markup(answers)}
-    html = page_shell.render("survey/receipt.html", (wave_id, lang, request.script_root),
-                             _template_context(lang, {"form": form, "wave_id": wave_id}), slots)
+    html = page_shell.render("survey/receipt.html", (wave_id, lang, request.script_root), context, slots)
     return html, 200
 
 

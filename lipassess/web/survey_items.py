@@ -18,23 +18,21 @@ process's memory.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from threading import Lock
 from typing import Any
 
 from flask import get_template_attribute
 from markupsafe import Markup
 
 from lipassess.instruments import YES_NO_LABELS, Instrument, Item
+from lipassess.web.lru import LRU
 from lipassess.web.survey_text import number as numeral
 from lipassess.web.survey_text import ui
 
 #: Rendered questions kept per process (about 3 KB each).
 CACHE_SIZE = 4096
 
-_RENDERED: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
-_LOCK = Lock()
+_RENDERED: LRU[tuple[Any, ...], Markup] = LRU(CACHE_SIZE)
 
 
 def options(item: Item, instrument: Instrument, lang: str) -> list[tuple[int, str]]:
@@ -66,17 +64,11 @@ def question_html(item: Item, key: str, number: int, instrument: Instrument, cur
 
 
 def _remember(cache_key: tuple[Any, ...], render: Callable[[], str]) -> Markup:
-    with _LOCK:
-        found = _RENDERED.get(cache_key)
-        if found is not None:
-            _RENDERED.move_to_end(cache_key)
-            return found
-    html = Markup(render())
-    with _LOCK:
-        _RENDERED[cache_key] = html
-        if len(_RENDERED) > CACHE_SIZE:
-            _RENDERED.popitem(last=False)
-    return html
+    found = _RENDERED.get(cache_key)
+    if found is None:
+        found = Markup(render())
+        _RENDERED.put(cache_key, found)
+    return found
 
 
 def answer_row_html(row: Mapping[str, Any], message: str | None, lang: str) -> Markup:
@@ -113,5 +105,4 @@ class RowRenderer:
 
 def clear() -> None:
     """Forget every rendered question and answer row (tests that change templates in place)."""
-    with _LOCK:
-        _RENDERED.clear()
+    _RENDERED.clear()

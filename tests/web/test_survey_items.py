@@ -93,7 +93,7 @@ def test_a_cached_question_is_the_question_rendered_afresh(app, session) -> None
 
 
 def test_the_cache_of_questions_is_bounded(app, session, monkeypatch) -> None:
-    monkeypatch.setattr(survey_items, "CACHE_SIZE", 5)
+    monkeypatch.setattr(survey_items._RENDERED, "size", 5)
     survey_items.clear()
     s = build(session)
     client = app.test_client()
