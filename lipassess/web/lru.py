@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -32,6 +32,15 @@ class LRU(Generic[K, V]):
             self._entries.move_to_end(key)
             if len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def __getitem__(self, key: K) -> V:
+        with self._lock:
+            return self._entries[key]
+
+    def __iter__(self) -> Iterator[K]:
+        """The keys as they are now, oldest first (a copy: the map may change meanwhile)."""
+        with self._lock:
+            return iter(list(self._entries))
 
     def __len__(self) -> int:
         return len(self._entries)

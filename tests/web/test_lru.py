@@ -12,6 +12,7 @@ def test_the_least_recently_used_entry_is_dropped() -> None:
     assert cache.get("a") == 1  # "a" is now newer than "b"
     cache.put("c", 3)
     assert (cache.get("a"), cache.get("b"), cache.get("c"), len(cache)) == (1, None, 3, 2)
+    assert list(cache) == ["a", "c"] and cache["c"] == 3
     cache.put("a", 10)  # replacing keeps the size
     assert (cache.get("a"), len(cache)) == (10, 2)
     cache.clear()
