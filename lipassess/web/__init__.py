@@ -34,6 +34,7 @@ def register_web(app: Flask) -> None:
         auth,
         compression,
         cookies,
+        csrf_tokens,
         errors,
         headers,
         lti,
@@ -47,6 +48,7 @@ def register_web(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS)
     app.url_map.converters["int"] = PathIdConverter  # before any rule is added
     csrf.init_app(app)
+    csrf_tokens.init_app(app)
     app.session_interface = cookies.FramedSessionInterface()
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)

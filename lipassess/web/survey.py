@@ -47,7 +47,7 @@ from flask import (
     url_for,
 )
 from flask import session as cookie
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 from werkzeug.exceptions import BadRequest, HTTPException, MethodNotAllowed, NotFound, UnsupportedMediaType
@@ -60,11 +60,11 @@ from lipassess.errors import LipassessError, PermissionDenied
 from lipassess.instruments import YES_NO_LABELS, Instrument, Item
 from lipassess.services import links
 from lipassess.services import surveys as service
-from lipassess.services.surveys.form import question_numbers
 from lipassess.store.models import Participant
 from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf, page_shell
+from lipassess.web.csrf_tokens import csrf_token
 from lipassess.web.errors import status_for
 from lipassess.web.survey_items import RowRenderer, question_html
 from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
@@ -255,7 +255,7 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
     With ``change_links`` each row carries the address of its page (built once per page, not per row).
     """
     sections: list[dict[str, Any]] = []
-    numbers = question_numbers(form.pages)
+    numbers = form.numbers
     for page in form.pages:
         if page.first_of_instrument:
             sections.append({"title": page.instrument.title.get(lang), "rows": [], "answered": 0})
@@ -271,7 +271,7 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
 
 def _messages(form: service.SurveyForm, problems: dict[str, Any], lang: str) -> dict[str, str]:
     """Per-item problems as messages that name their numbered question, in form order."""
-    numbers = question_numbers(form.pages)
+    numbers = form.numbers
     ordered = sorted(problems, key=lambda k: numbers.get(k, len(numbers) + 1))
     return {key: item_error(problems[key], lang, number=numbers.get(key),
                             item_type=item.type if (item := form.item(key)) else None) for key in ordered}
@@ -287,7 +287,7 @@ def _render_page(form: service.SurveyForm, number: int, lang: str, *, values: Ma
     for its answer, :func:`~lipassess.web.survey_items.question_html`).
     """
     page = form.page(number)
-    numbers = question_numbers(form.pages)
+    numbers = form.numbers
     stored = {key: form.answers[key] for key in page.keys if key in form.answers}
     questions = "".join(
         f"{question_html(item, key, numbers[key], page.instrument, values.get(key), errors.get(key), lang)}\n"
@@ -295,7 +295,7 @@ def _render_page(form: service.SurveyForm, number: int, lang: str, *, values: Ma
     env = current_app.jinja_env
     stored_json = htmlsafe_json_dumps(stored, dumps=env.policies["json.dumps_function"],
                                       **env.policies["json.dumps_kwargs"])
-    slots = {"csrf": escape(generate_csrf()), "draft_key": escape(draft_key(form.participant.id, form.wave.id)),
+    slots = {"csrf": escape(csrf_token()), "draft_key": escape(draft_key(form.participant.id, form.wave.id)),
              "stored_json": escape(str(stored_json)), "questions": Markup(questions)}
     shell_key = None if errors else (form.wave.id, number, len(form.pages), page.version_id,
                                      page.instrument.content_hash, lang, notice, request.script_root)
@@ -341,7 +341,7 @@ def _consent(form: service.SurveyForm, *, missing: bool, status: int) -> tuple[s
     shell_key = None if missing else (form.wave.id, instruments, lang, request.script_root)
     context = {"form": form, "wave_id": form.wave.id, "missing": missing}
     return page_shell.render("survey/consent.html", shell_key, _template_context(lang, context),
-                             {"csrf": escape(generate_csrf())}), status
+                             {"csrf": escape(csrf_token())}), status
 
 
 def _posted_answers() -> dict[str, Any]:
@@ -479,7 +479,7 @@ def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status
     context = _template_context(lang, {"form": form, "missing": messages, "wave_id": form.wave.id})
     answers = get_template_attribute("survey/_items.html", "review_sections")(
         _sections(form, lang, change_links=True), context["ui"], context["row_html"], messages)
-    slots = {"csrf": escape(generate_csrf()), "answers": Markup(answers)}
+    slots = {"csrf": escape(csrf_token()), "answers": Markup(answers)}
     shell_key = None if messages else (form.wave.id, len(form.pages), lang, request.script_root)
     return page_shell.render("survey/review.html", shell_key, context, slots), status
 
@@ -495,7 +495,7 @@ def receipt(wave_id: int) -> Response | tuple[str, int]:
     assert stamp is not None
     context = _template_context(lang, {"form": form, "wave_id": wave_id})
     answers = get_template_attribute("survey/_items.html", "answer_list")(_sections(form, lang), context["row_html"])
-    slots = {"csrf": escape(generate_csrf()), "draft_key": escape(draft_key(form.participant.id, wave_id)),
+    slots = {"csrf": escape(csrf_token()), "draft_key": escape(draft_key(form.participant.id, wave_id)),
              "code": escape(stamp.code), "submitted_iso": escape(stamp.submitted_at.isoformat()),
              "submitted": escape(local_time(stamp.submitted_at, lang)), "answers": Markup(answers)}
     html = page_shell.render("survey/receipt.html", (wave_id, lang, request.script_root), context, slots)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from lipassess.services.links import LinkRevoked
 from lipassess.services.surveys.errors import NotEnrolled, ParticipantWithdrawn, SurveyUnavailable
+from lipassess.store.driver import DriverStatement
 from lipassess.store.models import (
     Enrolment,
     EnrolmentStatus,
@@ -121,8 +122,10 @@ def _access_statement(with_invitation: bool):  # a Select; its long generic type
     )
 
 
-#: Built once (building a statement costs more CPU than running it): without and with a link's invitation.
-_ACCESS = {False: _access_statement(False), True: _access_statement(True)}
+#: Built once (building a statement costs more CPU than running it): without and with a link's invitation;
+#: run on the driver's cursor where it can be (:mod:`lipassess.store.driver`).
+_ACCESS = {False: DriverStatement(_access_statement(False), ("participant_id", "wave_id")),
+           True: DriverStatement(_access_statement(True), ("participant_id", "wave_id", "invitation_id"))}
 
 
 def _signature(aggregated: str | None) -> Signature:
@@ -165,7 +168,7 @@ def read_access(session: Session, participant_id: int, wave_id: int, invitation_
     params = {"participant_id": participant_id, "wave_id": wave_id}
     if invitation_id is not None:
         params["invitation_id"] = invitation_id
-    row = connection(session).execute(_ACCESS[invitation_id is not None], params).first()
+    row = _ACCESS[invitation_id is not None].first(connection(session), params)
     if row is None:
         raise SurveyUnavailable()
     (pid, language, pseudonym, withdrawn_at, wid, cohort_id, opens_at, closes_at, status,
@@ -250,7 +253,9 @@ def _lock_with_access_statement(with_invitation: bool):  # an Update; its generi
 
 
 #: PostgreSQL only: SQLite's ``RETURNING`` cannot name the other tables of an ``UPDATE ... FROM``.
-_LOCK_WITH_ACCESS = {False: _lock_with_access_statement(False), True: _lock_with_access_statement(True)}
+_LOCK_PARAMS = ("b_participant", "b_wave", "b_now", "b_language", "b_consent")
+_LOCK_WITH_ACCESS = {False: DriverStatement(_lock_with_access_statement(False), _LOCK_PARAMS),
+                     True: DriverStatement(_lock_with_access_statement(True), (*_LOCK_PARAMS, "b_invitation"))}
 
 
 def lock_with_access(session: Session, participant_id: int, wave_id: int, now: datetime, *,
@@ -271,7 +276,7 @@ def lock_with_access(session: Session, participant_id: int, wave_id: int, now: d
               "b_consent": now if consent else None}
     if invitation_id is not None:
         params["b_invitation"] = invitation_id
-    row = conn.execute(_LOCK_WITH_ACCESS[invitation_id is not None], params).first()
+    row = _LOCK_WITH_ACCESS[invitation_id is not None].first(conn, params)
     if row is None:
         return None
     response = ResponseRow(*row[:8])

@@ -1,0 +1,146 @@
+"""The survey's hottest statements run on the driver's cursor: compiled once, SQLAlchemy's type handling kept.
+
+A participant's page view and page save are two statements each, sent by the
+thousand at a seminar. Through ``Connection.execute`` each costs about
+0.25 ms of the web process's CPU, of which the driver (psycopg) needs about
+0.09 ms; the rest is SQLAlchemy building an execution context and a result
+(its column metadata read from ``cursor.description``) for every call
+(measured on one core with ``bench/request_cpu.py``'s seeding). On
+PostgreSQL a :class:`DriverStatement` compiles its Core statement once per
+process and then runs it on the connection's own DBAPI cursor, in the
+connection's transaction, with everything that matters kept:
+
+* bind values pass through the same type processors SQLAlchemy applies
+  (``TypeEngine.bind_processor``), and result values through the result
+  columns' processors (``TypeEngine.result_processor``): enums come back as
+  enums, times as aware UTC times;
+* a driver error is raised as SQLAlchemy's own exception
+  (``DBAPIError.instance``: ``IntegrityError``, ``OperationalError``...), and a
+  lost connection is invalidated, as SQLAlchemy does, so the pool replaces it;
+* ``before_cursor_execute`` listeners still see each statement (with no
+  execution context), so the tests that count a page's statements count these.
+
+Other dialects (SQLite: in-process, no round trip) run the statement through
+SQLAlchemy as usual. ``tests/store/test_driver.py`` checks, on both, that each
+statement gives exactly the rows (values and types) ``Connection.execute`` gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from threading import Lock
+from typing import Any
+
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.expression import Executable
+
+Processor = Callable[[Any], Any] | None
+
+#: The drivers whose cursors a :class:`DriverStatement` uses directly (pyformat parameters, a plain cursor).
+DIRECT_DRIVERS = frozenset({("postgresql", "psycopg")})
+
+
+class _Compiled:
+    """One statement compiled for one dialect: its SQL, fixed parameters and type processors."""
+
+    __slots__ = ("sql", "fixed", "bind_processors", "result_processors", "returns_rows")
+
+    def __init__(self, statement: Executable, dialect: Dialect, names: Sequence[str]) -> None:
+        compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+        # Late-rendered parameters (a literal separator of an aggregate, say) are rendered into the SQL once.
+        expanded = compiled.construct_expanded_state({name: None for name in names})
+        self.sql: str = expanded.statement
+        binds = compiled.binds  # by the parameter's name in the SQL
+        self.bind_processors: dict[str, Processor] = {
+            name: binds[name].type.bind_processor(dialect) if name in binds else None for name in names}
+        fixed = {key: value for key, value in expanded.parameters.items() if key not in self.bind_processors}
+        for key, value in fixed.items():
+            process = binds[key].type.bind_processor(dialect) if key in binds else None
+            fixed[key] = process(value) if process is not None else value
+        self.fixed: dict[str, Any] = fixed
+        columns = [] if isinstance(statement, TextClause) else list(statement.exported_columns)  # type: ignore[attr-defined]
+        self.returns_rows = bool(columns)
+        self.result_processors: tuple[Processor, ...] = tuple(
+            column.type.result_processor(dialect, None) for column in columns)
+
+    def values(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        values = dict(self.fixed)
+        for name, value in params.items():
+            process = self.bind_processors[name]
+            values[name] = process(value) if process is not None else value
+        return values
+
+    def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(value if process is None else process(value)
+                     for process, value in zip(self.result_processors, raw, strict=True))
+
+
+class DriverStatement:
+    """A Core statement (built once, at import) run on the driver's cursor where the dialect allows.
+
+    ``names`` are the statement's parameters that each call gives (every call
+    gives all of them); any other parameter of the statement is a constant of
+    its text. :meth:`rows` and :meth:`first` behave as ``Connection.execute(...)``
+    followed by ``.all()`` and ``.first()``, rows as plain tuples.
+    """
+
+    def __init__(self, statement: Executable, names: Sequence[str]) -> None:
+        self.statement = statement
+        self.names = tuple(names)
+        self._compiled: dict[Dialect, _Compiled] = {}
+        self._lock = Lock()
+
+    def compiled_for(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect)
+        if found is None:
+            with self._lock:
+                found = self._compiled.get(dialect) or _Compiled(self.statement, dialect, self.names)
+                self._compiled[dialect] = found
+        return found
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row the statement returns (none for a statement without a result)."""
+        return self._run(connection, params, first=False)
+
+    def first(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The first row, or None; any further row is discarded."""
+        rows = self._run(connection, params, first=True)
+        return rows[0] if rows else None
+
+    def _run(self, connection: Connection, params: Mapping[str, Any], *, first: bool) -> list[tuple[Any, ...]]:
+        if set(params) != set(self.names):
+            raise ValueError(f"this statement takes exactly the parameters {sorted(self.names)}, "
+                             f"not {sorted(params)}")
+        dialect = connection.dialect
+        if (dialect.name, dialect.driver) not in DIRECT_DRIVERS:
+            result = connection.execute(self.statement, dict(params))
+            if not result.returns_rows:
+                return []
+            if first:
+                row = result.first()
+                return [] if row is None else [tuple(row)]
+            return [tuple(row) for row in result]
+        compiled = self.compiled_for(dialect)
+        values = compiled.values(params)
+        proxied = connection.connection
+        cursor = proxied.cursor()
+        try:
+            if connection.dispatch.before_cursor_execute:
+                connection.dispatch.before_cursor_execute(connection, cursor, compiled.sql, values, None, False)
+            cursor.execute(compiled.sql, values)
+            if not compiled.returns_rows:
+                return []
+            if first:
+                raw = cursor.fetchone()
+                return [] if raw is None else [compiled.row(raw)]
+            return [compiled.row(raw) for raw in cursor.fetchall()]
+        except dialect.loaded_dbapi.Error as exc:
+            lost = dialect.is_disconnect(exc, proxied.dbapi_connection, cursor)
+            if lost:
+                connection.invalidate(exc)
+            raise DBAPIError.instance(compiled.sql, values, exc, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=lost, dialect=dialect) from exc
+        finally:
+            cursor.close()
