@@ -8,11 +8,13 @@ and psycopg; not PostgreSQL's own). A bare Flask endpoint through the same
 test client is the baseline, run in the same process. The first five
 participants warm the caches and are not counted.
 
-Unlike ``bench/submit_load.py`` this figure hardly moves with the machine's
-load, so it is the one to compare two revisions by. ``--against PATH`` runs
-the same measurement on another checkout (for example
-``git worktree add /tmp/before <revision>``), in turn with this one,
-``--rounds`` times, and prints both:
+Unlike ``bench/submit_load.py`` this figure does not depend on a client and
+a server sharing the CPUs, so it is the one to compare two revisions by; a
+virtual machine's own speed still drifts (by a third between minutes, seen),
+so ``--against PATH`` runs the same measurement on another checkout (for
+example ``git worktree add /tmp/before <revision>``) in turn with this one,
+``--rounds`` times, and prints each kind's median over the rounds with the
+lowest and highest:
 
     python bench/request_cpu.py
     python bench/request_cpu.py --participants 50 --against /tmp/before --rounds 3
@@ -28,6 +30,7 @@ import gzip
 import json
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import time
@@ -113,18 +116,18 @@ def run_in(root: Path, args: argparse.Namespace) -> dict[str, float]:
 
 
 def table(results: dict[str, list[dict[str, float]]]) -> None:
+    """Each kind's median over the rounds, with the lowest and highest (this VM's speed drifts between rounds)."""
     names = list(results)
-    print(f"{'CPU ms per request':<16}" + "".join(f"{name[-28:]:>30}" for name in names))
+    print(f"{'CPU ms per request':<18}" + "".join(f"{name[-30:]:>32}" for name in names))
     for kind in (*KINDS, "all", "bare"):
         cells = []
         for name in names:
             values = [run[kind] for run in results[name] if kind in run]
-            cells.append(", ".join(f"{v:.2f}" for v in values) if values else "-")
-        print(f"{kind:<16}" + "".join(f"{cell:>30}" for cell in cells))
+            cells.append(f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})" if values else "-")
+        print(f"{kind:<18}" + "".join(f"{cell:>32}" for cell in cells))
     if len(names) == 2:
-        before = min(run["all"] for run in results[names[1]])
-        after = min(run["all"] for run in results[names[0]])
-        print(f"best 'all' of {names[0]} is {after / before:.1%} of {names[1]}'s")
+        after, before = (statistics.median(run["all"] for run in results[name]) for name in names)
+        print(f"median 'all' of {names[0]} is {after / before:.1%} of {names[1]}'s")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,13 +75,16 @@ def reading_session() -> Session:
     transaction. Only views whose one possible write is a single idempotent
     statement (the survey's draft response, created on first view) may use it.
     A session already in use keeps its transaction; SQLite (one process, no
-    round trips) always uses a transaction.
+    round trips) always uses a transaction. With nothing left for the ORM to
+    write, such a session is not committed at the end of the request (each
+    statement committed itself), only closed.
     """
     if "db_session" in g:
         return g.db_session
     session = session_factory(current_app)()
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        g.db_autocommit = True
     g.db_session = session
     return session
 
@@ -108,6 +111,8 @@ def _commit_on_success(response: Response) -> Response:
     session: Session | None = g.get("db_session")
     if session is not None:
         if response.status_code < 400 and not g.get("db_failed", False):
+            if g.get("db_autocommit", False) and not (session.new or session.dirty or session.deleted):
+                return response  # every statement committed itself: nothing is pending
             session.commit()
         else:
             session.rollback()

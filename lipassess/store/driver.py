@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from threading import Lock
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
@@ -45,7 +45,7 @@ DIRECT_DRIVERS = frozenset({("postgresql", "psycopg")})
 class _Compiled:
     """One statement compiled for one dialect: its SQL, fixed parameters and type processors."""
 
-    __slots__ = ("sql", "fixed", "bind_processors", "result_processors", "returns_rows")
+    __slots__ = ("sql", "fixed", "bind_processors", "converted", "returns_rows")
 
     def __init__(self, statement: Executable, dialect: Dialect, names: Sequence[str]) -> None:
         compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
@@ -62,8 +62,10 @@ class _Compiled:
         self.fixed: dict[str, Any] = fixed
         columns = [] if isinstance(statement, TextClause) else list(statement.exported_columns)  # type: ignore[attr-defined]
         self.returns_rows = bool(columns)
-        self.result_processors: tuple[Processor, ...] = tuple(
-            column.type.result_processor(dialect, None) for column in columns)
+        processors = [column.type.result_processor(dialect, None) for column in columns]
+        #: (position, processor) of the result columns whose values need converting; most need none.
+        self.converted: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+            (position, process) for position, process in enumerate(processors) if process is not None)
 
     def values(self, params: Mapping[str, Any]) -> dict[str, Any]:
         values = dict(self.fixed)
@@ -72,9 +74,13 @@ class _Compiled:
             values[name] = process(value) if process is not None else value
         return values
 
-    def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(value if process is None else process(value)
-                     for process, value in zip(self.result_processors, raw, strict=True))
+    def row(self, raw: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not self.converted:
+            return raw
+        values = list(raw)
+        for position, process in self.converted:
+            values[position] = process(values[position])
+        return tuple(values)
 
 
 class DriverStatement:
@@ -135,7 +141,8 @@ class DriverStatement:
             if first:
                 raw = cursor.fetchone()
                 return [] if raw is None else [compiled.row(raw)]
-            return [compiled.row(raw) for raw in cursor.fetchall()]
+            fetched = cast(list[tuple[Any, ...]], cursor.fetchall())  # psycopg: a list of tuples
+            return [compiled.row(raw) for raw in fetched] if compiled.converted else fetched
         except dialect.loaded_dbapi.Error as exc:
             lost = dialect.is_disconnect(exc, proxied.dbapi_connection, cursor)
             if lost:

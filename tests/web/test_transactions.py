@@ -19,6 +19,7 @@ from lipassess.errors import Conflict
 from lipassess.services import audit
 from lipassess.services import surveys as survey_service
 from lipassess.store.models import AuditEvent
+from lipassess.store.types import utcnow
 from tests.survey_factories import build
 
 pytestmark = pytest.mark.postgres
@@ -112,3 +113,41 @@ def test_every_view_that_catches_a_service_error_rolls_back() -> None:
             if "rollback" not in calls:
                 missing.append(f"{path.name}:{node.lineno} except {ast.unparse(node.type) if node.type else ''}")
     assert not missing, "call lipassess.db.rollback() in these except clauses: " + ", ".join(missing)
+
+
+def test_a_page_view_without_a_transaction_is_closed_not_committed(app, client, session) -> None:
+    """On PostgreSQL a page view's statements commit themselves; the request adds no commit (SQLite: one)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    s = build(session, language="en")
+    assert client.get(f"/s/{s.token}").status_code == 303
+    assert client.post(s.url(), data={"consent": "yes"}).status_code == 303
+    commits: list[int] = []
+
+    def note(_session) -> None:
+        commits.append(1)
+
+    event.listen(Session, "after_commit", note)
+    try:
+        assert client.get(s.url("/page/1")).status_code == 200
+        viewed = len(commits)
+        assert client.post(s.url("/page/1"), data={s.key("L1"): "4", "action": "save"}).status_code == 303
+    finally:
+        event.remove(Session, "after_commit", note)
+    postgres = db.engine_for(app).dialect.name == "postgresql"
+    assert viewed == (0 if postgres else 1)
+    assert len(commits) == viewed + 1  # the save commits
+    session.expire_all()
+    form = survey_service.open_form(session, participant_id=s.participant.id, wave_id=s.wave.id, now=utcnow(),
+                                    channel="lti")
+    assert form.consented and form.answers == {s.key("L1"): 4}  # consent and the draft (both written) kept
+
+
+def test_a_reading_session_with_orm_changes_pending_is_still_committed(app, session) -> None:
+    with app.test_request_context("/"):
+        reading = db.reading_session()
+        audit.record(reading, actor="test", action="pending-in-a-reading-view")  # added, not flushed
+        db._commit_on_success(app.response_class("ok"))
+        db._close_session(None)
+    assert events(session, "pending-in-a-reading-view") == 1
