@@ -24,7 +24,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -186,6 +186,11 @@ def issue_link(session: Session, *, participant: Participant, wave: Wave, now: d
     return token
 
 
+#: The invitation of a token's hash, current or previous (built once: building a statement costs more than running it).
+_BY_TOKEN_HASH = select(Invitation).where(or_(Invitation.token_hash == bindparam("hashed"),
+                                              Invitation.previous_token_hash == bindparam("hashed")))
+
+
 def resolve_link(session: Session, token: str, now: datetime) -> Invitation:
     """The invitation a token opens, checked for expiry and revocation.
 
@@ -202,8 +207,7 @@ def resolve_link(session: Session, token: str, now: datetime) -> Invitation:
         raise LinkInvalid()
     # previous_token_hash: the link dispatch keeps working until Moodle accepted the newer message.
     hashed = hash_token(token)
-    invitation = session.scalar(select(Invitation).where(
-        or_(Invitation.token_hash == hashed, Invitation.previous_token_hash == hashed)))
+    invitation = session.scalar(_BY_TOKEN_HASH, {"hashed": hashed})
     if invitation is None:
         raise LinkInvalid()
     if invitation.revoked_at is not None:

@@ -34,11 +34,13 @@ import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from werkzeug.exceptions import NotFound
+from werkzeug.http import parse_accept_header
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
@@ -157,7 +159,13 @@ def assets() -> Assets:
 
 def accepts_gzip() -> bool:
     """Whether the client's ``Accept-Encoding`` allows gzip (``gzip`` or ``*`` with a quality above 0)."""
-    encodings = request.accept_encodings
+    return _allows_gzip(request.headers.get("Accept-Encoding", ""))
+
+
+@lru_cache(maxsize=256)
+def _allows_gzip(accept_encoding: str) -> bool:
+    """:func:`accepts_gzip` for one header value (browsers send a handful of values: each parsed once)."""
+    encodings = parse_accept_header(accept_encoding)
     quality = encodings["gzip"] if "gzip" in encodings else encodings["*"]
     return quality > 0
 

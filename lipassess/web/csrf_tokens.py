@@ -50,5 +50,10 @@ def csrf_token() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Templates' ``csrf_token()`` (put there by flask-wtf) becomes :func:`csrf_token`."""
+    """Templates' ``csrf_token()`` becomes :func:`csrf_token` (call after ``CSRFProtect.init_app``).
+
+    flask-wtf puts its own in the Jinja globals and in a context processor;
+    both are replaced (a later context processor wins).
+    """
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import flask
 import pytest
 
 from lipassess import create_app
@@ -87,5 +88,10 @@ def test_another_session_gets_its_own_token_and_cannot_use_the_first(csrf_app, s
     assert other.post(other_s.url(), data={"consent": "yes", "csrf_token": theirs}).status_code == 303
 
 
-def test_templates_csrf_token_is_the_reusing_one(csrf_app) -> None:
-    assert csrf_app.jinja_env.globals["csrf_token"] is csrf_tokens.csrf_token
+def test_templates_csrf_token_is_the_reusing_one(csrf_app, signings) -> None:
+    tokens = []
+    for _ in range(2):  # two requests of one session
+        with csrf_app.test_request_context("/"):
+            flask.session["csrf_token"] = "the-session-raw-token"
+            tokens.append(flask.render_template_string("{{ csrf_token() }}"))
+    assert tokens[0] == tokens[1] and tokens[0] == signings[0] and len(signings) == 1
