@@ -45,7 +45,7 @@ DIRECT_DRIVERS = frozenset({("postgresql", "psycopg")})
 class _Compiled:
     """One statement compiled for one dialect: its SQL, fixed parameters and type processors."""
 
-    __slots__ = ("sql", "fixed", "bind_processors", "converted", "returns_rows")
+    __slots__ = ("sql", "fixed", "bind_processors", "converted", "returns_rows", "_dialect", "_result_types")
 
     def __init__(self, statement: Executable, dialect: Dialect, names: Sequence[str]) -> None:
         compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
@@ -54,17 +54,27 @@ class _Compiled:
         self.sql: str = expanded.statement
         binds = compiled.binds  # by the parameter's name in the SQL
         self.bind_processors: dict[str, Processor] = {
-            name: binds[name].type.bind_processor(dialect) if name in binds else None for name in names}
+            name: binds[name].type.dialect_impl(dialect).bind_processor(dialect) if name in binds else None
+            for name in names}
         fixed = {key: value for key, value in expanded.parameters.items() if key not in self.bind_processors}
         for key, value in fixed.items():
-            process = binds[key].type.bind_processor(dialect) if key in binds else None
+            process = binds[key].type.dialect_impl(dialect).bind_processor(dialect) if key in binds else None
             fixed[key] = process(value) if process is not None else value
         self.fixed: dict[str, Any] = fixed
         columns = [] if isinstance(statement, TextClause) else list(statement.exported_columns)  # type: ignore[attr-defined]
         self.returns_rows = bool(columns)
-        processors = [column.type.result_processor(dialect, None) for column in columns]
-        #: (position, processor) of the result columns whose values need converting; most need none.
-        self.converted: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+        # The dialect's own implementation of each type, as SQLAlchemy uses it (JSON: psycopg parses it already).
+        self._dialect = dialect
+        self._result_types = [column.type.dialect_impl(dialect) for column in columns]
+        #: (position, processor) of the result columns whose values need converting (most need none); known
+        #: from the first result, as some processors depend on the server's type of the column.
+        self.converted: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None
+
+    def learn(self, type_codes: Sequence[Any]) -> None:
+        """The result processors, given the driver's type code of each result column (``cursor.description``)."""
+        processors = [kind.result_processor(self._dialect, code)
+                      for kind, code in zip(self._result_types, type_codes, strict=True)]
+        self.converted = tuple(
             (position, process) for position, process in enumerate(processors) if process is not None)
 
     def values(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -138,6 +148,8 @@ class DriverStatement:
             cursor.execute(compiled.sql, values)
             if not compiled.returns_rows:
                 return []
+            if compiled.converted is None:
+                compiled.learn([column[1] for column in cursor.description or ()])
             if first:
                 raw = cursor.fetchone()
                 return [] if raw is None else [compiled.row(raw)]

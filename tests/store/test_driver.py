@@ -36,20 +36,28 @@ def test_each_hot_statement_gives_the_rows_sqlalchemy_gives(session) -> None:
     session.commit()
     invitation_id = session.scalar(select(Invitation.id).where(Invitation.participant_id == s.participant.id))
     connection = session.connection()
+    plain = {"participant_id": s.participant.id, "wave_id": s.wave.id}
+    linked = {**plain, "invitation_id": invitation_id}
     reads = [
-        (access._ACCESS[False], {"participant_id": s.participant.id, "wave_id": s.wave.id}),
-        (access._ACCESS[True], {"participant_id": s.participant.id, "wave_id": s.wave.id,
-                                "invitation_id": invitation_id}),
-        (access._ACCESS[False], {"participant_id": s.participant.id + 999, "wave_id": s.wave.id}),  # no row
+        (access._ACCESS[False, False], plain),
+        (access._ACCESS[True, False], linked),
+        (access._ACCESS[False, False], {**plain, "participant_id": s.participant.id + 999}),  # no row
+        (access._ACCESS[False, True], plain),
+        (access._ACCESS[True, True], linked),
         (form._STORED_VALUES, {"response_id": saved.response.id}),
     ]
     for statement, params in reads:
         _same(statement.rows(connection, params), _through_sqlalchemy(connection, statement, params))
-    (row,) = access._ACCESS[True].rows(connection, reads[1][1])
+    (row,) = access._ACCESS[True, False].rows(connection, linked)
     # The enum columns come back as enums, the times as aware UTC times, the missing ones as None.
     assert row[8] is EnrolmentStatus.ACTIVE and row[12] is ResponseStatus.DRAFT
     assert row[15].tzinfo is not None and row[15].utcoffset() == timedelta(0) and row[16] is None
-    assert access._ACCESS[False].first(connection, reads[2][1]) is None
+    assert access._ACCESS[False, False].first(connection, reads[2][1]) is None
+    (with_answers,) = access._ACCESS[True, True].rows(connection, linked)
+    assert with_answers[:-1] == row  # the same columns, then the answers' JSON aggregate
+    assert sorted(access._answer_rows(with_answers[-1])) == sorted(
+        (s.version.id, item, number, text) for item, number, text in
+        [("L1", 4.0, None), ("T1", None, "ក្រុមការងារ"), ("Y1", 0.0, None)])
 
     # The lock: the same UPDATE ... RETURNING twice on PostgreSQL (it changes the row: compare the second
     # call's rows with a third through SQLAlchemy, each given its own time); SQLite has no such statement.
@@ -69,6 +77,33 @@ def test_each_hot_statement_gives_the_rows_sqlalchemy_gives(session) -> None:
         with pytest.raises(ValueError):
             statement.rows(connection, params(later.replace(tzinfo=None)))
     session.rollback()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("text", ['He said "yes", then {no}.', "back\\slash \\u0041 [1,2] null",
+                                  "ក្រុមការងារ “ស្តាប់” ១,២", "line\nbreak\ttab", "NULL", "4"])
+def test_answers_read_with_the_access_are_the_stored_answers(session, text: str) -> None:
+    s = build(session)
+    now = utcnow()
+    service.open_form(session, participant_id=s.participant.id, wave_id=s.wave.id, now=now, channel="lti")
+    service.record_consent(session, participant_id=s.participant.id, wave_id=s.wave.id, now=now)
+    saved = service.save_draft(session, participant_id=s.participant.id, wave_id=s.wave.id, now=now,
+                               answers={s.key("L1"): "5", s.key("L2"): "1", s.key("Y1"): "0", s.key("T1"): text})
+    found = access.read_access(session, s.participant.id, s.wave.id, with_answers=True)
+    expected = {s.key("L1"): 5, s.key("L2"): 1, s.key("Y1"): 0, s.key("T1"): text}
+    assert form.values_of(found.answers or ()) == form.stored_values(session, saved.response.id) == expected
+    opened = service.open_form(session, participant_id=s.participant.id, wave_id=s.wave.id, now=now, channel="lti")
+    assert dict(opened.answers) == expected
+
+
+@pytest.mark.postgres
+def test_a_response_without_answers_or_no_response_reads_no_answers(session) -> None:
+    s = build(session)
+    assert access.read_access(session, s.participant.id, s.wave.id, with_answers=True).answers == ()
+    service.open_form(session, participant_id=s.participant.id, wave_id=s.wave.id, now=utcnow(), channel="lti")
+    found = access.read_access(session, s.participant.id, s.wave.id, with_answers=True)
+    assert found.response is not None and found.answers == ()
+    assert access.read_access(session, s.participant.id, s.wave.id).answers is None  # not asked for
 
 
 @pytest.mark.postgres

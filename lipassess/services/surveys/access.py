@@ -21,14 +21,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, cast, false, func, or_, select, update
+from sqlalchemy import JSON, Integer, String, and_, bindparam, cast, false, func, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from lipassess.services.links import LinkRevoked
 from lipassess.services.surveys.errors import NotEnrolled, ParticipantWithdrawn, SurveyUnavailable
 from lipassess.store.driver import DriverStatement
 from lipassess.store.models import (
+    Answer,
     Enrolment,
     EnrolmentStatus,
     InstrumentVersion,
@@ -85,10 +88,13 @@ class Access:
     wave: WaveRow
     response: ResponseRow | None
     signature: Signature
+    #: With ``with_answers``: the response's stored answers as ``(version id, item key, number, text)`` rows.
+    answers: tuple[tuple[int, str, float | None, str | None], ...] | None = None
 
 
 _P, _W, _E, _R, _I = (Participant.__table__, Wave.__table__, Enrolment.__table__, Response.__table__,
                       Invitation.__table__)
+_A = Answer.__table__
 _WI, _IV = WaveInstrument.__table__, InstrumentVersion.__table__
 #: The columns a :class:`ResponseRow` is built from, in its fields' order.
 RESPONSE_COLUMNS = (_R.c.id, _R.c.participant_id, _R.c.wave_id, _R.c.status, _R.c.language, _R.c.channel,
@@ -106,13 +112,40 @@ _SIGNATURE = (
 )
 
 
-def _access_statement(with_invitation: bool):  # a Select; its long generic type says nothing more
+class _AnswersAsJSON(FunctionElement[Any]):
+    """Rows aggregated into one JSON array of arrays: PostgreSQL's ``json_agg``, SQLite's ``json_group_array``."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "answers_as_json"
+
+
+@compiles(_AnswersAsJSON, "postgresql")
+def _answers_as_json_postgresql(element: _AnswersAsJSON, compiler: Any, **kw: Any) -> str:
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_AnswersAsJSON, "sqlite")
+def _answers_as_json_sqlite(element: _AnswersAsJSON, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+#: The response's stored answers as ``[[version id, item key, number, text], ...]`` (None or ``[]`` when none).
+_ANSWERS = (
+    select(_AnswersAsJSON(_A.c.instrument_version_id, _A.c.item_key, _A.c.value_number, _A.c.value_text))
+    .where(_A.c.response_id == _R.c.id)
+    .scalar_subquery()
+)
+
+
+def _access_statement(with_invitation: bool, with_answers: bool = False):  # a Select; its type says nothing more
     invitation = (and_(_I.c.id == bindparam("invitation_id", type_=Integer), _I.c.participant_id == _P.c.id,
                        _I.c.wave_id == _W.c.id) if with_invitation else false())
+    answers = (_ANSWERS,) if with_answers else ()
     return (
         select(_P.c.id, _P.c.language, _P.c.pseudonym, _P.c.withdrawn_at,
                _W.c.id, _W.c.cohort_id, _W.c.opens_at, _W.c.closes_at,
-               _E.c.status, *RESPONSE_COLUMNS, _I.c.id, _I.c.revoked_at, _SIGNATURE)
+               _E.c.status, *RESPONSE_COLUMNS, _I.c.id, _I.c.revoked_at, _SIGNATURE, *answers)
         .select_from(_P)
         .join(_W, _W.c.id == bindparam("wave_id", type_=Integer))
         .outerjoin(_E, and_(_E.c.participant_id == _P.c.id, _E.c.cohort_id == _W.c.cohort_id))
@@ -122,10 +155,11 @@ def _access_statement(with_invitation: bool):  # a Select; its long generic type
     )
 
 
-#: Built once (building a statement costs more CPU than running it): without and with a link's invitation;
-#: run on the driver's cursor where it can be (:mod:`lipassess.store.driver`).
-_ACCESS = {False: DriverStatement(_access_statement(False), ("participant_id", "wave_id")),
-           True: DriverStatement(_access_statement(True), ("participant_id", "wave_id", "invitation_id"))}
+#: Built once (building a statement costs more CPU than running it): by (through a link's invitation, with the
+#: stored answers); run on the driver's cursor where it can be (:mod:`lipassess.store.driver`).
+_ACCESS = {(linked, answers): DriverStatement(_access_statement(linked, answers), (
+    "participant_id", "wave_id", *(("invitation_id",) if linked else ())))
+    for linked in (False, True) for answers in (False, True)}
 
 
 def _signature(aggregated: str | None) -> Signature:
@@ -147,11 +181,14 @@ def connection(session: Session) -> Connection:
     return session.connection()
 
 
-def read_access(session: Session, participant_id: int, wave_id: int, invitation_id: int | None = None) -> Access:
+def read_access(session: Session, participant_id: int, wave_id: int, invitation_id: int | None = None, *,
+                with_answers: bool = False) -> Access:
     """The participant, the wave, their response and the wave's instruments, checked; one statement.
 
     With ``invitation_id`` the participant answers through that personal link:
-    it must be theirs, for this wave, and not revoked (checked first).
+    it must be theirs, for this wave, and not revoked (checked first). With
+    ``with_answers`` the same statement also reads the response's stored
+    answers (one JSON aggregate), so that a page view is one statement.
 
     Raises
     ------
@@ -168,11 +205,12 @@ def read_access(session: Session, participant_id: int, wave_id: int, invitation_
     params = {"participant_id": participant_id, "wave_id": wave_id}
     if invitation_id is not None:
         params["invitation_id"] = invitation_id
-    row = _ACCESS[invitation_id is not None].first(connection(session), params)
+    row = _ACCESS[invitation_id is not None, with_answers].first(connection(session), params)
     if row is None:
         raise SurveyUnavailable()
+    answers = _answer_rows(row[-1]) if with_answers else None
     (pid, language, pseudonym, withdrawn_at, wid, cohort_id, opens_at, closes_at, status,
-     *response, live_id, revoked_at, aggregated) = row
+     *response, live_id, revoked_at, aggregated) = row[:-1] if with_answers else row
     if invitation_id is not None:
         if live_id is None:
             raise SurveyUnavailable()
@@ -185,7 +223,13 @@ def read_access(session: Session, participant_id: int, wave_id: int, invitation_
     if status is EnrolmentStatus.UNENROLLED:
         raise NotEnrolled()
     return Access(ParticipantRow(pid, language, pseudonym), WaveRow(wid, cohort_id, opens_at, closes_at),
-                  _response_row(tuple(response)), _signature(aggregated))
+                  _response_row(tuple(response)), _signature(aggregated), answers)
+
+
+def _answer_rows(aggregated: list[list[Any]] | None) -> tuple[tuple[int, str, float | None, str | None], ...]:
+    """The JSON aggregate of :data:`_ANSWERS` as rows; no response or no answer gives none."""
+    return tuple((int(version_id), str(item), None if number is None else float(number),
+                  None if text is None else str(text)) for version_id, item, number, text in aggregated or ())
 
 
 _FIND_RESPONSE = select(*RESPONSE_COLUMNS).where(

@@ -221,8 +221,12 @@ def stored_values(session: Session, response_id: int) -> dict[str, int | str]:
 
     Read as plain rows (no ORM objects): the same values in a fraction of the time.
     """
+    return values_of(_STORED_VALUES.rows(connection(session), {"response_id": response_id}))
+
+
+def values_of(rows: Iterable[tuple[int, str, float | None, str | None]]) -> dict[str, int | str]:
+    """Stored answer rows ``(version id, item key, number, text)`` by answer key: the text, else the number (int)."""
     values: dict[str, int | str] = {}
-    rows = _STORED_VALUES.rows(connection(session), {"response_id": response_id})
     for version_id, item_key, number, text in rows:
         if text is not None:
             values[answer_key(version_id, item_key)] = text

@@ -72,6 +72,7 @@ from lipassess.services.surveys.form import (
     layout_for,
     receipt_of,
     stored_values,
+    values_of,
 )
 from lipassess.store.models import Response, ResponseStatus
 from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
@@ -116,11 +117,12 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
     """
     if channel not in CHANNELS:
         raise InvalidInput(f"channel must be one of {', '.join(CHANNELS)} (got {channel!r})")
-    access = read_access(session, participant_id, wave_id, invitation_id)
+    access = read_access(session, participant_id, wave_id, invitation_id, with_answers=True)
     participant, wave, response = access.participant, access.wave, access.response
     layout = layout_for(session, access.signature)
+    stored = values_of(access.answers or ())  # read with the access, in the same statement
     if response is not None and response.status is ResponseStatus.SUBMITTED:
-        return build_form(participant, wave, response, layout, stored_values(session, response.id))
+        return build_form(participant, wave, response, layout, stored)
     _check_window(wave, now)
     if response is None:
         if not layout.pages:
@@ -139,7 +141,7 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
         assert response is not None
         # A new response has no answers yet.
         return build_form(participant, wave, response, layout, {})
-    return build_form(participant, wave, response, layout, stored_values(session, response.id))
+    return build_form(participant, wave, response, layout, stored)
 
 
 def _draft_for_writing(session: Session, participant_id: int, wave_id: int, now: datetime,
