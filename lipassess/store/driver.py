@@ -1,6 +1,6 @@
 """The survey's hottest statements run on the driver's cursor: compiled once, SQLAlchemy's type handling kept.
 
-A participant's page view and page save are two statements each, sent by the
+A participant's page view is one statement and a page save two, sent by the
 thousand at a seminar. Through ``Connection.execute`` each costs about
 0.25 ms of the web process's CPU, of which the driver (psycopg) needs about
 0.09 ms; the rest is SQLAlchemy building an execution context and a result

@@ -4,10 +4,12 @@ A participant's page view and page save are the requests a seminar sends by
 the thousand, so they read plain rows through Core statements built once,
 not ORM objects: the participant, the wave and the response as
 :class:`ParticipantRow`, :class:`WaveRow` and :class:`ResponseRow`, and the
-wave's instruments as a :data:`Signature` in the same statement (a scalar
-subquery), so a page view is two statements (access, stored answers) and a
-page save two on PostgreSQL (:func:`lock_with_access`, the answers' upsert)
-or three on SQLite (:func:`read_access`, :func:`lock_draft`, the upsert).
+wave's instruments as a :data:`Signature` and, for a page view, the stored
+answers as a JSON aggregate in the same statement (scalar subqueries), so a
+page view is one statement and a page save two on PostgreSQL
+(:func:`lock_with_access`, the answers' upsert) or three on SQLite
+(:func:`read_access`, :func:`lock_draft`, the upsert). On PostgreSQL they run
+on the driver's cursor (:mod:`lipassess.store.driver`).
 
 The lock is one guarded ``UPDATE ... RETURNING`` on the draft (see
 :mod:`lipassess.services.surveys.operations` for why it gives exactly-once
