@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import pytest
-from sqlalchemy import Integer, String, bindparam, create_engine, event, insert, select, text
+from sqlalchemy import Integer, String, bindparam, event, insert, literal_column, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from lipassess.services import surveys as service
 from lipassess.services.surveys import access, answers, form
+from lipassess.store.database import make_engine
 from lipassess.store.driver import DriverStatement
 from lipassess.store.models import EnrolmentStatus, Invitation, Participant, ResponseStatus
 from lipassess.store.types import utcnow
+from tests.conftest import POSTGRES_URL
 from tests.survey_factories import build
 
 
@@ -107,17 +109,29 @@ def test_a_response_without_answers_or_no_response_reads_no_answers(session) -> 
 
 
 @pytest.mark.postgres
-def test_the_upsert_writes_through_the_driver(session) -> None:
+def test_a_pages_answers_are_written_in_one_statement_on_postgresql(session) -> None:
     s = build(session)
-    now = utcnow()
-    form_ = service.open_form(session, participant_id=s.participant.id, wave_id=s.wave.id, now=now, channel="lti")
+    form_ = service.open_form(session, participant_id=s.participant.id, wave_id=s.wave.id, now=utcnow(),
+                              channel="lti")
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        pytest.skip("the array upsert is PostgreSQL's")
-    assert answers._UPSERT_ARRAYS.rows(connection, {
-        "b_response": form_.response.id, "b_versions": [s.version.id, s.version.id], "b_items": ["L1", "T1"],
-        "b_numbers": [3.0, None], "b_texts": [None, "ក"]}) == []
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    event.listen(session.get_bind(), "before_cursor_execute", note)
+    try:
+        written = answers.write_answers(session, form_.response.id, {s.key("L1"): (3.0, None),
+                                                                     s.key("T1"): (None, "ក")})
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", note)
+    assert written == {s.key("L1"): 3, s.key("T1"): "ក"}
     assert sorted(form.stored_values(session, form_.response.id).items()) == [(s.key("L1"), 3), (s.key("T1"), "ក")]
+    upserts = [statement for statement in seen if statement.startswith("INSERT INTO answers")]
+    if connection.dialect.name == "postgresql":
+        assert len(upserts) == 1 and "unnest" in upserts[0]  # the arrays, through the driver's cursor
+    else:
+        assert upserts and all("unnest" not in statement for statement in upserts)
 
 
 @pytest.mark.postgres
@@ -152,23 +166,26 @@ def test_a_driver_error_is_sqlalchemys_error_and_the_session_goes_on(session) ->
     assert access.read_access(session, s.participant.id, s.wave.id).participant.id == s.participant.id
 
 
-@pytest.mark.postgres
-def test_a_lost_connection_is_invalidated_and_replaced(session, database_url: str) -> None:
-    s = build(session)
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        pytest.skip("SQLite has no server connection to lose")
-    pid = connection.scalar(text("SELECT pg_backend_pid()"))
-    admin = create_engine(database_url)
-    with admin.begin() as other:
-        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    admin.dispose()
-    with pytest.raises(DBAPIError) as caught:
-        access.read_access(session, s.participant.id, s.wave.id)
-    assert caught.value.connection_invalidated
-    session.rollback()
-    assert access.read_access(session, s.participant.id, s.wave.id).wave.id == s.wave.id
-    assert session.connection().scalar(text("SELECT pg_backend_pid()")) != pid
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs LIPASSESS_TEST_POSTGRES_URL (SQLite has no server to lose)")
+def test_a_lost_connection_is_invalidated_and_replaced() -> None:
+    engine = make_engine(POSTGRES_URL, pool_size=1, max_overflow=0)
+    admin = make_engine(POSTGRES_URL)
+    one = DriverStatement(select(literal_column("1")), ())
+    try:
+        with engine.connect() as connection:
+            pid = connection.scalar(text("SELECT pg_backend_pid()"))
+            assert one.first(connection, {}) == (1,)
+            with admin.begin() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            with pytest.raises(DBAPIError) as caught:
+                one.first(connection, {})
+            assert caught.value.connection_invalidated
+        with engine.connect() as connection:  # the pool replaced the dead connection
+            assert one.first(connection, {}) == (1,)
+            assert connection.scalar(text("SELECT pg_backend_pid()")) != pid
+    finally:
+        engine.dispose()
+        admin.dispose()
 
 
 def test_a_call_must_give_exactly_the_statements_parameters(session) -> None:

@@ -226,10 +226,11 @@ def test_a_page_costs_the_same_queries_whatever_its_number_and_the_form_size(app
     assert large["view 1"] == large["view 5"] == small["view 1"]
     assert large["save 1"] == large["save 5"] == small["save 1"]
     # A link session's page view: invitation, participant, wave, enrolment, response, the wave's
-    # instruments and the stored answers (a JSON aggregate) in one statement. A save, on PostgreSQL: the same checks and the
-    # draft's lock in one UPDATE ... FROM ... RETURNING (which also sets the language), then one upsert of
-    # the answers, without reading the stored ones (nothing asks for them when the page is saved for
-    # later). SQLite cannot return the other tables of an UPDATE ... FROM: the checks come first, apart.
+    # instruments and the stored answers (a JSON aggregate) in one statement. A save, on PostgreSQL:
+    # the same checks and the draft's lock in one UPDATE ... FROM ... RETURNING (which also sets the
+    # language), then one upsert of the answers, without reading the stored ones (nothing asks for them
+    # when the page is saved for later). SQLite cannot return the other tables of an UPDATE ... FROM:
+    # the checks come first, apart.
     postgres = lipassess_db.engine_for(app).dialect.name == "postgresql"
     assert small["view 1"] == 1
     assert small["save 1"] == (2 if postgres else 3)
