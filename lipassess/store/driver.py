@@ -53,14 +53,16 @@ class _Compiled:
         expanded = compiled.construct_expanded_state({name: None for name in names})
         self.sql: str = expanded.statement
         binds = compiled.binds  # by the parameter's name in the SQL
-        self.bind_processors: dict[str, Processor] = {
-            name: binds[name].type.dialect_impl(dialect).bind_processor(dialect) if name in binds else None
-            for name in names}
-        fixed = {key: value for key, value in expanded.parameters.items() if key not in self.bind_processors}
-        for key, value in fixed.items():
-            process = binds[key].type.dialect_impl(dialect).bind_processor(dialect) if key in binds else None
-            fixed[key] = process(value) if process is not None else value
-        self.fixed: dict[str, Any] = fixed
+
+        def bind_processor(name: str) -> Processor:  # the dialect's own implementation of the type, as SQLAlchemy
+            return binds[name].type.dialect_impl(dialect).bind_processor(dialect) if name in binds else None
+
+        self.bind_processors: dict[str, Processor] = {name: bind_processor(name) for name in names}
+        self.fixed: dict[str, Any] = {}
+        for key, value in expanded.parameters.items():
+            if key not in self.bind_processors:
+                process = bind_processor(key)
+                self.fixed[key] = process(value) if process is not None else value
         columns = [] if isinstance(statement, TextClause) else list(statement.exported_columns)  # type: ignore[attr-defined]
         self.returns_rows = bool(columns)
         # The dialect's own implementation of each type, as SQLAlchemy uses it (JSON: psycopg parses it already).

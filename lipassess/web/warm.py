@@ -24,7 +24,7 @@ from flask import Flask
 
 from lipassess import db
 from lipassess.services.surveys.access import open_wave_signatures
-from lipassess.services.surveys.form import layout_for, question_numbers
+from lipassess.services.surveys.form import layout_for
 from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGES
 from lipassess.web.survey_items import question_html
@@ -63,7 +63,7 @@ def warm(app: Flask, *, now: datetime | None = None) -> Warmed:
             return Warmed(len(templates), 0, 0)
         questions = 0
         for layout in layouts:
-            numbers = question_numbers(layout.pages)
+            numbers = layout.numbers
             for page in layout.pages:
                 for item, key in zip(page.items, page.keys, strict=True):
                     for lang in LANGUAGES:

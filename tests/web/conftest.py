@@ -1,5 +1,6 @@
-"""Fixtures shared by the web tests: a settable clock for sign-in and session expiry; one chromium for the
-browser tests (see :mod:`tests.web.chromium`) and the demo program they open as staff."""
+"""Fixtures shared by the web tests: an app with CSRF protection on; a settable clock for sign-in and session
+expiry; one chromium for the browser tests (see :mod:`tests.web.chromium`) and the demo program they open as
+staff."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def csrf_app(database_url: str) -> Iterator[Any]:
+    """The app with CSRF protection on, as in production (the other test apps turn it off)."""
+    application = create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
+                              "SECRET_KEY": "csrf-secret-" + "y" * 32, "WTF_CSRF_ENABLED": True})
+    yield application
+    db.engine_for(application).dispose()
 
 
 @pytest.fixture

@@ -7,20 +7,11 @@ import re
 import flask
 import pytest
 
-from lipassess import create_app
 from lipassess import db as lipassess_db
 from lipassess.web import csrf_tokens
 from tests.survey_factories import build
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def csrf_app(database_url):
-    application = create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
-                              "SECRET_KEY": "csrf-secret-" + "z" * 32, "WTF_CSRF_ENABLED": True})
-    yield application
-    lipassess_db.engine_for(application).dispose()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from lipassess import create_app
 from lipassess import db as lipassess_db
 from lipassess.services.links import issue_link, revoke_link
 from lipassess.services.surveys import answer_key
@@ -477,14 +476,6 @@ def test_without_a_participant_the_pages_answer_403(app, s) -> None:
     response = app.test_client().get(s.url())
     assert response.status_code == 403
     assert "Open the survey from your course or your link" in text(response)
-
-
-@pytest.fixture
-def csrf_app(database_url):
-    application = create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
-                              "SECRET_KEY": "csrf-secret-" + "y" * 32, "WTF_CSRF_ENABLED": True})
-    yield application
-    lipassess_db.engine_for(application).dispose()
 
 
 def test_every_form_carries_and_needs_a_csrf_token(csrf_app) -> None:
