@@ -31,7 +31,10 @@ What it does, on loopback only and bounded in count and time:
    endpoint under the same gunicorn settings, once before the survey (step 3)
    and once after it, and prints our request rate as a share of the mean of
    the two (on a shared virtual machine the CPU's speed drifts from minute to
-   minute; the two runs show how much);
+   minute; the two runs show how much); beside a click's p99 it prints the
+   bare endpoint's p99 for two requests in a row on one thread (a click's
+   POST and redirect without the survey's work): the floor that this machine,
+   its load and this one-process client set for the latency target;
 8. stops gunicorn and drops the schema.
 """
 
@@ -366,6 +369,7 @@ class BarePhase:
     requests: int
     wall: float
     latencies: list[float]
+    clicks: list[float]  # two requests in a row on one thread: a survey click's POST and redirect, minus the work
     worker_cpu: float
     client_cpu: float
 
@@ -376,7 +380,9 @@ class BarePhase:
     def line(self, when: str) -> str:
         return (f"bare Flask endpoint, {when}: {self.requests} requests in {self.wall:.1f} s = {self.rate:.0f} "
                 f"requests/s; p50 {quantile(self.latencies, 0.5) * 1e3:.1f} ms, "
-                f"p99 {quantile(self.latencies, 0.99) * 1e3:.1f} ms; gunicorn workers' CPU "
+                f"p99 {quantile(self.latencies, 0.99) * 1e3:.1f} ms (two in a row, a click without the survey's "
+                f"work: p50 {quantile(self.clicks, 0.5) * 1e3:.0f} ms, p99 {quantile(self.clicks, 0.99) * 1e3:.0f} ms)"
+                f"; gunicorn workers' CPU "
                 f"{self.worker_cpu / max(1, self.requests) * 1e3:.2f} ms per request, "
                 f"this client {self.client_cpu / max(1, self.requests) * 1e3:.2f} ms")
 
@@ -391,11 +397,12 @@ def bare_phase(base: str, requests_in_all: int, concurrency: int, time_limit: fl
         deadline = time.monotonic() + time_limit
         start, client_cpu = time.perf_counter(), time.process_time()
         with ThreadPoolExecutor(concurrency) as pool:
-            latencies = [x for chunk in pool.map(lambda _: bare_flow(base + "/", per_thread, deadline),
-                                                 range(concurrency)) for x in chunk]
+            chunks = list(pool.map(lambda _: bare_flow(base + "/", per_thread, deadline), range(concurrency)))
         wall, client_cpu = time.perf_counter() - start, time.process_time() - client_cpu
         worker_cpu = cpu_seconds(workers) - worker_cpu
-    return BarePhase(len(latencies), wall, latencies, worker_cpu, client_cpu)
+    latencies = [x for chunk in chunks for x in chunk]
+    clicks = [chunk[k] + chunk[k + 1] for chunk in chunks for k in range(0, len(chunk) - 1, 2)]
+    return BarePhase(len(latencies), wall, latencies, clicks, worker_cpu, client_cpu)
 
 
 def requests_per_participant(survey: str) -> int:
@@ -577,6 +584,9 @@ def main(argv: list[str] | None = None) -> int:
                  if args.think else "")
         print(f"ratio: survey requests/s are {http_requests / wall / bare_rate:.1%} of the bare endpoint's "
               f"(the mean of its two runs) on this server setup" + paced)
+        print(f"click p99: survey {quantile(steps, 0.99) * 1e3:.0f} ms; the bare endpoint's two requests in a row "
+              f"{quantile(before.clicks, 0.99) * 1e3:.0f} / {quantile(after.clicks, 0.99) * 1e3:.0f} ms (before / "
+              "after): what this machine and this client take for a click that does no work")
         return 1 if problems or failed else 0
 
 
