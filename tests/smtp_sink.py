@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -10,6 +9,8 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from tests.ports import on_a_free_port
 
 
 @dataclass
@@ -47,19 +48,17 @@ class Sink:
                 "SMTP_TIMEOUT": 5.0}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def running_sink() -> Iterator[Sink]:
-    """Start a sink on a free port, yield it, stop it (wrap it in a fixture where needed)."""
+    """Start a sink on a free port (another if a parallel test took it first), yield it, stop it."""
     handler = SinkHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+
+    def start(port: int) -> Controller:
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        return controller
+
+    controller = on_a_free_port(start)
     try:
-        yield Sink("127.0.0.1", port, handler)
+        yield Sink("127.0.0.1", int(controller.port), handler)
     finally:
         controller.stop()

@@ -13,7 +13,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,17 +26,12 @@ import pyreadstat
 import pytest
 
 from lipassess import create_app
+from tests.ports import PortTaken, free_port, on_a_free_port
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SCOPES = ("demo-lip-c5", "demo-lip-c6", "demo-lip-hfd", "program")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def environment(configured: Path) -> dict[str, str]:
@@ -221,11 +215,15 @@ def test_a_second_run_keeps_the_program_and_the_password(demo) -> None:
     assert program["n_participants"] == 505  # the same program, not a second one
 
 
-def test_serve_on_the_existing_folder_keeps_the_password_and_the_data(demo) -> None:
-    out, first = demo["out"], password(demo["stdout"])
-    summary = out / "summaries" / "summary-program-en.html"
-    written = summary.stat().st_mtime_ns
+def serve_pasted(demo: dict, port: int) -> tuple[subprocess.Popen[str], str]:
+    """The printed serve command, pasted, on ``port`` instead of the one printed; the server and what it said.
+
+    The demo was built with a port that was free then; by now a parallel test
+    may hold it, so the server gets a port found free just before it starts
+    (another one if it is taken in between: :class:`PortTaken`).
+    """
     command = hint(demo["stdout"], "open it with")  # pasted as printed
+    command[command.index("--port") + 1] = str(port)
     server = subprocess.Popen(command, cwd=ROOT, env=environment(demo["configured"]), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:
@@ -240,22 +238,46 @@ def test_serve_on_the_existing_folder_keeps_the_password_and_the_data(demo) -> N
                 break
         stdout = "".join(printed)
         assert "serving the demo at" in stdout, stdout
-        assert "reused" in stdout and "(created)" not in stdout and password(stdout) == first
-        assert "summaries (HTML)" not in stdout and summary.stat().st_mtime_ns == written  # served as it is
-        assert "analysing" not in stdout  # the stored analyses were still fresh
-        login = f"http://127.0.0.1:{demo['port']}/staff/login"
+        login = f"http://127.0.0.1:{port}/staff/login"
         for _ in range(50):  # the server starts listening just after it says so
+            if server.poll() is not None:
+                break
             try:
                 with urllib.request.urlopen(login, timeout=10) as page:
                     assert page.status == 200
                 break
             except OSError:
                 time.sleep(0.2)
+        time.sleep(0.3)  # a server that could not bind its port exits at once: make sure this one is still up
+        if server.poll() is not None:
+            rest = server.stdout.read()
+            if "in use" in rest:
+                raise PortTaken(rest)
+            raise AssertionError(stdout + rest)
+        return server, stdout
+    except BaseException:
+        stop(server)
+        raise
+
+
+def stop(server: subprocess.Popen[str]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+    server.stdout.close()
+
+
+def test_serve_on_the_existing_folder_keeps_the_password_and_the_data(demo) -> None:
+    out, first = demo["out"], password(demo["stdout"])
+    summary = out / "summaries" / "summary-program-en.html"
+    written = summary.stat().st_mtime_ns
+    server, stdout = on_a_free_port(lambda port: serve_pasted(demo, port))
+    try:
+        assert "reused" in stdout and "(created)" not in stdout and password(stdout) == first
+        assert "summaries (HTML)" not in stdout and summary.stat().st_mtime_ns == written  # served as it is
+        assert "analysing" not in stdout  # the stored analyses were still fresh
         assert opens_an_open_survey(participant_url(stdout))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        server.stdout.close()
+        stop(server)
     assert signs_in(out, first)
 
 

@@ -261,7 +261,7 @@ def test_a_refused_message_keeps_the_working_link_and_is_tried_again(session, wo
 
 
 def test_an_unreachable_smtp_server_fails_the_job_and_changes_nothing(session, world) -> None:
-    from tests.smtp_sink import free_port
+    from tests.ports import free_port
 
     rater = _rater(session, world)
     session.commit()
