@@ -3,7 +3,11 @@
 Every render is counted (by scope and language) at
 :func:`lipassess.reports.render.render_pdf`: after a refresh the staff pages'
 PDFs come from the store; a data change makes the next request, or the next
-refresh, render the changed scopes again, and only those.
+refresh, render the changed scopes again, and only those. The renderer is
+replaced by one that writes a short PDF naming its scope and language (real
+rendering, a few seconds a PDF, is tested in ``tests/reports/test_render.py``
+and the staff page tests): so each staff link is also checked to serve the
+PDF of its own scope and language.
 """
 
 from __future__ import annotations
@@ -21,15 +25,20 @@ NAMES = {"LIP Cohort A": "LIP-A", "LIP Cohort B": "LIP-B"}  # the figures name a
 EVERY_PDF = sorted((scope, lang) for scope in ("LIP-A", "LIP-B", "program") for lang in ("en", "km"))
 
 
+def labelled_pdf(scope: str, lang: str) -> bytes:
+    """What the counting renderer returns for a scope and language."""
+    return f"%PDF-1.7\n% summary of {scope} in {lang}\n%%EOF\n".encode()
+
+
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """(scope, language) of every summary PDF actually rendered."""
+    """(scope, language) of every summary PDF rendered; each render gives :func:`labelled_pdf`."""
     done: list[tuple[str, str]] = []
-    original = render.render_pdf
 
     def counting(figures: Any, lang: str, **kwargs: Any) -> bytes:
-        done.append((NAMES.get(figures.scope, figures.scope) if figures.scope_kind == "cohort" else "program", lang))
-        return original(figures, lang, **kwargs)
+        scope = NAMES.get(figures.scope, figures.scope) if figures.scope_kind == "cohort" else "program"
+        done.append((scope, lang))
+        return labelled_pdf(scope, lang)
 
     monkeypatch.setattr(render, "render_pdf", counting)
     return done
@@ -53,7 +62,7 @@ def staff_pdfs(client, world: dict, *which: tuple[str, str]) -> None:
              "program": "/staff/program/summary.pdf"}
     for scope, lang in which or EVERY_PDF:
         response = client.get(f"{paths[scope]}?lang={lang}")
-        assert response.status_code == 200 and response.data.startswith(b"%PDF"), (scope, lang)
+        assert response.status_code == 200 and response.data == labelled_pdf(scope, lang), (scope, lang)
 
 
 @pytest.mark.slow
