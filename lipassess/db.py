@@ -73,7 +73,9 @@ def reading_session() -> Session:
     reads themselves. So the first use of the request's session, when it comes
     from such a view, runs in autocommit: each statement is its own
     transaction. Only views whose one possible write is a single idempotent
-    statement (the survey's draft response, created on first view) may use it.
+    statement may use it (the survey's draft response, created on first view;
+    a page save done in one statement, which else goes on in
+    :func:`transaction_session`).
     A session already in use keeps its transaction; SQLite (one process, no
     round trips) always uses a transaction. With nothing left for the ORM to
     write, such a session is not committed at the end of the request (each
@@ -87,6 +89,27 @@ def reading_session() -> Session:
         g.db_autocommit = True
     g.db_session = session
     return session
+
+
+def transaction_session() -> Session:
+    """The request's session, in a transaction: a session in autocommit (:func:`reading_session`) is replaced.
+
+    For a view that first tried a single-statement write in autocommit (a page
+    save, :func:`lipassess.services.surveys.save_draft_at_once`) and must now
+    do the work step by step, under one transaction's locks. Each statement of
+    the autocommit session committed itself; anything the ORM still holds is
+    written (committed) before that session is closed and a new one, with a
+    transaction, takes its place.
+    """
+    if g.pop("db_autocommit", False):
+        previous: Session | None = g.pop("db_session", None)
+        if previous is not None:
+            try:
+                if previous.new or previous.dirty or previous.deleted:
+                    previous.commit()
+            finally:
+                previous.close()
+    return get_session()
 
 
 def commit() -> None:

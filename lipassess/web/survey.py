@@ -376,9 +376,8 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         raise BadRequest(f"Unknown action {action[:40]!r}; use the buttons on the page.")
     posted = _posted_answers()
     try:
-        saved = _held(service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id,
-                                         answers=posted, now=utcnow(), language=switch or _session_language(),
-                                         invitation_id=invitation_id))
+        saved = _held(_save_draft(participant_id=participant_id, wave_id=wave_id, answers=posted, now=utcnow(),
+                                  language=switch or _session_language(), invitation_id=invitation_id))
     except service.ConsentRequired:
         db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
@@ -424,9 +423,24 @@ def save_answers(wave_id: int) -> Response:
     posted = _posted_answers()
     if not posted:
         raise BadRequest("Send at least one answer: fields named a.<version>.<item>, as the page's form does.")
-    saved = service.save_draft(get_session(), participant_id=participant_id, wave_id=wave_id, answers=posted,
-                               now=utcnow(), invitation_id=invitation_id)
+    saved = _save_draft(participant_id=participant_id, wave_id=wave_id, answers=posted, now=utcnow(),
+                        invitation_id=invitation_id)
     return jsonify(saved={key: saved.answers.get(key) for key in posted})
+
+
+def _save_draft(**arguments: Any) -> service.SurveyForm:
+    """Save answers: in one statement without a transaction where it can be, else step by step in one.
+
+    :func:`~lipassess.services.surveys.save_draft_at_once` either writes
+    everything with every check passed, or changes nothing; then
+    :func:`~lipassess.services.surveys.save_draft` does the work under a
+    transaction's locks and raises what is wrong (consent missing, submitted,
+    closed, a rejected answer...).
+    """
+    saved = service.save_draft_at_once(db.reading_session(), **arguments)
+    if saved is not None:
+        return saved
+    return service.save_draft(db.transaction_session(), **arguments)
 
 
 def draft_key(participant_id: int, wave_id: int) -> str:

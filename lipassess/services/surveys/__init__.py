@@ -3,7 +3,8 @@
 Modules: :mod:`~lipassess.services.surveys.operations` (the use cases and the
 exactly-once guard), :mod:`~lipassess.services.surveys.form` (pages, the
 participant's view, receipts), :mod:`~lipassess.services.surveys.answers`
-(parsing, validating and storing answers), :mod:`~lipassess.services.surveys.errors`.
+(parsing, validating and storing answers), :mod:`~lipassess.services.surveys.save_at_once`
+(a page save in one statement on PostgreSQL), :mod:`~lipassess.services.surveys.errors`.
 """
 
 from lipassess.instruments.answers import TEXT_MAX_LENGTH
@@ -27,6 +28,7 @@ from lipassess.services.surveys.operations import (
     save_draft,
     submit,
 )
+from lipassess.services.surveys.save_at_once import save_draft_at_once
 
 __all__ = [
     "ITEMS_PER_PAGE",
@@ -49,5 +51,6 @@ __all__ = [
     "receipt_for",
     "record_consent",
     "save_draft",
+    "save_draft_at_once",
     "submit",
 ]

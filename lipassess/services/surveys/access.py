@@ -224,8 +224,10 @@ def read_access(session: Session, participant_id: int, wave_id: int, invitation_
         raise ParticipantWithdrawn()
     if status is EnrolmentStatus.UNENROLLED:
         raise NotEnrolled()
+    signature = _signature(aggregated)
+    remember_instruments(wid, signature)
     return Access(ParticipantRow(pid, language, pseudonym), WaveRow(wid, cohort_id, opens_at, closes_at),
-                  _response_row(tuple(response)), _signature(aggregated), answers)
+                  _response_row(tuple(response)), signature, answers)
 
 
 def _answer_rows(aggregated: list[list[Any]] | None) -> tuple[tuple[int, str, float | None, str | None], ...]:
@@ -278,7 +280,7 @@ def lock_draft(session: Session, participant_id: int, wave_id: int, now: datetim
     return ResponseRow(*row)
 
 
-def _lock_with_access_statement(with_invitation: bool):  # an Update; its generic type says nothing more
+def _lock_with_access_statement(with_invitation: bool, *, with_signature: bool = True):  # an Update
     conditions = [
         _P.c.id == bindparam("b_participant", type_=Integer), _W.c.id == bindparam("b_wave", type_=Integer),
         _R.c.participant_id == _P.c.id, _R.c.wave_id == _W.c.id, _R.c.status == ResponseStatus.DRAFT,
@@ -294,7 +296,7 @@ def _lock_with_access_statement(with_invitation: bool):  # an Update; its generi
         update(_R).where(*conditions)
         .values(**_LOCK_VALUES)
         .returning(*RESPONSE_COLUMNS, _P.c.language, _P.c.pseudonym, _W.c.cohort_id, _W.c.opens_at,
-                   _W.c.closes_at, _SIGNATURE)
+                   _W.c.closes_at, *((_SIGNATURE,) if with_signature else ()))
     )
 
 
@@ -328,9 +330,31 @@ def lock_with_access(session: Session, participant_id: int, wave_id: int, now: d
     response = ResponseRow(*row[:8])
     p_language, pseudonym, cohort_id, opens_at, closes_at, aggregated = row[8:]
     forget_response(session, response.id)
+    signature = _signature(aggregated)
+    remember_instruments(wave_id, signature)
     access = Access(ParticipantRow(participant_id, p_language, pseudonym),
-                    WaveRow(wave_id, cohort_id, opens_at, closes_at), response, _signature(aggregated))
+                    WaveRow(wave_id, cohort_id, opens_at, closes_at), response, signature)
     return access, response
+
+
+#: The instruments each wave presented when this process last read its access: what a page save validates
+#: against before one statement checks that they are still the wave's (:mod:`.save_at_once`). At most
+#: :data:`KNOWN_WAVES` waves; a full table starts again.
+_KNOWN: dict[int, Signature] = {}
+KNOWN_WAVES = 4096
+
+
+def remember_instruments(wave_id: int, signature: Signature) -> None:
+    """Note the instruments ``wave_id`` presents, as an access read just found them."""
+    if _KNOWN.get(wave_id) != signature:
+        if len(_KNOWN) >= KNOWN_WAVES:
+            _KNOWN.clear()
+        _KNOWN[wave_id] = signature
+
+
+def known_instruments(wave_id: int) -> Signature | None:
+    """The instruments ``wave_id`` presented when this process last read its access; None if it has not."""
+    return _KNOWN.get(wave_id)
 
 
 def forget_response(session: Session, response_id: int) -> None:

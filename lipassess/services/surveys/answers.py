@@ -125,6 +125,34 @@ _UPSERT_ARRAYS = DriverStatement(sql_text(
     ("b_response", "b_versions", "b_items", "b_numbers", "b_texts"))
 
 
+def answer_arrays(parsed: Mapping[str, tuple[float | None, str | None]]
+                  ) -> tuple[dict[str, list[Any]], dict[str, list[Any]], dict[str, int | str | None]]:
+    """``parsed`` as arrays for one statement: the answers given, the answers cleared, each key's stored value.
+
+    The given as ``b_versions``, ``b_items``, ``b_numbers``, ``b_texts`` (one
+    entry per answer), the cleared (``None``) as ``b_cleared_versions`` and
+    ``b_cleared_items``; the stored value as :func:`write_answers` returns it.
+    """
+    given: dict[str, list[Any]] = {"b_versions": [], "b_items": [], "b_numbers": [], "b_texts": []}
+    cleared: dict[str, list[Any]] = {"b_cleared_versions": [], "b_cleared_items": []}
+    stored: dict[str, int | str | None] = {}
+    for key, (number, text) in parsed.items():
+        match = ANSWER_KEY.match(key)
+        assert match is not None
+        version_id, item = int(match.group(1)), match.group(2)
+        if number is None and text is None:
+            cleared["b_cleared_versions"].append(version_id)
+            cleared["b_cleared_items"].append(item)
+            stored[key] = None
+            continue
+        given["b_versions"].append(version_id)
+        given["b_items"].append(item)
+        given["b_numbers"].append(number)
+        given["b_texts"].append(text)
+        stored[key] = text if text is not None else int(number)  # type: ignore[arg-type]
+    return given, cleared, stored
+
+
 def write_answers(session: Session, response_id: int,
                   parsed: Mapping[str, tuple[float | None, str | None]]) -> dict[str, int | str | None]:
     """Write ``parsed`` over whatever is stored, without reading it first; the stored value of each key.
@@ -134,28 +162,17 @@ def write_answers(session: Session, response_id: int,
     every answer cleared (``None``) is deleted. Returns each key's value as it
     is now stored (the number as an int, or the text), ``None`` for a cleared one.
     """
-    rows: list[dict[str, Any]] = []
-    deletes: list[dict[str, Any]] = []
-    stored: dict[str, int | str | None] = {}
-    for key, (number, text) in parsed.items():
-        match = ANSWER_KEY.match(key)
-        assert match is not None
-        version_id, item = int(match.group(1)), match.group(2)
-        if number is None and text is None:
-            deletes.append({"b_response": response_id, "b_version": version_id, "b_item": item})
-            stored[key] = None
-            continue
-        rows.append({"b_response": response_id, "b_version": version_id, "b_item": item,
-                     "b_number": number, "b_text": text})
-        stored[key] = text if text is not None else int(number)  # type: ignore[arg-type]
+    given, cleared, stored = answer_arrays(parsed)
     conn = connection(session)
-    if deletes:
-        conn.execute(_DELETE, deletes)
-    if rows and conn.dialect.name == "postgresql":
-        _UPSERT_ARRAYS.rows(conn, {"b_response": response_id, "b_versions": [r["b_version"] for r in rows],
-                                      "b_items": [r["b_item"] for r in rows],
-                                      "b_numbers": [r["b_number"] for r in rows],
-                                      "b_texts": [r["b_text"] for r in rows]})
-    elif rows:
-        conn.execute(_UPSERT[conn.dialect.name], rows)
+    if cleared["b_cleared_versions"]:
+        conn.execute(_DELETE, [{"b_response": response_id, "b_version": version_id, "b_item": item}
+                               for version_id, item in zip(cleared["b_cleared_versions"], cleared["b_cleared_items"],
+                                                                    strict=True)])
+    if given["b_versions"] and conn.dialect.name == "postgresql":
+        _UPSERT_ARRAYS.rows(conn, {"b_response": response_id, **given})
+    elif given["b_versions"]:
+        conn.execute(_UPSERT[conn.dialect.name], [
+            {"b_response": response_id, "b_version": version_id, "b_item": item, "b_number": number, "b_text": text}
+            for version_id, item, number, text in zip(given["b_versions"], given["b_items"], given["b_numbers"],
+                                                      given["b_texts"], strict=True)])
     return stored
