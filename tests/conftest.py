@@ -2,7 +2,8 @@
 
 Tests that take the ``backend`` fixture (directly or through ``app``) run on
 SQLite; those marked ``@pytest.mark.postgres`` run on PostgreSQL too when
-``LIPASSESS_TEST_POSTGRES_URL`` is set (CI sets it, and sets
+``LIPASSESS_TEST_POSTGRES_URL`` is set, and those marked
+``@pytest.mark.postgres(only=True)`` (a PostgreSQL feature) only there (CI sets it, and sets
 ``LIPASSESS_REQUIRE_POSTGRES=1`` so that an unreachable server fails the run
 instead of silently skipping).
 
@@ -39,9 +40,13 @@ _postgres_runs = {"count": 0}
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
-    backends = ["sqlite"]
-    if metafunc.definition.get_closest_marker("postgres") and (POSTGRES_URL or REQUIRE_POSTGRES):
-        backends.append("postgresql")
+    marker = metafunc.definition.get_closest_marker("postgres")
+    postgres = marker is not None and bool(POSTGRES_URL or REQUIRE_POSTGRES)
+    if marker is not None and marker.kwargs.get("only"):  # a PostgreSQL feature: no SQLite variant (skipped without)
+        backends = ["postgresql"] if postgres else [pytest.param("postgresql", marks=pytest.mark.skip(
+            reason="a PostgreSQL feature: set LIPASSESS_TEST_POSTGRES_URL"))]
+    else:
+        backends = ["sqlite", *(["postgresql"] if postgres else [])]
     metafunc.parametrize("backend", backends, indirect=True)
 
 

@@ -55,17 +55,19 @@ def _save(session: Session, s, answers: dict[str, str], **kwargs):
                                       answers=answers, **options)
 
 
-def _postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-@pytest.mark.postgres
-def test_one_statement_writes_the_answers_clears_the_emptied_and_sets_the_language(session) -> None:
+def test_on_sqlite_the_steps_do_it(session) -> None:
     s = _ready(session)
-    if not _postgres(session):
-        assert _save(session, s, {s.key("L1"): "4"}) is None  # SQLite: the steps do it
-        assert _stored(session, s) == {}
-        return
+    assert session.get_bind().dialect.name == "sqlite"
+    assert _save(session, s, {s.key("L1"): "4"}) is None
+    assert _stored(session, s) == {}
+
+
+@pytest.mark.postgres(only=True)
+@pytest.mark.parametrize("through", ["link", "lti"])
+def test_one_statement_writes_the_answers_clears_the_emptied_and_sets_the_language(session, through: str) -> None:
+    s = _ready(session)
+    if through == "lti":  # an LTI session names no invitation: the statement without the link's checks
+        s.invitation_id = None
     statements: list[str] = []
     engine = session.get_bind()
     listener = lambda *args: statements.append(args[2])  # noqa: E731 (conn, cursor, statement, ...)
@@ -90,13 +92,11 @@ def test_one_statement_writes_the_answers_clears_the_emptied_and_sets_the_langua
     assert again.answers.get(s.key("Y1")) == 0  # not sent: read from the store when asked
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(only=True)
 @pytest.mark.parametrize("case", ["no consent", "submitted", "closed", "revoked link", "withdrawn",
                                   "rejected answer", "other instruments", "wave not seen"])
 def test_a_failed_check_writes_nothing_and_leaves_it_to_the_steps(session, monkeypatch, case: str) -> None:
     s = _ready(session, consent=case != "no consent")
-    if not _postgres(session):
-        pytest.skip("SQLite never saves in one statement (tested above)")
     _save(session, s, {s.key("L1"): "3"})
     session.commit()
     now = utcnow()
@@ -125,11 +125,9 @@ def test_a_failed_check_writes_nothing_and_leaves_it_to_the_steps(session, monke
     assert _response(session, s) == before_response
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(only=True)
 def test_the_wave_seen_with_other_instruments_is_learned_again_from_the_next_read(session) -> None:
     s = _ready(session)
-    if not _postgres(session):
-        pytest.skip("SQLite never saves in one statement")
     other = register(session, sample_definition(instrument_id="lip-other"))
     session.add(WaveInstrument(wave_id=s.wave.id, instrument_version_id=other.id, position=1))
     session.commit()
@@ -143,12 +141,10 @@ def test_the_wave_seen_with_other_instruments_is_learned_again_from_the_next_rea
     assert _stored(session, s) == {"L1": 5.0}
 
 
-@pytest.mark.postgres
+@pytest.mark.postgres(only=True)
 def test_a_save_that_waits_for_a_submit_writes_nothing(session) -> None:
     """The submit holds the draft's lock; the one-statement save waits, then finds it submitted."""
     s = _ready(session)
-    if not _postgres(session):
-        pytest.skip("SQLite never saves in one statement")
     _save(session, s, {s.key("L1"): "3"})
     session.commit()
     engine = session.get_bind()
