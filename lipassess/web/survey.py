@@ -311,7 +311,7 @@ def _render_page(form: service.SurveyForm, number: int, lang: str, *, values: Ma
 @bp.get("/s/<token>")
 def link(token: str) -> Response:
     """A personal link: bind its participant and wave, then go to the clean URL."""
-    invitation = links.resolve_link(get_session(), token, utcnow())
+    invitation = links.resolve_link(db.reading_session(), token, utcnow())  # reads only: no transaction
     bind_participant(invitation.participant_id, via="link", wave_id=invitation.wave_id,
                      invitation_id=invitation.id)
     return redirect(url_for(".wave_form", wave_id=invitation.wave_id), 303)
@@ -320,7 +320,7 @@ def link(token: str) -> Response:
 @bp.route("/survey/wave/<int:wave_id>", methods=["GET", "POST"])
 def wave_form(wave_id: int) -> Response | tuple[str, int]:
     """The entry point: the consent page, or the page to resume, or the receipt."""
-    form = _open(wave_id)
+    form = _open(wave_id, read_only=request.method == "GET")  # a GET's one possible write: the new draft
     if form.submitted:
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if request.method == "POST":
