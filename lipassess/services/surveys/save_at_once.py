@@ -20,7 +20,7 @@ of the wave's instruments; the statement names the instruments it was
 validated against (their versions and content hashes, in the wave's order)
 and writes nothing if the wave presents others. Which instruments a wave
 presents is learned from the access reads of this process
-(:func:`remember_instruments`, called by every page view); a process that has
+(:func:`~lipassess.services.surveys.access.remember_instruments`, called by every page view); a process that has
 not seen the wave yet, answers that fail validation, and every failed check
 (no consent, submitted, closed, a revoked link, ...) make
 :func:`save_draft_at_once` return None having changed nothing, and the caller
@@ -50,7 +50,6 @@ from lipassess.services.surveys.access import (
     _R,
     _W,
     _WI,
-    Access,
     ParticipantRow,
     ResponseRow,
     Signature,
@@ -155,10 +154,9 @@ def save_draft_at_once(session: Session, *, participant_id: int, wave_id: int, a
     response = ResponseRow(*row[:8])
     p_language, pseudonym, cohort_id, opens_at, closes_at = row[8:]
     forget_response(session, response.id)
-    access = Access(ParticipantRow(participant_id, p_language, pseudonym),
-                    WaveRow(wave_id, cohort_id, opens_at, closes_at), response, signature)
     stored = StoredAnswers(written, lambda: stored_values(session, response.id))
-    return build_form(access.participant, access.wave, response, layout, stored)
+    return build_form(ParticipantRow(participant_id, p_language, pseudonym),
+                      WaveRow(wave_id, cohort_id, opens_at, closes_at), response, layout, stored)
 
 
 __all__ = ["instruments_text", "save_draft_at_once"]
