@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import requests
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Integer, String, and_, bindparam, cast, func, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from lipassess.services.lti_setup import ensure_tool_key, platform_config
@@ -55,22 +55,56 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_FIRST_DELAY * (2 ** (attempts - 1)), RETRY_MAX_DELAY)
 
 
-def _targets(session: Session, participant_id: int, wave_id: int) -> list[tuple[LtiResourceLink, int]]:
-    """The gradebook columns a completion of the wave goes to, each with the participant's Moodle user id.
+def _queue_statement(dialect: str):  # an Insert; its generic type says nothing more
+    """``INSERT ... SELECT ... ON CONFLICT DO NOTHING``: one outbox row per gradebook column of the completion.
 
-    One statement: the wave's cohort and kind and the participant's Moodle id are read in it.
+    The columns: every activity of the wave's cohort placed for the wave's kind,
+    and every activity through which the participant launched the wave; only
+    those with a gradebook column (``lineitem_url``). The participant's Moodle
+    id is read in the same statement. A row already queued (a second call, or
+    another worker at the same moment) is left as it is.
     """
-    launched = select(LtiLaunch.link_id).where(LtiLaunch.participant_id == participant_id,
-                                               LtiLaunch.wave_id == wave_id)
-    moodle_user = select(Participant.moodle_user_id).where(Participant.id == participant_id).scalar_subquery()
-    rows = session.execute(
-        select(LtiResourceLink, moodle_user)
-        .join(Wave, Wave.id == wave_id)
-        .where(LtiResourceLink.lineitem_url.is_not(None),
-               or_(and_(LtiResourceLink.cohort_id == Wave.cohort_id, LtiResourceLink.wave_kind == Wave.kind),
-                   LtiResourceLink.id.in_(launched)))
-        .order_by(LtiResourceLink.id)).all()
-    return [(link, int(moodle_user_id)) for link, moodle_user_id in rows]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    links, waves, people, outbox = (LtiResourceLink.__table__, Wave.__table__, Participant.__table__,
+                                    LtiScoreOutbox.__table__)
+    participant_id, wave_id = bindparam("b_participant", type_=Integer), bindparam("b_wave", type_=Integer)
+    now = bindparam("b_now", type_=outbox.c.next_attempt_at.type)
+    launched = select(LtiLaunch.__table__.c.link_id).where(LtiLaunch.__table__.c.participant_id == participant_id,
+                                                           LtiLaunch.__table__.c.wave_id == wave_id)
+    source = (
+        select(participant_id, wave_id, links.c.id, links.c.lineitem_url, cast(people.c.moodle_user_id, String),
+               bindparam("b_completed", type_=outbox.c.completed_at.type),
+               bindparam("b_status", type_=outbox.c.status.type), literal(0, Integer), now, now, now)
+        .select_from(links.join(waves, waves.c.id == wave_id).join(people, people.c.id == participant_id))
+        .where(links.c.lineitem_url.is_not(None),
+               or_(and_(links.c.cohort_id == waves.c.cohort_id, links.c.wave_kind == waves.c.kind),
+                   links.c.id.in_(launched)))
+    )
+    columns = ["participant_id", "wave_id", "link_id", "lineitem_url", "user_id", "completed_at", "status",
+               "attempts", "next_attempt_at", "created_at", "updated_at"]
+    return insert(outbox).from_select(columns, source).on_conflict_do_nothing(
+        index_elements=[outbox.c.participant_id, outbox.c.wave_id, outbox.c.link_id],
+    ).execution_options(preserve_rowcount=True)  # SQLAlchemy reports an INSERT's count only when asked
+
+
+#: Built once per dialect (building a statement costs more than running it on a submission).
+_QUEUE = {name: _queue_statement(name) for name in ("postgresql", "sqlite")}
+
+
+def enqueue_completion(session: Session, *, participant_id: int, wave_id: int, completed_at: datetime,
+                       now: datetime) -> int:
+    """Queue a completion for every gradebook column it belongs to, in one statement; the rows added.
+
+    Where no gradebook column is known (a personal link in a course without an
+    LTI activity for the wave: the usual case) nothing is added. Idempotent:
+    columns already queued for this participant and wave are left as they are.
+    """
+    session.flush()  # the statement reads the store: what the ORM holds goes first
+    conn = session.connection()
+    result = conn.execute(_QUEUE[conn.dialect.name], {
+        "b_participant": participant_id, "b_wave": wave_id, "b_completed": completed_at,
+        "b_status": ScoreStatus.PENDING, "b_now": now})
+    return max(result.rowcount, 0)
 
 
 def queue_completion(session: Session, participant: Participant, wave: Wave, *,
@@ -94,30 +128,19 @@ def queue_completion(session: Session, participant: Participant, wave: Wave, *,
 
 def queue_completion_of(session: Session, *, participant_id: int, wave_id: int, completed_at: datetime,
                         now: datetime) -> list[LtiScoreOutbox]:
-    """:func:`queue_completion` by ids, with the completion time known (submit has just stored it).
-
-    Where no gradebook column is known (a personal link in a course without
-    an LTI activity for the wave: the usual case) this is one statement.
-    """
-    rows = []
-    for link, moodle_user_id in _targets(session, participant_id, wave_id):
-        row = session.scalar(select(LtiScoreOutbox).where(
-            LtiScoreOutbox.participant_id == participant_id, LtiScoreOutbox.wave_id == wave_id,
-            LtiScoreOutbox.link_id == link.id))
-        if row is None:
-            row = LtiScoreOutbox(participant_id=participant_id, wave_id=wave_id, link_id=link.id,
-                                 lineitem_url=link.lineitem_url or "", user_id=str(moodle_user_id),
-                                 completed_at=completed_at, status=ScoreStatus.PENDING, attempts=0,
-                                 next_attempt_at=now)
-            try:
-                with session.begin_nested():
-                    session.add(row)
-            except IntegrityError:  # queued at the same moment by another worker: read its row
-                row = session.scalars(select(LtiScoreOutbox).where(
-                    LtiScoreOutbox.participant_id == participant_id, LtiScoreOutbox.wave_id == wave_id,
-                    LtiScoreOutbox.link_id == link.id)).one()
-        rows.append(row)
-    return rows
+    """:func:`queue_completion` by ids, with the completion time known; the queued rows of every column."""
+    enqueue_completion(session, participant_id=participant_id, wave_id=wave_id, completed_at=completed_at, now=now)
+    launched = select(LtiLaunch.link_id).where(LtiLaunch.participant_id == participant_id,
+                                               LtiLaunch.wave_id == wave_id)
+    targets = (select(LtiResourceLink.id).join(Wave, Wave.id == wave_id)
+               .where(LtiResourceLink.lineitem_url.is_not(None),
+                      or_(and_(LtiResourceLink.cohort_id == Wave.cohort_id, LtiResourceLink.wave_kind == Wave.kind),
+                          LtiResourceLink.id.in_(launched))))
+    return list(session.scalars(
+        select(LtiScoreOutbox).where(LtiScoreOutbox.participant_id == participant_id,
+                                     LtiScoreOutbox.wave_id == wave_id, LtiScoreOutbox.link_id.in_(targets))
+        .order_by(LtiScoreOutbox.link_id)
+        .execution_options(populate_existing=True)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

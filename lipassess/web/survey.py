@@ -57,7 +57,6 @@ from werkzeug.wrappers import Response
 from lipassess import db
 from lipassess.db import get_session
 from lipassess.errors import LipassessError, PermissionDenied
-from lipassess.instruments import YES_NO_LABELS, Instrument, Item
 from lipassess.services import links
 from lipassess.services import surveys as service
 from lipassess.store.models import Participant
@@ -66,7 +65,7 @@ from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
 from lipassess.web import csrf, page_shell
 from lipassess.web.csrf_tokens import csrf_token
 from lipassess.web.errors import status_for
-from lipassess.web.survey_items import RowRenderer, question_html
+from lipassess.web.survey_items import answer_row_html, question_html
 from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
 from lipassess.web.survey_text import number as numeral
 
@@ -219,7 +218,7 @@ def _held(form: service.SurveyForm) -> service.SurveyForm:
 def _template_context(lang: str, context: dict[str, Any]) -> dict[str, Any]:
     """What every survey template gets: the language, its texts and numerals, and ``context``."""
     return {"lang": lang, "ui": lambda key, **p: ui(key, lang, **p), "num": lambda n: numeral(n, lang),
-            "languages": LANGUAGE_NAMES, "row_html": RowRenderer(lang),
+            "languages": LANGUAGE_NAMES,
             **context}
 
 
@@ -231,41 +230,36 @@ def _render(template: str, http_status: int = 200, /, **context: Any) -> tuple[s
 # --------------------------------------------------------------------------- display helpers
 
 
-def _display(item: Item, instrument: Instrument, value: Any, lang: str) -> str | None:
-    """How a stored answer reads on the review and receipt pages."""
-    if value is None:
-        return None
-    if item.type == "text":
-        return str(value)
-    if item.type == "yes_no":
-        label = YES_NO_LABELS.get(int(value))
-        return label.get(lang) if label else str(value)
-    if item.type == "choice":
-        for option in item.options:
-            if option.value == int(value):
-                return option.label.get(lang)
-        return str(value)
-    scale_label = instrument.scale_of(item).label(int(value), lang)
-    return f"{numeral(value, lang)} · {scale_label}" if scale_label else numeral(value, lang)
+def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False,
+              messages: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """The answers grouped by instrument for the review and receipt pages: each section's rows as HTML.
 
-
-def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False) -> list[dict[str, Any]]:
-    """The answers grouped by instrument for the review and receipt pages, each row with its number.
-
-    With ``change_links`` each row carries the address of its page (built once per page, not per row).
+    Each section has its ``title``, ``answered`` and ``total`` counts, ``open``
+    (one of its answers has a message) and ``rows`` (the rendered rows, each
+    with its question's number; :func:`~lipassess.web.survey_items.answer_row_html`).
+    With ``change_links`` each row links to its page (the address built once per page, not per row).
     """
+    messages = messages or {}
     sections: list[dict[str, Any]] = []
-    numbers = form.numbers
+    numbers, answers = form.numbers, form.answers
+    rows: list[str] = []
     for page in form.pages:
         if page.first_of_instrument:
-            sections.append({"title": page.instrument.title.get(lang), "rows": [], "answered": 0})
+            rows = []
+            sections.append({"title": page.instrument.title.get(lang), "rows": rows, "answered": 0, "total": 0,
+                             "open": False})
+        section = sections[-1]
         change = url_for(".page", wave_id=form.wave.id, number=page.number) if change_links else None
         for item, key in zip(page.items, page.keys, strict=True):
-            answer = _display(item, page.instrument, form.answers.get(key), lang)
-            sections[-1]["answered"] += answer is not None
-            sections[-1]["rows"].append({"key": key, "page": page.number, "number": numbers[key],
-                                         "question": item.text.get(lang), "answer": answer, "change": change,
-                                         "free_text": item.type == "text" and answer is not None})
+            value = answers.get(key)
+            message = messages.get(key)
+            row = answer_row_html(item, key, numbers[key], page.instrument, value, lang, change=change, message=message)
+            rows.append(f"{row}\n")
+            section["answered"] += value is not None
+            section["total"] += 1
+            section["open"] = section["open"] or message is not None
+    for section in sections:
+        section["rows"] = Markup("".join(section["rows"]))
     return sections
 
 
@@ -492,7 +486,7 @@ def _review(form: service.SurveyForm, lang: str, missing: dict[str, Any], status
     messages = _messages(form, missing, lang)
     context = _template_context(lang, {"form": form, "missing": messages, "wave_id": form.wave.id})
     answers = get_template_attribute("survey/_items.html", "review_sections")(
-        _sections(form, lang, change_links=True), context["ui"], context["row_html"], messages)
+        _sections(form, lang, change_links=True, messages=messages), context["ui"])
     slots = {"csrf": escape(csrf_token()), "answers": Markup(answers)}
     shell_key = None if messages else (form.wave.id, len(form.pages), lang, request.script_root)
     return page_shell.render("survey/review.html", shell_key, context, slots), status
@@ -508,7 +502,7 @@ def receipt(wave_id: int) -> Response | tuple[str, int]:
     stamp = form.receipt
     assert stamp is not None
     context = _template_context(lang, {"form": form, "wave_id": wave_id})
-    answers = get_template_attribute("survey/_items.html", "answer_list")(_sections(form, lang), context["row_html"])
+    answers = get_template_attribute("survey/_items.html", "answer_list")(_sections(form, lang))
     slots = {"csrf": escape(csrf_token()), "draft_key": escape(draft_key(form.participant.id, wave_id)),
              "code": escape(stamp.code), "submitted_iso": escape(stamp.submitted_at.isoformat()),
              "submitted": escape(local_time(stamp.submitted_at, lang)), "answers": Markup(answers)}

@@ -18,7 +18,7 @@ process's memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from flask import get_template_attribute
@@ -71,36 +71,46 @@ def _remember(cache_key: tuple[Any, ...], render: Callable[[], str]) -> Markup:
     return found
 
 
-def answer_row_html(row: Mapping[str, Any], message: str | None, lang: str) -> Markup:
-    """One answer of the review or receipt page (see ``_sections`` in :mod:`lipassess.web.survey`).
+def displayed_answer(item: Item, instrument: Instrument, value: Any, lang: str) -> str | None:
+    """How a stored answer reads on the review and receipt pages (None: not answered)."""
+    if value is None:
+        return None
+    if item.type == "text":
+        return str(value)
+    if item.type == "yes_no":
+        label = YES_NO_LABELS.get(int(value))
+        return label.get(lang) if label else str(value)
+    if item.type == "choice":
+        for option in item.options:
+            if option.value == int(value):
+                return option.label.get(lang)
+        return str(value)
+    scale_label = instrument.scale_of(item).label(int(value), lang)
+    return f"{numeral(value, lang)} · {scale_label}" if scale_label else numeral(value, lang)
 
-    Keyed by everything the row shows (its question's text, the answer as
-    displayed, the number, the page address of its "Change" link, the message),
-    so a cached row is always the row rendered afresh. A free-text answer is
-    rendered every time and never kept.
+
+def answer_row_html(item: Item, key: str, number: int, instrument: Instrument, value: Any, lang: str, *,
+                    change: str | None, message: str | None) -> Markup:
+    """One answer of the review or receipt page: question ``number`` (``key``), its stored ``value``.
+
+    Keyed, like a question, by what decides everything the row shows: the
+    item's definition (its instrument's content hash and the key), the
+    language, the number, the stored value, the page address of its "Change"
+    link and the message; so a kept row is always the row rendered afresh, and
+    a kept row costs no more than a lookup (the answer's wording is worked out
+    only when the row is first rendered). A free-text answer is rendered every
+    time and never kept.
     """
     def render() -> str:
+        row = {"key": key, "number": number, "question": item.text.get(lang), "change": change,
+               "answer": displayed_answer(item, instrument, value, lang)}
         macro: Callable[..., str] = get_template_attribute("survey/_items.html", "row")
         return macro(row, lambda text_key, **params: ui(text_key, lang, **params), message)
 
-    if row.get("free_text"):
+    if item.type == "text" and value is not None:
         return Markup(render())
-    return _remember(("row", row["key"], lang, row["number"], row["question"], row["answer"], row["change"],
-                      message), render)
-
-
-class RowRenderer:
-    """The review and receipt pages' rows in one language: one row, or a section's rows joined (one call)."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def __call__(self, row: Mapping[str, Any], message: str | None) -> Markup:
-        return answer_row_html(row, message, self.lang)
-
-    def many(self, rows: Iterable[Mapping[str, Any]], missing: Mapping[str, str]) -> Markup:
-        """Each row followed by a line break, as a template loop would write them, without the loop's cost."""
-        return Markup("".join(f"{answer_row_html(row, missing.get(row['key']), self.lang)}\n" for row in rows))
+    return _remember(("row", instrument.content_hash, key, lang, number, None if value is None else str(value),
+                      change, message), render)
 
 
 def clear() -> None:

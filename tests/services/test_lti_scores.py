@@ -11,7 +11,7 @@ import responses
 from sqlalchemy import select
 
 from lipassess.services import lti as lti_service
-from lipassess.services.lti_scores import retry_delay
+from lipassess.services.lti_scores import enqueue_completion, retry_delay
 from lipassess.store.models import LtiResourceLink, LtiScoreOutbox, Response, ResponseStatus, ScoreStatus, WaveKind
 from tests.bridge.lti.signing_platform import RECORDED_LINEITEM, TOKEN_URL, recorded
 from tests.services.lti_world import LabLaunches, add_hfd_cohort, add_lab_platform, add_synced_participant, add_waves
@@ -69,6 +69,25 @@ def test_submission_queues_without_calling_moodle(session, submitted) -> None:
     again = lti_service.queue_completion(session, submitted["person"], submitted["wave"], now=NOW)
     assert [r.id for r in again] == [row.id]
     assert len(session.scalars(select(LtiScoreOutbox)).all()) == 1
+
+
+def test_submit_queues_in_one_statement_once(session, submitted) -> None:
+    """What a submission runs: one INSERT ... SELECT, its row as the ORM path wrote it, nothing added twice."""
+    done_at = submitted["submitted_at"]
+    later = NOW + timedelta(minutes=21)
+    person, wave = submitted["person"].id, submitted["wave"].id
+    assert enqueue_completion(session, participant_id=person, wave_id=wave, completed_at=done_at, now=later) == 1
+    assert enqueue_completion(session, participant_id=person, wave_id=wave, completed_at=NOW, now=NOW) == 0
+    session.commit()
+    row = session.scalars(select(LtiScoreOutbox)).one()
+    link = session.scalars(select(LtiResourceLink)).one()
+    assert (row.participant_id, row.wave_id, row.link_id, row.lineitem_url, row.user_id) == (
+        person, wave, link.id, RECORDED_LINEITEM, "36")
+    assert (row.status, row.attempts, row.last_error, row.sent_at) == (ScoreStatus.PENDING, 0, None, None)
+    assert (row.completed_at, row.next_attempt_at, row.created_at) == (done_at, later, later)
+    # The follow-up has no activity and was not launched: nothing to queue.
+    followup = submitted["waves"]["followup"].id
+    assert enqueue_completion(session, participant_id=person, wave_id=followup, completed_at=NOW, now=NOW) == 0
 
 
 def test_pending_score_is_sent_as_a_completion(session, submitted) -> None:

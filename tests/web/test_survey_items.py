@@ -164,3 +164,18 @@ def test_review_rows_show_each_participants_own_answers_and_missing_questions(tw
     assert '<span class="answer">២ · ' in row(mine, "L12") and 'class="error"' not in mine
     assert 'class="error"' not in row(theirs, "L1")
     assert 'class="error"' not in first.get(s.url("/review")).get_data(as_text=True)
+    # The part with a question left opens on its own; a complete part stays folded.
+    assert re.findall(r'<details class="section"( open)?>', theirs) == [" open"]
+    assert re.findall(r'<details class="section"( open)?>', mine) == [""]
+
+
+def test_a_kept_answer_row_is_the_row_rendered_afresh(app, session) -> None:
+    s = build(session)
+    client = app.test_client()
+    _start(client, s.token, s.wave.id)
+    client.post(s.url("/page/1"), data={**all_answers(s.version.id, value=3), "action": "save"})
+    strip = re.compile(r'name="csrf_token" value="[^"]*"')
+    survey_items.clear()
+    fresh = strip.sub("", client.get(s.url("/review")).get_data(as_text=True))
+    assert fresh == strip.sub("", client.get(s.url("/review")).get_data(as_text=True))
+    assert fresh.count('<span class="answer">៣ · ') == 12  # every scale item, as saved

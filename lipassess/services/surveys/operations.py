@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from lipassess.errors import InvalidInput
 from lipassess.services import audit
-from lipassess.services.lti_scores import queue_completion_of
+from lipassess.services.lti_scores import enqueue_completion
 from lipassess.services.surveys.access import (
     RESPONSE_COLUMNS,
     Access,
@@ -254,8 +254,8 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
                  receipt=receipt.code, answers=len(form.answers))
     # Completion back to the Moodle gradebook: only queued here, in the same transaction;
     # dispatch sends it, so a Moodle outage never holds up the participant's submission.
-    queue_completion_of(session, participant_id=participant_id, wave_id=wave_id, completed_at=receipt.submitted_at,
-                        now=now)
+    enqueue_completion(session, participant_id=participant_id, wave_id=wave_id, completed_at=receipt.submitted_at,
+                       now=now)
     session.flush()
     return receipt
 
