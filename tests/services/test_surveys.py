@@ -420,6 +420,39 @@ def test_concurrent_first_opens_make_one_response(app, session, world) -> None:
     assert session.scalar(select(func.count()).select_from(Response)) == 1
 
 
+def test_a_draft_made_by_another_tab_between_read_and_insert_is_the_one_opened(session, world, monkeypatch) -> None:
+    """The insert finds the row another tab made after this one read none: nothing added, that row returned."""
+    from lipassess.services.surveys import operations
+
+    participant, wave, _ = world
+    real_read_access = operations.read_access
+
+    def read_then_the_other_tab_inserts(*args, **kwargs):
+        access = real_read_access(*args, **kwargs)
+        assert access.response is None
+        session.add(Response(participant_id=participant.id, wave_id=wave.id, status=ResponseStatus.DRAFT,
+                             language="en", channel="lti", started_at=NOW - timedelta(seconds=1)))
+        session.flush()
+        return access
+
+    monkeypatch.setattr(operations, "read_access", read_then_the_other_tab_inserts)
+    form = open_form(session, participant_id=participant.id, wave_id=wave.id, now=NOW, language="km")
+    first = session.scalars(select(Response)).one()
+    assert (form.response.id, form.response.channel, form.response.language) == (first.id, "lti", "en")
+    monkeypatch.undo()
+    again = open_form(session, participant_id=participant.id, wave_id=wave.id, now=NOW)
+    assert again.response.id == first.id
+    assert session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_a_first_open_makes_the_draft_with_its_channel_language_and_time(session, world) -> None:
+    participant, wave, _ = world
+    form = open_form(session, participant_id=participant.id, wave_id=wave.id, now=NOW, channel="lti", language="en")
+    row = session.scalars(select(Response)).one()
+    assert (form.response.id, form.response.status, form.response.channel) == (row.id, ResponseStatus.DRAFT, "lti")
+    assert (row.language, row.channel, row.started_at, row.created_at, row.consent_at) == ("en", "lti", NOW, NOW, None)
+
+
 @pytest.mark.postgres
 def test_draft_save_racing_a_submit_never_changes_the_submitted_response(app, session, world) -> None:
     participant, wave, version = world

@@ -95,6 +95,23 @@ def _language(language: str | None, fallback: str) -> str:
 # --------------------------------------------------------------------------- use cases
 
 
+def _create_draft_statement(dialect: str):  # an Insert; its generic type says nothing more
+    """``INSERT`` a draft response ``ON CONFLICT DO NOTHING RETURNING`` it: the new row, or none if one exists."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = Response.__table__
+    now = bindparam("b_now", type_=table.c.started_at.type)
+    return insert(table).values(
+        participant_id=bindparam("b_participant", type_=Integer), wave_id=bindparam("b_wave", type_=Integer),
+        status=bindparam("b_status", type_=table.c.status.type),
+        language=bindparam("b_language", type_=table.c.language.type),
+        channel=bindparam("b_channel", type_=table.c.channel.type), started_at=now, created_at=now, updated_at=now,
+    ).on_conflict_do_nothing(index_elements=[table.c.participant_id, table.c.wave_id]).returning(*RESPONSE_COLUMNS)
+
+
+#: Built once per dialect: building the statement cost more than running it, once per participant and wave.
+_CREATE_DRAFT = {name: _create_draft_statement(name) for name in ("postgresql", "sqlite")}
+
+
 def open_form(session: Session, *, participant_id: int, wave_id: int, now: datetime,
               channel: str = "link", language: str | None = None, invitation_id: int | None = None) -> SurveyForm:
     """The participant's form for a wave, creating the draft response on first open.
@@ -128,16 +145,12 @@ def open_form(session: Session, *, participant_id: int, wave_id: int, now: datet
         if not layout.pages:
             raise WaveEmpty()
         conn = connection(session)
-        insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        # Two tabs opening at once: the unique constraint keeps one row, the other insert does nothing.
-        conn.execute(
-            insert(Response).values(
-                participant_id=participant.id, wave_id=wave.id, status=ResponseStatus.DRAFT,
-                language=_language(language, participant.language), channel=channel,
-                started_at=now, created_at=now, updated_at=now,
-            ).on_conflict_do_nothing(index_elements=[Response.participant_id, Response.wave_id])
-        )
-        response = find_response(session, participant.id, wave.id)
+        created = conn.execute(_CREATE_DRAFT[conn.dialect.name], {
+            "b_participant": participant.id, "b_wave": wave.id, "b_status": ResponseStatus.DRAFT,
+            "b_language": _language(language, participant.language), "b_channel": channel, "b_now": now}).first()
+        # Two tabs opening at once: the unique constraint keeps one row, the other insert does nothing (and
+        # returns nothing): that tab reads the row the first one made.
+        response = ResponseRow(*created) if created is not None else find_response(session, participant.id, wave.id)
         assert response is not None
         # A new response has no answers yet.
         return build_form(participant, wave, response, layout, {})
