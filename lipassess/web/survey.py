@@ -314,13 +314,16 @@ def link(token: str) -> Response:
 @bp.route("/survey/wave/<int:wave_id>", methods=["GET", "POST"])
 def wave_form(wave_id: int) -> Response | tuple[str, int]:
     """The entry point: the consent page, or the page to resume, or the receipt."""
-    form = _open(wave_id, read_only=request.method == "GET")  # a GET's one possible write: the new draft
+    # Each write here is one statement, whole on its own: the new draft (an idempotent insert) and consent
+    # (one UPDATE that checks access, the link and the window as it takes the draft's lock); so no transaction.
+    form = _open(wave_id, read_only=True)
     if form.submitted:
         return redirect(url_for(".receipt", wave_id=wave_id), 303)
     if request.method == "POST":
         if request.form.get("consent") != "yes":
             return _consent(form, missing=True, status=400)
-        service.record_consent(get_session(), participant_id=form.participant.id, wave_id=wave_id, now=utcnow())
+        service.record_consent(db.reading_session(), participant_id=form.participant.id, wave_id=wave_id,
+                               now=utcnow())
         return redirect(url_for(".page", wave_id=wave_id, number=form.first_incomplete_page()), 303)
     if not form.consented:
         return _consent(form, missing=False, status=200)

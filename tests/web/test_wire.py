@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from flask import url_for
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from lipassess import db as lipassess_db
+from lipassess.store.models import Response
 from lipassess.web import assets
 from tests.survey_factories import all_answers, build, sample_definition
 
@@ -267,8 +268,12 @@ def test_page_views_and_saves_run_without_a_transaction(app, session) -> None:
     assert len(begun) == (0 if postgres else 2)
     with transactions(app) as begun:
         assert client.get(s.url("/page/1")).status_code == 303  # no consent yet: to the consent page
+    assert len(begun) == (0 if postgres else 1)
+    with transactions(app) as begun, counting(app) as statements:
         assert client.post(s.url(), data={"consent": "yes"}).status_code == 303
-    assert len(begun) == (1 if postgres else 2)  # the consent POST (and on SQLite the view too)
+    # Consent: the form read, then one UPDATE that checks access and takes the draft's lock as it records it.
+    assert (len(begun), len(statements)) == ((0, 2) if postgres else (1, 3))
+    assert session.scalar(select(Response.consent_at).where(Response.participant_id == s.participant.id)) is not None
     for view in ("/page/1", "/page/2", "/review"):
         with transactions(app) as begun, counting(app) as statements:
             assert client.get(s.url(view)).status_code == 200
