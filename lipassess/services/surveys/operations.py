@@ -35,13 +35,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, update
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lipassess.errors import InvalidInput
-from lipassess.services import audit
-from lipassess.services.lti_scores import enqueue_completion
 from lipassess.services.surveys.access import (
     RESPONSE_COLUMNS,
     Access,
@@ -49,7 +47,6 @@ from lipassess.services.surveys.access import (
     WaveRow,
     connection,
     find_response,
-    forget_response,
     lock_draft,
     lock_with_access,
     read_access,
@@ -74,6 +71,7 @@ from lipassess.services.surveys.form import (
     stored_values,
     values_of,
 )
+from lipassess.services.surveys.submission import record_submission
 from lipassess.store.models import Response, ResponseStatus
 from lipassess.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 
@@ -216,15 +214,6 @@ def save_draft(session: Session, *, participant_id: int, wave_id: int, answers: 
     return build_form(access.participant, access.wave, response, layout, stored)
 
 
-_R = Response.__table__
-_SUBMIT = (
-    update(_R).where(_R.c.id == bindparam("b_id", type_=Integer))
-    .values(status=ResponseStatus.SUBMITTED, submitted_at=bindparam("b_now", type_=_R.c.submitted_at.type),
-            updated_at=bindparam("b_now", type_=_R.c.updated_at.type))
-    .returning(*RESPONSE_COLUMNS)
-)
-
-
 def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime,
            answers: Mapping[str, Any] | None = None, language: str | None = None,
            invitation_id: int | None = None) -> Receipt:
@@ -259,16 +248,8 @@ def submit(session: Session, *, participant_id: int, wave_id: int, now: datetime
             f"{'them' if count > 1 else 'it'} and submit again.",
             errors=missing,
         )
-    row = connection(session).execute(_SUBMIT, {"b_id": response.id, "b_now": now}).one()
-    forget_response(session, response.id)
-    receipt = receipt_of(ResponseRow(*row))
-    audit.record(session, actor=f"participant:{access.participant.pseudonym}", action="response.submit",
-                 target=f"response:{response.id}", wave_id=wave_id, channel=response.channel,
-                 receipt=receipt.code, answers=len(form.answers))
-    # Completion back to the Moodle gradebook: only queued here, in the same transaction;
-    # dispatch sends it, so a Moodle outage never holds up the participant's submission.
-    enqueue_completion(session, participant_id=participant_id, wave_id=wave_id, completed_at=receipt.submitted_at,
-                       now=now)
+    receipt = record_submission(session, response, pseudonym=access.participant.pseudonym,
+                                answered=len(form.answers), now=now)
     session.flush()
     return receipt
 
