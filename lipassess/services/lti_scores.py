@@ -87,8 +87,9 @@ def _queue_statement(dialect: str):  # an Insert; its generic type says nothing 
     ).execution_options(preserve_rowcount=True)  # SQLAlchemy reports an INSERT's count only when asked
 
 
-#: Built once per dialect (building a statement costs more than running it on a submission).
-_QUEUE = {name: _queue_statement(name) for name in ("postgresql", "sqlite")}
+#: Built once per dialect (building a statement costs more than running it on a submission); a submission on
+#: PostgreSQL runs it as a part of its one statement (:mod:`lipassess.services.surveys.submission`).
+QUEUE_COMPLETION = {name: _queue_statement(name) for name in ("postgresql", "sqlite")}
 
 
 def enqueue_completion(session: Session, *, participant_id: int, wave_id: int, completed_at: datetime,
@@ -101,7 +102,7 @@ def enqueue_completion(session: Session, *, participant_id: int, wave_id: int, c
     """
     session.flush()  # the statement reads the store: what the ORM holds goes first
     conn = session.connection()
-    result = conn.execute(_QUEUE[conn.dialect.name], {
+    result = conn.execute(QUEUE_COMPLETION[conn.dialect.name], {
         "b_participant": participant_id, "b_wave": wave_id, "b_completed": completed_at,
         "b_status": ScoreStatus.PENDING, "b_now": now})
     return max(result.rowcount, 0)

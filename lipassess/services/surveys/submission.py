@@ -20,7 +20,7 @@ from sqlalchemy import Integer, bindparam, literal, select, update
 from sqlalchemy.orm import Session
 
 from lipassess.services import audit
-from lipassess.services.lti_scores import _QUEUE, enqueue_completion
+from lipassess.services.lti_scores import QUEUE_COMPLETION, enqueue_completion
 from lipassess.services.surveys.access import RESPONSE_COLUMNS, ResponseRow, connection, forget_response
 from lipassess.services.surveys.form import Receipt, receipt_of
 from lipassess.store.driver import DriverStatement
@@ -51,7 +51,7 @@ def _all_at_once():  # a Select with DML CTEs
         select(bindparam("b_now", type_=_AUDIT.c.at.type), bindparam("b_actor", type_=_AUDIT.c.actor.type),
                literal(ACTION, _AUDIT.c.action.type), bindparam("b_target", type_=_AUDIT.c.target.type),
                bindparam("b_details", type_=_AUDIT.c.details.type)).select_from(submitted))
-    return select(submitted).add_cte(audited.cte("audited")).add_cte(_QUEUE["postgresql"].cte("queued"))
+    return select(submitted).add_cte(audited.cte("audited")).add_cte(QUEUE_COMPLETION["postgresql"].cte("queued"))
 
 
 #: PostgreSQL: the three writes in one statement, built once, compiled once per process.
