@@ -241,14 +241,13 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
     """
     messages = messages or {}
     sections: list[dict[str, Any]] = []
+    rows_of: list[list[str]] = []  # each section's rendered rows
     numbers, answers = form.numbers, form.answers
-    rows: list[str] = []
     for page in form.pages:
         if page.first_of_instrument:
-            rows = []
-            sections.append({"title": page.instrument.title.get(lang), "rows": rows, "answered": 0, "total": 0,
-                             "open": False})
-        section = sections[-1]
+            sections.append({"title": page.instrument.title.get(lang), "answered": 0, "total": 0, "open": False})
+            rows_of.append([])
+        section, rows = sections[-1], rows_of[-1]
         change = url_for(".page", wave_id=form.wave.id, number=page.number) if change_links else None
         for item, key in zip(page.items, page.keys, strict=True):
             value = answers.get(key)
@@ -258,8 +257,8 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
             section["answered"] += value is not None
             section["total"] += 1
             section["open"] = section["open"] or message is not None
-    for section in sections:
-        section["rows"] = Markup("".join(section["rows"]))
+    for section, rows in zip(sections, rows_of, strict=True):
+        section["rows"] = Markup("".join(rows))
     return sections
 
 
