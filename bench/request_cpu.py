@@ -19,6 +19,20 @@ lowest and highest:
     python bench/request_cpu.py
     python bench/request_cpu.py --participants 50 --against /tmp/before --rounds 3
 
+``--instructions`` counts instead of timing: each checkout runs twice under
+valgrind's callgrind (4 and 4 + ``--participants`` participants counted, in
+parallel on the machine's CPUs) and the difference, divided by the
+participants, is the instructions this process executes for one
+participant's whole path (the app, SQLAlchemy, psycopg and libpq, and the test
+client). A count does not drift with the machine's speed, as timings here do
+(by a third between minutes); it still varies between runs of the same code
+(by up to 6 % per participant with 12 counted, seen on 2026-12-04: 109.6 and
+116.7 million), so run it more than once, and with more participants, before
+trusting a difference of a few percent (``apt-get install valgrind``; each
+run takes minutes):
+
+    python bench/request_cpu.py --instructions --participants 12 --against /tmp/before
+
 (PostgreSQL from ``--postgres-url``, else ``LIPASSESS_TEST_POSTGRES_URL``,
 else ``postgresql+psycopg://postgres@127.0.0.1:5432/test``.)
 """
@@ -29,13 +43,17 @@ import argparse
 import gzip
 import json
 import os
+import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +61,7 @@ HERE = Path(__file__).resolve().parent
 KINDS = ("link", "consent page", "consent", "page view", "page save", "review", "submit", "receipt",
          "submit again")
 WARM_UP = 5
+BASE_COUNT = 4  # participants of the shorter callgrind run (--instructions)
 
 
 def measure(root: Path, participants: int, survey: str, postgres_url: str) -> dict[str, float]:
@@ -121,6 +140,40 @@ def run_in(root: Path, args: argparse.Namespace) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def instructions_in(root: Path, participants: int, args: argparse.Namespace) -> int:
+    """Instructions callgrind counts for :func:`measure` of ``participants`` in the checkout at ``root``."""
+    with tempfile.TemporaryDirectory() as scratch:
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={scratch}/out", sys.executable, __file__,
+                   "--json", "--root", str(root), "--participants", str(participants), "--survey", args.survey,
+                   "--postgres-url", args.postgres_url]
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              env={**os.environ, "PYTHONHASHSEED": "0"})  # the same dict layouts every run
+    counted = re.findall(r"Collected\s*:\s*(\d+)", done.stderr)
+    if done.returncode != 0 or not counted:
+        raise SystemExit(f"the count in {root} failed:\n{done.stderr[-2000:]}")
+    return int(counted[-1])
+
+
+def count_instructions(checkouts: list[Path], args: argparse.Namespace) -> int:
+    """Instructions per participant's whole path for each checkout, and the ratio of the first to the second."""
+    if shutil.which("valgrind") is None:
+        print("error: --instructions needs valgrind (apt-get install valgrind)", file=sys.stderr)
+        return 2
+    runs = [(root, n) for root in checkouts for n in (BASE_COUNT, BASE_COUNT + args.participants)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        counts = dict(zip(runs, pool.map(lambda run: instructions_in(run[0], run[1], args), runs), strict=True))
+    print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}: survey {args.survey!r}, instructions per participant's path "
+          f"(callgrind; runs of {BASE_COUNT} and {BASE_COUNT + args.participants} participants, the difference "
+          f"divided by {args.participants})")
+    per: list[float] = []
+    for root in checkouts:
+        per.append((counts[root, BASE_COUNT + args.participants] - counts[root, BASE_COUNT]) / args.participants)
+        print(f"{str(root)[-40:]:<40} {per[-1] / 1e6:10.1f} million")
+    if len(per) == 2:
+        print(f"{checkouts[0]} takes {per[0] / per[1]:.1%} of {checkouts[1]}'s instructions")
+    return 0
+
+
 def table(results: dict[str, list[dict[str, float]]]) -> None:
     """Each kind's median over the rounds, with the lowest and highest (this VM's speed drifts between rounds)."""
     names = list(results)
@@ -142,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survey", choices=("post", "seminar"), default="post")
     parser.add_argument("--against", type=Path, help="another checkout to measure in turn with this one")
     parser.add_argument("--rounds", type=int, default=3, help="turns each with --against (default 3)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions under callgrind instead of timing (see the module docstring)")
     parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
                         or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--root", type=Path, default=HERE.parent, help=argparse.SUPPRESS)
@@ -155,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.against and not (args.against / "lipassess").is_dir():
         print(f"error: {args.against} is not a lipassess checkout (no lipassess/ folder in it)", file=sys.stderr)
         return 2
+    if args.instructions:
+        return count_instructions(checkouts, args)
     results: dict[str, list[dict[str, float]]] = {str(root): [] for root in checkouts}
     for _ in range(max(1, args.rounds) if args.against else 1):
         for root in checkouts:
