@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import requests
 from sqlalchemy import Integer, String, and_, bindparam, cast, func, literal, or_, select
@@ -55,30 +56,40 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_FIRST_DELAY * (2 ** (attempts - 1)), RETRY_MAX_DELAY)
 
 
+_LINKS, _WAVES, _LAUNCHES = LtiResourceLink.__table__, Wave.__table__, LtiLaunch.__table__
+
+
+def _is_gradebook_column(participant_id: Any, wave_id: Any):  # a boolean clause over _LINKS joined to the wave
+    """Where a link is a gradebook column for a completion of the wave (``_WAVES`` joined on ``wave_id``).
+
+    Every activity of the wave's cohort placed for the wave's kind, and every
+    activity through which the participant launched the wave; only those with
+    a gradebook column (``lineitem_url``).
+    """
+    launched = select(_LAUNCHES.c.link_id).where(_LAUNCHES.c.participant_id == participant_id,
+                                                 _LAUNCHES.c.wave_id == wave_id)
+    return and_(_LINKS.c.lineitem_url.is_not(None),
+                or_(and_(_LINKS.c.cohort_id == _WAVES.c.cohort_id, _LINKS.c.wave_kind == _WAVES.c.kind),
+                    _LINKS.c.id.in_(launched)))
+
+
 def _queue_statement(dialect: str):  # an Insert; its generic type says nothing more
     """``INSERT ... SELECT ... ON CONFLICT DO NOTHING``: one outbox row per gradebook column of the completion.
 
-    The columns: every activity of the wave's cohort placed for the wave's kind,
-    and every activity through which the participant launched the wave; only
-    those with a gradebook column (``lineitem_url``). The participant's Moodle
-    id is read in the same statement. A row already queued (a second call, or
+    The columns: :func:`_is_gradebook_column`. The participant's Moodle id is
+    read in the same statement. A row already queued (a second call, or
     another worker at the same moment) is left as it is.
     """
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    links, waves, people, outbox = (LtiResourceLink.__table__, Wave.__table__, Participant.__table__,
-                                    LtiScoreOutbox.__table__)
+    links, waves, people, outbox = _LINKS, _WAVES, Participant.__table__, LtiScoreOutbox.__table__
     participant_id, wave_id = bindparam("b_participant", type_=Integer), bindparam("b_wave", type_=Integer)
     now = bindparam("b_now", type_=outbox.c.next_attempt_at.type)
-    launched = select(LtiLaunch.__table__.c.link_id).where(LtiLaunch.__table__.c.participant_id == participant_id,
-                                                           LtiLaunch.__table__.c.wave_id == wave_id)
     source = (
         select(participant_id, wave_id, links.c.id, links.c.lineitem_url, cast(people.c.moodle_user_id, String),
                bindparam("b_completed", type_=outbox.c.completed_at.type),
                bindparam("b_status", type_=outbox.c.status.type), literal(0, Integer), now, now, now)
         .select_from(links.join(waves, waves.c.id == wave_id).join(people, people.c.id == participant_id))
-        .where(links.c.lineitem_url.is_not(None),
-               or_(and_(links.c.cohort_id == waves.c.cohort_id, links.c.wave_kind == waves.c.kind),
-                   links.c.id.in_(launched)))
+        .where(_is_gradebook_column(participant_id, wave_id))
     )
     columns = ["participant_id", "wave_id", "link_id", "lineitem_url", "user_id", "completed_at", "status",
                "attempts", "next_attempt_at", "created_at", "updated_at"]
@@ -131,12 +142,8 @@ def queue_completion_of(session: Session, *, participant_id: int, wave_id: int, 
                         now: datetime) -> list[LtiScoreOutbox]:
     """:func:`queue_completion` by ids, with the completion time known; the queued rows of every column."""
     enqueue_completion(session, participant_id=participant_id, wave_id=wave_id, completed_at=completed_at, now=now)
-    launched = select(LtiLaunch.link_id).where(LtiLaunch.participant_id == participant_id,
-                                               LtiLaunch.wave_id == wave_id)
-    targets = (select(LtiResourceLink.id).join(Wave, Wave.id == wave_id)
-               .where(LtiResourceLink.lineitem_url.is_not(None),
-                      or_(and_(LtiResourceLink.cohort_id == Wave.cohort_id, LtiResourceLink.wave_kind == Wave.kind),
-                          LtiResourceLink.id.in_(launched))))
+    targets = (select(_LINKS.c.id).select_from(_LINKS.join(_WAVES, _WAVES.c.id == wave_id))
+               .where(_is_gradebook_column(participant_id, wave_id)))
     return list(session.scalars(
         select(LtiScoreOutbox).where(LtiScoreOutbox.participant_id == participant_id,
                                      LtiScoreOutbox.wave_id == wave_id, LtiScoreOutbox.link_id.in_(targets))
