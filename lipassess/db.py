@@ -35,13 +35,16 @@ from lipassess.store.database import (
     make_engine,
     make_session_factory,
 )
+from lipassess.store.prepared import keep_prepared_statements
 
 _EXTENSION = "lipassess.db"
 
 
 def init_app(app: Flask) -> None:
-    """Create the engine (lazily connecting) and register the session teardown."""
+    """Create the engine (lazily connecting; on PostgreSQL with :mod:`lipassess.store.prepared`'s connections)
+    and register the session teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
+    keep_prepared_statements(engine)  # a failed request's rollback does not make the server plan every statement again
     info = {MIN_SHARE_INFO: float(app.config["MIN_SHARE_ANSWERED"]),
             KEY_SECRETS_INFO: key_encryption_secrets(app.config),
             MIN_RATERS_INFO: int(app.config["MIN_RATERS_PER_RELATION"])}
