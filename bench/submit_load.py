@@ -1,10 +1,10 @@
 """Load: N participants open their link, consent, fill every page and submit, all at once.
 
-Run: ``python bench/submit_load.py [--participants 100] [--concurrency 50] [--survey post|seminar]``
+Run: ``python bench/submit_load.py [--participants 100] [--rounds 3] [--concurrency 50] [--survey post|seminar]``
 (PostgreSQL from ``--postgres-url``, else ``LIPASSESS_TEST_POSTGRES_URL``,
 else ``postgresql+psycopg://postgres@127.0.0.1:5432/test``).
 
-The seminar: ``python bench/submit_load.py --participants 3700 --survey seminar``
+The seminar: ``python bench/submit_load.py --participants 3700 --rounds 1 --survey seminar``
 (3,700 officials answer the reaction survey at the end of the day: consent, one
 page of 9 items, review, submit).
 
@@ -28,10 +28,13 @@ What it does, on loopback only and bounded in count and time:
 6. checks in the database that every acknowledged submission is stored exactly
    once with all its answers, and that nothing else was submitted;
 7. runs the same number of requests, on the same threads, against a bare Flask
-   endpoint under the same gunicorn settings, once before the survey (step 3)
-   and once after it, and prints our request rate as a share of the mean of
-   the two (on a shared virtual machine the CPU's speed drifts from minute to
-   minute; the two runs show how much); beside a click's p99 it prints the
+   endpoint under the same gunicorn settings, before the survey and after
+   each round of it (steps 3-6 run ``--rounds`` times, 3 by default, each
+   with its own N participants and a freshly started gunicorn), and prints
+   each round's request rate as a share of the mean of the bare runs before
+   and after it, and the rounds' median (on a shared virtual machine the
+   CPU's speed drifts from minute to minute: the rounds and the bare runs
+   show how much); beside a click's p99 it prints the
    bare endpoint's p99 for two requests in a row on one thread (a click's
    POST and redirect without the survey's work): the floor that this machine,
    its load and this one-process client set for the latency target;
@@ -47,6 +50,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -68,6 +72,7 @@ sys.path.insert(0, str(ROOT))
 MAX_PARTICIPANTS = 4000  # the seminar is 3,700
 MAX_CONCURRENCY = 200
 MAX_CLIENT_PROCESSES = 8
+MAX_ROUNDS = 10
 REQUEST_TIMEOUT = 30.0
 START_TIMEOUT = 120.0  # seconds for gunicorn's workers to import the app on a busy machine
 _FIELD = re.compile(r'name="(a\.\d+\.[A-Za-z0-9_]+)"')
@@ -539,6 +544,10 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"client processes sharing the --concurrency threads, at most {MAX_CLIENT_PROCESSES} "
                              "(default 1, as the issue's figures were measured: one interpreter's threads queue for "
                              "its lock, which adds to the latencies it measures)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help=f"rounds of --participants each, a bare run between rounds (default 3, at most "
+                             f"{MAX_ROUNDS}); the ratio is the rounds' median. --participants x --rounds is at most "
+                             f"{MAX_PARTICIPANTS}: the seminar is --participants 3700 --rounds 1")
     parser.add_argument("--postgres-url", default=os.environ.get("LIPASSESS_TEST_POSTGRES_URL")
                         or "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args(argv)
@@ -546,88 +555,145 @@ def main(argv: list[str] | None = None) -> int:
     concurrency = max(1, min(args.concurrency, MAX_CONCURRENCY, n))
     client_processes = max(1, min(args.client_processes, MAX_CLIENT_PROCESSES, concurrency))
 
+    rounds = max(1, min(args.rounds, MAX_ROUNDS))
+    if n * rounds > MAX_PARTICIPANTS:
+        print(f"error: --participants x --rounds is {n * rounds}, at most {MAX_PARTICIPANTS}; for the seminar use "
+              "--participants 3700 --rounds 1", file=sys.stderr)
+        return 2
+
     with fresh_schema(args.postgres_url) as url:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         t0 = time.perf_counter()
-        people, wave_id = seed(url, n, base, args.survey)
+        people, wave_id = seed(url, n * rounds, base, args.survey)
         print(f"{time.strftime('%Y-%m-%d %H:%M %Z')} on {machine()}")
-        print(f"seeded {n} participants with links in {time.perf_counter() - t0:.1f} s "
-              f"({len(people[0][2])} answers each, survey {args.survey!r})")
-        application = "lipassess-bench-" + secrets.token_hex(4)
-        app_url = make_url(url).update_query_dict({"application_name": application}).render_as_string(
-            hide_password=False)
-        env = {"LIPASSESS_DATABASE_URL": app_url, "LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
+        print(f"seeded {n * rounds} participants with links in {time.perf_counter() - t0:.1f} s "
+              f"({len(people[0][2])} answers each, survey {args.survey!r}): {rounds} round"
+              f"{'s' if rounds > 1 else ''} of {n}")
+        env = {"LIPASSESS_SECRET_KEY": secrets.token_urlsafe(48),
                "LIPASSESS_ENV": "development", "LIPASSESS_BASE_URL": base, "LIPASSESS_LOG_LEVEL": "WARNING"}
         server = dict(port=port, workers=args.workers, threads=args.threads, keep_alive=args.keep_alive,
                       worker_class=args.worker_class)
-        # lipassess.wsgi (the warmed app) is newer than some revisions this bench is run against to compare.
-        app_spec = "lipassess.wsgi:app" if (ROOT / "lipassess" / "wsgi.py").exists() else "lipassess:create_app()"
-        # The bare endpoint runs before and after the survey, and the ratio takes the mean of the two: on a shared
-        # (virtual) machine the CPU's speed drifts from minute to minute, and one run after the survey would
-        # carry all of that drift into the ratio.
-        before = bare_phase(base, n * requests_per_participant(args.survey), concurrency, args.time_limit, server,
-                            client_processes)
-        with gunicorn(app_spec, env=env, **server) as master:
-            load_before = os.getloadavg()[0]
-            workers = children(master)
-            worker_cpu = cpu_seconds(workers)
-            deadline = time.monotonic() + args.time_limit
-            start = time.perf_counter()
-            outcomes, client_cpu = run_clients(partial(participant_flow, deadline=deadline, think=args.think), people,
-                                               concurrency, client_processes)
-            wall = time.perf_counter() - start
-            worker_cpu = cpu_seconds(workers) - worker_cpu
-            database_cpu = cpu_seconds(backends(url, application))
-        ok = [o for o in outcomes if o.receipt]
-        failed = [o for o in outcomes if o.error]
-        steps = [s for o in outcomes for s in o.steps]
-        submits = [o.submit for o in outcomes if o.submit is not None]
-        http_requests = sum(o.requests for o in outcomes)
         print(f"gunicorn: {args.workers} {args.worker_class} workers x {args.threads} threads; "
               f"{concurrency} client threads in {client_processes} process{'es' if client_processes > 1 else ''}; "
               f"{os.cpu_count()} CPUs shared by client, server and PostgreSQL")
-        print(f"survey: {len(ok)}/{n} submitted in {wall:.1f} s = {len(ok) / wall:.1f} submissions/s; "
-              f"{http_requests} HTTP requests = {http_requests / wall:.0f} requests/s")
-        print(f"  step latency (one click: POST + redirect + page): p50 {quantile(steps, 0.5) * 1e3:.0f} ms, "
-              f"p99 {quantile(steps, 0.99) * 1e3:.0f} ms")
+        # The bare endpoint runs before and after each round of the survey, and each round's ratio takes the mean
+        # of the two runs around it: on a shared (virtual) machine the CPU's speed drifts from minute to minute,
+        # and one run after the survey would carry all of that drift into the ratio. The rounds' median is the
+        # figure to read; their spread shows how much the machine drifted.
+        bare_runs = [bare_phase(base, n * requests_per_participant(args.survey), concurrency, args.time_limit,
+                                server, client_processes)]
+        phases: list[SurveyPhase] = []
+        for k in range(rounds):
+            phase = survey_phase(url, env, server, people[k * n:(k + 1) * n], args, concurrency, client_processes)
+            phases.append(phase)
+            bare_runs.append(bare_phase(base, phase.http_requests, concurrency, args.time_limit, server,
+                                        client_processes))
+            phase.report(f"round {k + 1} of {rounds}: " if rounds > 1 else "", bare_runs[-2], bare_runs[-1])
+        outcomes = [o for phase in phases for o in phase.outcomes]
+        failed = [o for o in outcomes if o.error]
+        for o in failed[:5]:
+            print(f"  participant {o.participant_id}: {o.error}")
+        problems = verify(url, people[:len(outcomes)], outcomes, wave_id)
+        if problems:
+            print("CHECK FAILED: " + "; ".join(problems[:10]))
+        else:
+            print(f"check: every one of the {sum(1 for o in outcomes if o.receipt)} acknowledged submissions is "
+                  "stored exactly once with all its answers; double submits returned the first receipt")
+        for k, run in enumerate(bare_runs):
+            print(run.line("before the survey" if k == 0 else f"after round {k}" if rounds > 1 else "after the survey"))
+        ratios = [phase.rate / ((bare_runs[k].rate + bare_runs[k + 1].rate) / 2) for k, phase in enumerate(phases)]
+        p99s = [quantile(phase.steps, 0.99) for phase in phases]
+        empty = [quantile(run.clicks, 0.99) for run in bare_runs]
+        paced = (f" (participants paced by --think {args.think:g} s: a rate they chose, not the server's ceiling)"
+                 if args.think else "")
+        if rounds == 1:
+            print(f"ratio: survey requests/s are {ratios[0]:.1%} of the bare endpoint's "
+                  f"(the mean of its two runs) on this server setup" + paced)
+        else:
+            print(f"ratio: survey requests/s are {statistics.median(ratios):.1%} of the bare endpoint's, the median "
+                  f"of {rounds} rounds ({', '.join(f'{r:.1%}' for r in ratios)}; each against the mean of the bare "
+                  "runs before and after it) on this server setup" + paced)
+        all_steps = [s for phase in phases for s in phase.steps]
+        print(f"click p99: survey {quantile(all_steps, 0.99) * 1e3:.0f} ms"
+              + (f" (rounds: {', '.join(f'{p * 1e3:.0f}' for p in p99s)} ms)" if rounds > 1 else "")
+              + "; the bare endpoint's two requests in a row "
+              f"{' / '.join(f'{e * 1e3:.0f}' for e in empty)} ms (each bare run): what this machine and this client "
+              "take for a click that does no work")
+        return 1 if problems or failed else 0
+
+
+@dataclass
+class SurveyPhase:
+    """One round of the survey: its participants' outcomes and what the server and client spent."""
+
+    outcomes: list[Outcome]
+    wall: float
+    worker_cpu: float
+    database_cpu: float
+    client_cpu: float
+    load_before: float
+    load_after: float
+
+    @property
+    def http_requests(self) -> int:
+        return sum(o.requests for o in self.outcomes)
+
+    @property
+    def rate(self) -> float:
+        return self.http_requests / self.wall
+
+    @property
+    def steps(self) -> list[float]:
+        return [s for o in self.outcomes for s in o.steps]
+
+    def report(self, prefix: str, before: BarePhase, after: BarePhase) -> None:
+        ok = [o for o in self.outcomes if o.receipt]
+        http_requests = self.http_requests
+        submits = [o.submit for o in self.outcomes if o.submit is not None]
+        print(f"{prefix}survey: {len(ok)}/{len(self.outcomes)} submitted in {self.wall:.1f} s = "
+              f"{len(ok) / self.wall:.1f} submissions/s; {http_requests} HTTP requests = {self.rate:.0f} requests/s "
+              f"({self.rate / ((before.rate + after.rate) / 2):.1%} of the bare endpoint's {before.rate:.0f} / "
+              f"{after.rate:.0f} requests/s before / after)")
+        print(f"  step latency (one click: POST + redirect + page): p50 {quantile(self.steps, 0.5) * 1e3:.0f} ms, "
+              f"p99 {quantile(self.steps, 0.99) * 1e3:.0f} ms")
         print(f"  submit latency: p50 {quantile(submits, 0.5) * 1e3:.0f} ms, "
               f"p99 {quantile(submits, 0.99) * 1e3:.0f} ms")
         by_kind: dict[str, list[float]] = {}
-        for o in outcomes:
+        for o in self.outcomes:
             for kind, step in zip(o.kinds, o.steps, strict=True):
                 by_kind.setdefault(kind, []).append(step)
         print("  p50 / p99 by step: " + "; ".join(
             f"{kind} {quantile(v, 0.5) * 1e3:.0f} / {quantile(v, 0.99) * 1e3:.0f} ms" for kind, v in by_kind.items()))
-        wire = sum(o.html_bytes for o in outcomes)
-        print(f"  server CPU per request: gunicorn workers {worker_cpu / http_requests * 1e3:.2f} ms, "
-              f"PostgreSQL {database_cpu / http_requests * 1e3:.2f} ms; "
-              f"this client {client_cpu / http_requests * 1e3:.2f} ms")
-        print(f"  bytes received: {wire / max(1, len(outcomes)) / 1024:.0f} KB per participant "
-              f"({sum(o.gzipped for o in outcomes)} of {http_requests} answers gzipped); "
-              f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after the survey phase")
-        for o in failed[:5]:
-            print(f"  participant {o.participant_id}: {o.error}")
-        problems = verify(url, people, outcomes, wave_id)
-        if problems:
-            print("CHECK FAILED: " + "; ".join(problems[:10]))
-        else:
-            print(f"check: every one of the {len(ok)} acknowledged submissions is stored exactly once with all its "
-                  "answers; double submits returned the first receipt")
+        wire = sum(o.html_bytes for o in self.outcomes)
+        print(f"  server CPU per request: gunicorn workers {self.worker_cpu / http_requests * 1e3:.2f} ms, "
+              f"PostgreSQL {self.database_cpu / http_requests * 1e3:.2f} ms; "
+              f"this client {self.client_cpu / http_requests * 1e3:.2f} ms")
+        print(f"  bytes received: {wire / max(1, len(self.outcomes)) / 1024:.0f} KB per participant "
+              f"({sum(o.gzipped for o in self.outcomes)} of {http_requests} answers gzipped); "
+              f"load average {self.load_before:.1f} before, {self.load_after:.1f} after the survey phase")
 
-        after = bare_phase(base, http_requests, concurrency, args.time_limit, server, client_processes)
-        bare_rate = (before.rate + after.rate) / 2
-        print(before.line("before the survey"))
-        print(after.line("after the survey"))
-        paced = (f" (participants paced by --think {args.think:g} s: a rate they chose, not the server's ceiling)"
-                 if args.think else "")
-        print(f"ratio: survey requests/s are {http_requests / wall / bare_rate:.1%} of the bare endpoint's "
-              f"(the mean of its two runs) on this server setup" + paced)
-        print(f"click p99: survey {quantile(steps, 0.99) * 1e3:.0f} ms; the bare endpoint's two requests in a row "
-              f"{quantile(before.clicks, 0.99) * 1e3:.0f} / {quantile(after.clicks, 0.99) * 1e3:.0f} ms (before / "
-              "after): what this machine and this client take for a click that does no work")
-        return 1 if problems or failed else 0
 
+def survey_phase(url: str, env: dict[str, str], server: dict[str, Any], people: list[tuple[int, str, dict[str, str]]],
+                 args: argparse.Namespace, concurrency: int, client_processes: int) -> SurveyPhase:
+    """``people`` through the survey at once, against a freshly started gunicorn (as a round of the bench)."""
+    application = "lipassess-bench-" + secrets.token_hex(4)  # this round's PostgreSQL backends, by name
+    app_url = make_url(url).update_query_dict({"application_name": application}).render_as_string(
+        hide_password=False)
+    # lipassess.wsgi (the warmed app) is newer than some revisions this bench is run against to compare.
+    app_spec = "lipassess.wsgi:app" if (ROOT / "lipassess" / "wsgi.py").exists() else "lipassess:create_app()"
+    with gunicorn(app_spec, env={**env, "LIPASSESS_DATABASE_URL": app_url}, **server) as master:
+        load_before = os.getloadavg()[0]
+        workers = children(master)
+        worker_cpu = cpu_seconds(workers)
+        deadline = time.monotonic() + args.time_limit
+        start = time.perf_counter()
+        outcomes, client_cpu = run_clients(partial(participant_flow, deadline=deadline, think=args.think), people,
+                                           concurrency, client_processes)
+        wall = time.perf_counter() - start
+        worker_cpu = cpu_seconds(workers) - worker_cpu
+        database_cpu = cpu_seconds(backends(url, application))
+    return SurveyPhase(outcomes, wall, worker_cpu, database_cpu, client_cpu, load_before, os.getloadavg()[0])
 
 if __name__ == "__main__":
     sys.exit(main())
