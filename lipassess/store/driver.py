@@ -18,7 +18,9 @@ connection's transaction, with everything that matters kept:
   (``DBAPIError.instance``: ``IntegrityError``, ``OperationalError``...), and a
   lost connection is invalidated, as SQLAlchemy does, so the pool replaces it;
 * ``before_cursor_execute`` listeners still see each statement (with no
-  execution context), so the tests that count a page's statements count these.
+  execution context), so the tests that count a page's statements count these;
+* a statement gone stale outside a transaction is mended as through SQLAlchemy
+  (:func:`lipassess.store.prepared.forget_stale_statements`).
 
 Other dialects (SQLite: in-process, no round trip) run the statement through
 SQLAlchemy as usual. ``tests/store/test_driver.py`` checks, on both, that each
@@ -35,6 +37,8 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.expression import Executable
+
+from lipassess.store.prepared import forget_stale_statements
 
 Processor = Callable[[Any], Any] | None
 
@@ -161,6 +165,8 @@ class DriverStatement:
             lost = dialect.is_disconnect(exc, proxied.dbapi_connection, cursor)
             if lost:
                 connection.invalidate(exc)
+            else:
+                forget_stale_statements(proxied.dbapi_connection, exc)
             raise DBAPIError.instance(compiled.sql, values, exc, dialect.loaded_dbapi.Error,
                                       connection_invalidated=lost, dialect=dialect) from exc
         finally:

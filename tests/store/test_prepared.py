@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Column, Integer, MetaData, Table, select, text
 from sqlalchemy.exc import DBAPIError
 
 from lipassess import db
+from lipassess.store.driver import DriverStatement
 from lipassess.store.prepared import RollbackKeepsPrepared
 
 pytestmark = pytest.mark.postgres(only=True)
@@ -63,15 +64,71 @@ def test_the_rollback_discards_the_transactions_writes(app) -> None:
         assert raw.info.transaction_status.name == "IDLE"
 
 
-def test_a_failed_transaction_is_rolled_back_and_the_connection_goes_on(app) -> None:
+def test_a_transaction_with_a_failed_statement_is_rolled_back_as_psycopg_does(app) -> None:
     with db.engine_for(app).connect() as conn:
         _run_until_prepared(conn)
         with pytest.raises(DBAPIError, match="division by zero"):
             conn.exec_driver_sql("SELECT 1 / 0")
         assert conn.connection.driver_connection.info.transaction_status.name == "INERROR"
         conn.rollback()
+        # A failed statement may be a prepared one gone stale: psycopg forgets them all, and the next runs prepare.
+        assert conn.execute(_PREPARED).scalar() == 0
         assert conn.exec_driver_sql(_STATEMENT, {"n": 2}).scalar() == 42
-        assert conn.execute(_PREPARED).scalar() == 1
+
+
+def test_a_statement_gone_stale_after_a_migration_mends_after_one_failure(app) -> None:
+    engine = db.engine_for(app)
+    with engine.connect() as admin:
+        admin.exec_driver_sql("CREATE TABLE plan_probe (x integer)")
+        admin.exec_driver_sql("INSERT INTO plan_probe VALUES (7)")
+        admin.commit()
+    try:
+        with engine.connect() as conn:
+            for _ in range(6):  # prepared on the server, with a plan that returns an integer
+                assert conn.exec_driver_sql("SELECT x FROM plan_probe").scalar() == 7
+            conn.commit()
+            with engine.connect() as admin:  # a migration changes the column's type meanwhile
+                admin.exec_driver_sql("ALTER TABLE plan_probe ALTER COLUMN x TYPE text")
+                admin.commit()
+            with pytest.raises(DBAPIError, match="cached plan must not change result type"):
+                conn.exec_driver_sql("SELECT x FROM plan_probe")
+            conn.rollback()
+            assert conn.exec_driver_sql("SELECT x FROM plan_probe").scalar() == "7"  # prepared afresh
+    finally:
+        with engine.connect() as admin:
+            admin.exec_driver_sql("DROP TABLE plan_probe")
+            admin.commit()
+
+
+def test_a_statement_gone_stale_outside_a_transaction_mends_after_one_failure(app) -> None:
+    """A page view runs in autocommit: no rollback follows its failure, so the failure itself mends it."""
+    engine = db.engine_for(app)
+    probe = DriverStatement(select(Table("plan_probe", MetaData(), Column("x", Integer)).c.x), ())
+
+    def change_type(to: str) -> None:
+        with engine.connect() as admin:
+            admin.exec_driver_sql(f"ALTER TABLE plan_probe ALTER COLUMN x TYPE {to} USING x::{to}")
+            admin.commit()
+
+    with engine.connect() as admin:
+        admin.exec_driver_sql("CREATE TABLE plan_probe (x integer)")
+        admin.exec_driver_sql("INSERT INTO plan_probe VALUES (7)")
+        admin.commit()
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for run in (lambda: conn.exec_driver_sql("SELECT x FROM plan_probe").scalar(),  # through SQLAlchemy
+                        lambda: probe.first(conn, {})[0]):  # on the driver's cursor
+                change_type("integer")
+                for _ in range(6):
+                    assert run() == 7
+                change_type("text")
+                with pytest.raises(DBAPIError, match="cached plan must not change result type"):
+                    run()
+                assert run() == "7"  # prepared afresh, without a rollback in between
+    finally:
+        with engine.connect() as admin:
+            admin.exec_driver_sql("DROP TABLE plan_probe")
+            admin.commit()
 
 
 def test_a_lost_connection_fails_the_rollback_and_is_replaced(app) -> None:
