@@ -76,34 +76,10 @@ def test_a_transaction_with_a_failed_statement_is_rolled_back_as_psycopg_does(ap
         assert conn.exec_driver_sql(_STATEMENT, {"n": 2}).scalar() == 42
 
 
-def test_a_statement_gone_stale_after_a_migration_mends_after_one_failure(app) -> None:
+@pytest.fixture
+def plan_probe(app):
+    """A table ``plan_probe (x integer)`` holding 7, and a function that changes the column's type (a migration)."""
     engine = db.engine_for(app)
-    with engine.connect() as admin:
-        admin.exec_driver_sql("CREATE TABLE plan_probe (x integer)")
-        admin.exec_driver_sql("INSERT INTO plan_probe VALUES (7)")
-        admin.commit()
-    try:
-        with engine.connect() as conn:
-            for _ in range(6):  # prepared on the server, with a plan that returns an integer
-                assert conn.exec_driver_sql("SELECT x FROM plan_probe").scalar() == 7
-            conn.commit()
-            with engine.connect() as admin:  # a migration changes the column's type meanwhile
-                admin.exec_driver_sql("ALTER TABLE plan_probe ALTER COLUMN x TYPE text")
-                admin.commit()
-            with pytest.raises(DBAPIError, match="cached plan must not change result type"):
-                conn.exec_driver_sql("SELECT x FROM plan_probe")
-            conn.rollback()
-            assert conn.exec_driver_sql("SELECT x FROM plan_probe").scalar() == "7"  # prepared afresh
-    finally:
-        with engine.connect() as admin:
-            admin.exec_driver_sql("DROP TABLE plan_probe")
-            admin.commit()
-
-
-def test_a_statement_gone_stale_outside_a_transaction_mends_after_one_failure(app) -> None:
-    """A page view runs in autocommit: no rollback follows its failure, so the failure itself mends it."""
-    engine = db.engine_for(app)
-    probe = DriverStatement(select(Table("plan_probe", MetaData(), Column("x", Integer)).c.x), ())
 
     def change_type(to: str) -> None:
         with engine.connect() as admin:
@@ -114,21 +90,37 @@ def test_a_statement_gone_stale_outside_a_transaction_mends_after_one_failure(ap
         admin.exec_driver_sql("CREATE TABLE plan_probe (x integer)")
         admin.exec_driver_sql("INSERT INTO plan_probe VALUES (7)")
         admin.commit()
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for run in (lambda: conn.exec_driver_sql("SELECT x FROM plan_probe").scalar(),  # through SQLAlchemy
-                        lambda: probe.first(conn, {})[0]):  # on the driver's cursor
-                change_type("integer")
-                for _ in range(6):
-                    assert run() == 7
-                change_type("text")
-                with pytest.raises(DBAPIError, match="cached plan must not change result type"):
-                    run()
-                assert run() == "7"  # prepared afresh, without a rollback in between
-    finally:
-        with engine.connect() as admin:
-            admin.exec_driver_sql("DROP TABLE plan_probe")
-            admin.commit()
+    yield change_type
+    with engine.connect() as admin:
+        admin.exec_driver_sql("DROP TABLE plan_probe")
+        admin.commit()
+
+
+def test_a_statement_gone_stale_after_a_migration_mends_after_one_failure(app, plan_probe) -> None:
+    with db.engine_for(app).connect() as conn:
+        for _ in range(6):  # prepared on the server, with a plan that returns an integer
+            assert conn.exec_driver_sql("SELECT x FROM plan_probe").scalar() == 7
+        conn.commit()
+        plan_probe("text")
+        with pytest.raises(DBAPIError, match="cached plan must not change result type"):
+            conn.exec_driver_sql("SELECT x FROM plan_probe")
+        conn.rollback()
+        assert conn.exec_driver_sql("SELECT x FROM plan_probe").scalar() == "7"  # prepared afresh
+
+
+def test_a_statement_gone_stale_outside_a_transaction_mends_after_one_failure(app, plan_probe) -> None:
+    """A page view runs in autocommit: no rollback follows its failure, so the failure itself mends it."""
+    probe = DriverStatement(select(Table("plan_probe", MetaData(), Column("x", Integer)).c.x), ())
+    with db.engine_for(app).connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for run in (lambda: conn.exec_driver_sql("SELECT x FROM plan_probe").scalar(),  # through SQLAlchemy
+                    lambda: probe.first(conn, {})[0]):  # on the driver's cursor
+            plan_probe("integer")
+            for _ in range(6):
+                assert run() == 7
+            plan_probe("text")
+            with pytest.raises(DBAPIError, match="cached plan must not change result type"):
+                run()
+            assert run() == "7"  # prepared afresh, without a rollback in between
 
 
 def test_a_lost_connection_fails_the_rollback_and_is_replaced(app) -> None:
