@@ -594,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
         failed = [o for o in outcomes if o.error]
         for o in failed[:5]:
             print(f"  participant {o.participant_id}: {o.error}")
-        problems = verify(url, people[:len(outcomes)], outcomes, wave_id)
+        problems = verify(url, people, outcomes, wave_id)
         if problems:
             print("CHECK FAILED: " + "; ".join(problems[:10]))
         else:
@@ -602,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
                   "stored exactly once with all its answers; double submits returned the first receipt")
         for k, run in enumerate(bare_runs):
             print(run.line("before the survey" if k == 0 else f"after round {k}" if rounds > 1 else "after the survey"))
-        ratios = [phase.rate / ((bare_runs[k].rate + bare_runs[k + 1].rate) / 2) for k, phase in enumerate(phases)]
+        ratios = [phase.share(bare_runs[k], bare_runs[k + 1]) for k, phase in enumerate(phases)]
         p99s = [quantile(phase.steps, 0.99) for phase in phases]
         empty = [quantile(run.clicks, 0.99) for run in bare_runs]
         paced = (f" (participants paced by --think {args.think:g} s: a rate they chose, not the server's ceiling)"
@@ -647,13 +647,17 @@ class SurveyPhase:
     def steps(self) -> list[float]:
         return [s for o in self.outcomes for s in o.steps]
 
+    def share(self, before: BarePhase, after: BarePhase) -> float:
+        """This round's request rate as a share of the mean rate of the bare runs before and after it."""
+        return self.rate / ((before.rate + after.rate) / 2)
+
     def report(self, prefix: str, before: BarePhase, after: BarePhase) -> None:
         ok = [o for o in self.outcomes if o.receipt]
         http_requests = self.http_requests
         submits = [o.submit for o in self.outcomes if o.submit is not None]
         print(f"{prefix}survey: {len(ok)}/{len(self.outcomes)} submitted in {self.wall:.1f} s = "
               f"{len(ok) / self.wall:.1f} submissions/s; {http_requests} HTTP requests = {self.rate:.0f} requests/s "
-              f"({self.rate / ((before.rate + after.rate) / 2):.1%} of the bare endpoint's {before.rate:.0f} / "
+              f"({self.share(before, after):.1%} of the bare endpoint's {before.rate:.0f} / "
               f"{after.rate:.0f} requests/s before / after)")
         print(f"  step latency (one click: POST + redirect + page): p50 {quantile(self.steps, 0.5) * 1e3:.0f} ms, "
               f"p99 {quantile(self.steps, 0.99) * 1e3:.0f} ms")
@@ -694,6 +698,7 @@ def survey_phase(url: str, env: dict[str, str], server: dict[str, Any], people: 
         worker_cpu = cpu_seconds(workers) - worker_cpu
         database_cpu = cpu_seconds(backends(url, application))
     return SurveyPhase(outcomes, wall, worker_cpu, database_cpu, client_cpu, load_before, os.getloadavg()[0])
+
 
 if __name__ == "__main__":
     sys.exit(main())
