@@ -531,7 +531,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="post: the post wave, 68 items on 7 pages; seminar: the reaction survey alone")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
                         help="gunicorn workers (default: one per CPU, as the README recommends)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread; default 4)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads per gunicorn worker (gthread; default 2, as the README recommends with "
+                             "PostgreSQL on the same machine)")
     parser.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread",
                         help="gunicorn worker class (sync: one request at a time per worker, no keep-alive)")
     parser.add_argument("--keep-alive", type=int, default=10,
