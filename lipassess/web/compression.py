@@ -6,9 +6,11 @@ at least :data:`MIN_BYTES` whose client sends ``Accept-Encoding: gzip`` (or
 ``*``). Left alone: small answers (a redirect, a short error), answers already
 encoded (the static files, which carry their own gzip), streamed files (PDF,
 XLSX and SPSS files, which are compressed formats or sent as files), and
-``HEAD``/``304``/``204`` answers. Every answer of a compressible type says
-``Vary: Accept-Encoding``, so a cache never hands a gzipped page to a client
-that cannot read it.
+``HEAD``/``304``/``204`` answers. Every answer of a compressible type and size
+says ``Vary: Accept-Encoding``, so a cache never hands a gzipped page to a
+client that cannot read it; an answer shorter than :data:`MIN_BYTES` (a
+redirect: half of a participant's requests) is the same for every client and
+is returned before any header is touched.
 
 The gzip stream is made by ISA-L (the ``isal`` package's ``igzip``, Intel's
 optimised deflate; standard gzip that every browser reads) at level
@@ -35,6 +37,8 @@ COMPRESSIBLE = frozenset({"text/html", "application/json", "text/csv", "image/sv
 
 def compress_response(response: Response) -> Response:
     """Gzip ``response`` in place when the request and the answer allow it (see the module docstring)."""
+    if (length := response.content_length) is not None and length < MIN_BYTES:
+        return response  # never compressed, so it does not vary: no Vary either
     if response.mimetype not in COMPRESSIBLE:
         return response
     response.vary.add("Accept-Encoding")

@@ -62,10 +62,10 @@ from lipassess.services import surveys as service
 from lipassess.store.models import Participant
 from lipassess.store.types import utcnow
 from lipassess.vocabulary import LANGUAGE_NAMES, LANGUAGES
-from lipassess.web import csrf, page_shell
+from lipassess.web import csrf, csrf_tokens, page_shell
 from lipassess.web.csrf_tokens import csrf_token
 from lipassess.web.errors import status_for
-from lipassess.web.survey_items import answer_row_html, question_html
+from lipassess.web.survey_items import answer_rows, question_html
 from lipassess.web.survey_text import CAMBODIA, error_page, item_error, local_time, ui
 from lipassess.web.survey_text import number as numeral
 
@@ -131,7 +131,7 @@ def _guard() -> Response | None:
                 f"{request.mimetype or 'an empty body'}."
             )
         if current_app.config.get("WTF_CSRF_ENABLED", True):
-            csrf.protect()
+            csrf_tokens.protect(csrf)
     elif request.args.get("lang") in LANGUAGES:
         cookie[SESSION_LANG] = request.args["lang"]
         return redirect(request.path, 303)
@@ -236,12 +236,11 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
 
     Each section has its ``title``, ``answered`` and ``total`` counts, ``open``
     (one of its answers has a message) and ``rows`` (the rendered rows, each
-    with its question's number; :func:`~lipassess.web.survey_items.answer_row_html`).
+    with its question's number; :func:`~lipassess.web.survey_items.answer_rows`).
     With ``change_links`` each row links to its page (the address built once per page, not per row).
     """
-    messages = messages or {}
     sections: list[dict[str, Any]] = []
-    rows_of: list[list[str]] = []  # each section's rendered rows
+    rows_of: list[list[Markup]] = []  # each section's rendered rows
     numbers, answers = form.numbers, form.answers
     for page in form.pages:
         if page.first_of_instrument:
@@ -249,16 +248,14 @@ def _sections(form: service.SurveyForm, lang: str, *, change_links: bool = False
             rows_of.append([])
         section, rows = sections[-1], rows_of[-1]
         change = url_for(".page", wave_id=form.wave.id, number=page.number) if change_links else None
-        for item, key in zip(page.items, page.keys, strict=True):
-            value = answers.get(key)
-            message = messages.get(key)
-            row = answer_row_html(item, key, numbers[key], page.instrument, value, lang, change=change, message=message)
-            rows.append(f"{row}\n")
-            section["answered"] += value is not None
-            section["total"] += 1
-            section["open"] = section["open"] or message is not None
+        values = [answers.get(key) for key in page.keys]
+        rows += answer_rows(page.items, page.keys, [numbers[key] for key in page.keys], page.instrument, values,
+                            lang, change=change, messages=messages)
+        section["answered"] += sum(value is not None for value in values)
+        section["total"] += len(values)
+        section["open"] = section["open"] or bool(messages and any(key in messages for key in page.keys))
     for section, rows in zip(sections, rows_of, strict=True):
-        section["rows"] = Markup("".join(rows))
+        section["rows"] = Markup("".join(f"{row}\n" for row in rows))
     return sections
 
 

@@ -1,4 +1,4 @@
-"""One question's HTML on a survey page, and one answer's row on the review page, rendered once and reused.
+"""One question's HTML on a survey page, and the answers' rows on the review page, rendered once and reused.
 
 A survey page is mostly its questions. A question's HTML depends only on the
 item's definition (immutable under its instrument's content hash), the
@@ -18,7 +18,7 @@ process's memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask import get_template_attribute
@@ -33,6 +33,9 @@ from lipassess.web.survey_text import ui
 CACHE_SIZE = 4096
 
 _RENDERED: LRU[tuple[Any, ...], Markup] = LRU(CACHE_SIZE)
+#: Pages of answer rows kept per process (:func:`answer_rows`; each a few rows per item).
+ROW_TABLES = 1024
+_ROW_TABLES: LRU[tuple[Any, ...], tuple[dict[str | None, Markup], ...]] = LRU(ROW_TABLES)
 
 
 def options(item: Item, instrument: Instrument, lang: str) -> list[tuple[int, str]]:
@@ -89,30 +92,49 @@ def displayed_answer(item: Item, instrument: Instrument, value: Any, lang: str) 
     return f"{numeral(value, lang)} · {scale_label}" if scale_label else numeral(value, lang)
 
 
-def answer_row_html(item: Item, key: str, number: int, instrument: Instrument, value: Any, lang: str, *,
-                    change: str | None, message: str | None) -> Markup:
-    """One answer of the review or receipt page: question ``number`` (``key``), its stored ``value``.
+def _render_row(item: Item, key: str, number: int, instrument: Instrument, value: Any, lang: str,
+                change: str | None, message: str | None) -> Markup:
+    row = {"key": key, "number": number, "question": item.text.get(lang), "change": change,
+           "answer": displayed_answer(item, instrument, value, lang)}
+    macro: Callable[..., str] = get_template_attribute("survey/_items.html", "row")
+    return Markup(macro(row, lambda text_key, **params: ui(text_key, lang, **params), message))
 
-    Keyed, like a question, by what decides everything the row shows: the
-    item's definition (its instrument's content hash and the key), the
-    language, the number, the stored value, the page address of its "Change"
-    link and the message; so a kept row is always the row rendered afresh, and
-    a kept row costs no more than a lookup (the answer's wording is worked out
-    only when the row is first rendered). A free-text answer is rendered every
-    time and never kept.
+
+def answer_rows(items: Sequence[Item], keys: Sequence[str], numbers: Sequence[int], instrument: Instrument,
+                values: Sequence[Any], lang: str, *, change: str | None,
+                messages: Mapping[str, str] | None = None) -> list[Markup]:
+    """One page's answers as rows of the review or receipt page: question ``numbers[i]`` (``keys[i]``), ``values[i]``.
+
+    A row shows the item's definition (its instrument's content hash and the
+    key), the language, the number, the stored value, the page address of its
+    "Change" link and the message, if any. Rows without a message are kept per
+    page: a table, keyed by everything the rows show except the value, of each
+    item's rows by stored value; a kept row costs one dictionary lookup (the
+    answer's wording is worked out only when the row is first rendered), the
+    page one lookup in an LRU of :data:`ROW_TABLES` pages. A free-text answer
+    and a row with a message are rendered every time and never kept.
     """
-    def render() -> str:
-        row = {"key": key, "number": number, "question": item.text.get(lang), "change": change,
-               "answer": displayed_answer(item, instrument, value, lang)}
-        macro: Callable[..., str] = get_template_attribute("survey/_items.html", "row")
-        return macro(row, lambda text_key, **params: ui(text_key, lang, **params), message)
-
-    if item.type == "text" and value is not None:
-        return Markup(render())
-    return _remember(("row", instrument.content_hash, key, lang, number, None if value is None else str(value),
-                      change, message), render)
+    messages = messages or {}
+    table_key = (instrument.content_hash, tuple(keys), tuple(numbers), lang, change)
+    table = _ROW_TABLES.get(table_key)
+    if table is None:
+        table = tuple({} for _ in keys)
+        _ROW_TABLES.put(table_key, table)
+    rows: list[Markup] = []
+    for item, key, number, value, kept in zip(items, keys, numbers, values, table, strict=True):
+        message = messages.get(key)
+        if message is not None or (item.type == "text" and value is not None):
+            rows.append(_render_row(item, key, number, instrument, value, lang, change, message))
+            continue
+        shown = None if value is None else str(value)
+        row = kept.get(shown)
+        if row is None:  # two threads may both render it: the same row, kept once
+            row = kept[shown] = _render_row(item, key, number, instrument, value, lang, change, None)
+        rows.append(row)
+    return rows
 
 
 def clear() -> None:
     """Forget every rendered question and answer row (tests that change templates in place)."""
     _RENDERED.clear()
+    _ROW_TABLES.clear()

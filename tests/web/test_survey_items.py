@@ -179,3 +179,47 @@ def test_a_kept_answer_row_is_the_row_rendered_afresh(app, session) -> None:
     fresh = strip.sub("", client.get(s.url("/review")).get_data(as_text=True))
     assert fresh == strip.sub("", client.get(s.url("/review")).get_data(as_text=True))
     assert fresh.count('<span class="answer">៣ · ') == 12  # every scale item, as saved
+
+
+def test_kept_rows_are_per_value_and_free_text_or_messages_are_never_kept(app) -> None:
+    from lipassess.instruments import Instrument
+
+    instrument = Instrument.from_dict(sample_definition(n_likert=2))
+    items = instrument.items
+    keys = [f"a.7.{item.id}" for item in items]
+    numbers = list(range(1, len(items) + 1))
+    survey_items.clear()
+    with app.test_request_context("/"):
+        first = survey_items.answer_rows(items, keys, numbers, instrument, [2, 5, 1, None, "Met my team"], "en",
+                                         change="/survey/wave/1/page/1")
+        second = survey_items.answer_rows(items, keys, numbers, instrument, [2, 4, 0, 2, "Changed my plans"], "en",
+                                          change="/survey/wave/1/page/1")
+        flagged = survey_items.answer_rows(items, keys, numbers, instrument, [2, 4, 0, 2, None], "en",
+                                           change="/survey/wave/1/page/1",
+                                           messages={keys[0]: "Question 1: please choose an answer"})
+    assert len(first) == len(second) == len(flagged) == len(items)
+    # One participant's answer never shows on another's row; the same answer gives the same row.
+    assert first[0] == second[0] and ">2 · Disagree<" in first[0]
+    assert ">5 · Strongly agree<" in first[1] and ">4 · Agree<" in second[1] and first[1] != second[1]
+    assert ">Yes<" in first[2] and ">No<" in second[2]
+    assert "Met my team" in first[4] and "Changed my plans" in second[4]
+    # The flagged row carries its message; the same value without one is still the plain row.
+    assert "Question 1: please choose an answer" in flagged[0] and flagged[0] != first[0]
+    assert "please choose" not in first[0]
+    (table,) = [survey_items._ROW_TABLES[key] for key in survey_items._ROW_TABLES]
+    assert set(table[0]) == {"2"} and set(table[1]) == {"5", "4"} and set(table[3]) == {None, "2"}
+    assert table[4] == {None: flagged[4]}  # typed answers are rendered every time; only "not answered" is kept
+
+
+def test_the_kept_pages_of_rows_are_bounded(app, session, monkeypatch) -> None:
+    monkeypatch.setattr(survey_items._ROW_TABLES, "size", 1)
+    survey_items.clear()
+    s = build(session)
+    client = app.test_client()
+    _start(client, s.token, s.wave.id)
+    client.post(s.url("/page/1"), data={**all_answers(s.version.id, value=3), "action": "save"})
+    strip = re.compile(r'name="csrf_token" value="[^"]*"')
+    review = strip.sub("", client.get(s.url("/review")).get_data(as_text=True))
+    assert len(survey_items._ROW_TABLES) == 1  # the form has two pages: only the latest is kept
+    assert review.count('<span class="answer">៣ · ') == 12
+    assert strip.sub("", client.get(s.url("/review")).get_data(as_text=True)) == review

@@ -92,7 +92,7 @@ def test_the_survey_redirect_after_a_refused_save_leaves_nothing(app, session, c
 # Exceptions that are not a failed use case: parsing, routing, signatures, a store outage on an error page,
 # a static file that cannot be read (OSError).
 NOT_USE_CASES = {"HTTPException", "RequestRedirect", "ValueError", "Exception", "SignatureExpired", "BadSignature",
-                 "KeyError", "IndexError", "TypeError", "TextError", "OSError"}
+                 "BadData", "KeyError", "IndexError", "TypeError", "TextError", "OSError"}
 
 
 def _names(node: ast.expr | None) -> set[str]:

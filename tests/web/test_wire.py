@@ -71,6 +71,8 @@ def test_tiny_and_already_compressed_answers_are_left_alone(app, session) -> Non
     opened = client.get(f"/s/{s.token}", headers=accept)  # a 303 with a few hundred bytes
     assert opened.status_code == 303 and len(opened.data) < 1024
     assert "Content-Encoding" not in opened.headers
+    # The same bytes for every client: nothing for a cache to tell apart.
+    assert "Accept-Encoding" not in opened.headers.get("Vary", "")
     font = client.get("/static/fonts/NotoSansKhmer-Regular.woff2", headers=accept)  # WOFF2: compressed already
     assert font.status_code == 200 and "Content-Encoding" not in font.headers and font.data[:4] == b"wOF2"
     icon = client.get("/favicon.ico", headers=accept)
