@@ -619,13 +619,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"of {rounds} rounds ({', '.join(f'{r:.1%}' for r in ratios)}; each against the mean of the bare "
                   "runs before and after it) on this server setup" + paced)
         all_steps = [s for phase in phases for s in phase.steps]
-        print(f"click p99: survey {quantile(all_steps, 0.99) * 1e3:.0f} ms"
+        click_p99 = quantile(all_steps, 0.99)
+        print(f"click p99: survey {click_p99 * 1e3:.0f} ms"
               + (f" (rounds: {', '.join(f'{p * 1e3:.0f}' for p in p99s)} ms)" if rounds > 1 else "")
               + "; the bare endpoint's two requests in a row "
               f"{' / '.join(f'{e * 1e3:.0f}' for e in empty)} ms (each bare run): what this machine and this client "
               "take for a click that does no work")
-        median_ratio = ratios[0] if rounds == 1 else statistics.median(ratios)
-        print(targets(median_ratio, quantile(all_steps, 0.99), empty, paced=bool(args.think)))
+        print(targets(statistics.median(ratios), click_p99, empty, paced=bool(args.think)))
         return 1 if problems or failed else 0
 
 
@@ -636,9 +636,7 @@ CLICK_P99_TARGET = 0.5
 
 def targets(ratio: float, click_p99: float, empty_p99s: list[float], *, paced: bool) -> str:
     """One line: each target met or missed; the latency target not judged where even an empty click misses it."""
-    rate = "met" if ratio >= RATIO_TARGET else "missed"
-    if paced:
-        rate = "not judged (participants paced by --think)"
+    rate = "not judged (participants paced by --think)" if paced else "met" if ratio >= RATIO_TARGET else "missed"
     if min(empty_p99s) >= CLICK_P99_TARGET:
         latency = (f"not judged on this machine: the empty click's p99 is already {min(empty_p99s) * 1e3:.0f} ms "
                    f"or more (survey {click_p99 * 1e3:.0f} ms)")

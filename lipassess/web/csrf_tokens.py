@@ -48,7 +48,7 @@ def csrf_token() -> str:
     field = current_app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
     if field in g:
         return str(g.get(field))
-    secret = str(current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key)
+    secret = _secret()
     raw = session.get(field)
     if isinstance(raw, str):
         found = _SIGNED.get((secret, raw))
@@ -77,7 +77,7 @@ def protect(csrf: CSRFProtect) -> None:
             and not (request.is_secure and config["WTF_CSRF_SSL_STRICT"])):
         csrf.protect()
         return
-    key = (str(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key), raw, token)
+    key = (_secret(), raw, token)
     signed = _ACCEPTED.get(key)
     if signed is not None and _young_enough(signed, config.get("WTF_CSRF_TIME_LIMIT", 3600)):
         g.csrf_valid = True
@@ -85,6 +85,11 @@ def protect(csrf: CSRFProtect) -> None:
     csrf.protect()  # raises CSRFError when flask-wtf refuses the token
     if (signed := _signed_at(token)) is not None:
         _ACCEPTED.put(key, signed)
+
+
+def _secret() -> str:
+    """The key flask-wtf signs and checks tokens with (``WTF_CSRF_SECRET_KEY``, else the app's secret key)."""
+    return str(current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key)
 
 
 def _young_enough(signed: int, time_limit: float | None) -> bool:

@@ -26,6 +26,22 @@ def _start(client, token: str, wave_id: int) -> None:
     assert client.post(f"/survey/wave/{wave_id}", data={"consent": "yes"}).status_code == 303
 
 
+def _started(app, session):
+    """A participant who opened their link and consented, in their own browser: the world and the client."""
+    s = build(session)
+    client = app.test_client()
+    _start(client, s.token, s.wave.id)
+    return s, client
+
+
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="[^"]*"')
+
+
+def _page(client, address: str) -> str:
+    """The page's HTML without its CSRF token (the one part that may differ between two views)."""
+    return _CSRF_FIELD.sub("", client.get(address).get_data(as_text=True))
+
+
 def _question(html: str, key: str) -> str:
     found = re.search(r'<fieldset class="item[^"]*" id="q-' + re.escape(key.replace(".", "-")) + r'".*?</fieldset>',
                       html, re.S)
@@ -80,30 +96,23 @@ def test_each_participant_sees_their_own_answers_and_errors(two_participants) ->
 
 
 def test_a_cached_question_is_the_question_rendered_afresh(app, session) -> None:
-    s = build(session)
-    client = app.test_client()
-    _start(client, s.token, s.wave.id)
+    s, client = _started(app, session)
     client.post(s.url("/page/1"), data={s.key("L3"): "5", "action": "save"})
     survey_items.clear()
-    fresh = client.get(s.url("/page/1")).get_data(as_text=True)
-    cached = client.get(s.url("/page/1")).get_data(as_text=True)
-    strip = re.compile(r'name="csrf_token" value="[^"]*"')
-    assert strip.sub("", fresh) == strip.sub("", cached)
+    fresh = _page(client, s.url("/page/1"))
+    cached = _page(client, s.url("/page/1"))
+    assert fresh == cached
     assert _checked(cached, s.key("L3")) == ["5"]
 
 
 def test_the_cache_of_questions_is_bounded(app, session, monkeypatch) -> None:
     monkeypatch.setattr(survey_items._RENDERED, "size", 5)
     survey_items.clear()
-    s = build(session)
-    client = app.test_client()
-    _start(client, s.token, s.wave.id)
-    html = client.get(s.url("/page/1")).get_data(as_text=True)
+    s, client = _started(app, session)
+    html = _page(client, s.url("/page/1"))
     assert html.count('<fieldset class="item') > 5  # more questions than the cache holds
     assert len(survey_items._RENDERED) == 5
-    again = client.get(s.url("/page/1")).get_data(as_text=True)
-    strip = re.compile(r'name="csrf_token" value="[^"]*"')
-    assert strip.sub("", again) == strip.sub("", html)
+    assert _page(client, s.url("/page/1")) == html
 
 
 @pytest.mark.postgres
@@ -170,14 +179,11 @@ def test_review_rows_show_each_participants_own_answers_and_missing_questions(tw
 
 
 def test_a_kept_answer_row_is_the_row_rendered_afresh(app, session) -> None:
-    s = build(session)
-    client = app.test_client()
-    _start(client, s.token, s.wave.id)
+    s, client = _started(app, session)
     client.post(s.url("/page/1"), data={**all_answers(s.version.id, value=3), "action": "save"})
-    strip = re.compile(r'name="csrf_token" value="[^"]*"')
     survey_items.clear()
-    fresh = strip.sub("", client.get(s.url("/review")).get_data(as_text=True))
-    assert fresh == strip.sub("", client.get(s.url("/review")).get_data(as_text=True))
+    fresh = _page(client, s.url("/review"))
+    assert fresh == _page(client, s.url("/review"))
     assert fresh.count('<span class="answer">៣ · ') == 12  # every scale item, as saved
 
 
@@ -214,12 +220,9 @@ def test_kept_rows_are_per_value_and_free_text_or_messages_are_never_kept(app) -
 def test_the_kept_pages_of_rows_are_bounded(app, session, monkeypatch) -> None:
     monkeypatch.setattr(survey_items._ROW_TABLES, "size", 1)
     survey_items.clear()
-    s = build(session)
-    client = app.test_client()
-    _start(client, s.token, s.wave.id)
+    s, client = _started(app, session)
     client.post(s.url("/page/1"), data={**all_answers(s.version.id, value=3), "action": "save"})
-    strip = re.compile(r'name="csrf_token" value="[^"]*"')
-    review = strip.sub("", client.get(s.url("/review")).get_data(as_text=True))
+    review = _page(client, s.url("/review"))
     assert len(survey_items._ROW_TABLES) == 1  # the form has two pages: only the latest is kept
     assert review.count('<span class="answer">៣ · ') == 12
-    assert strip.sub("", client.get(s.url("/review")).get_data(as_text=True)) == review
+    assert _page(client, s.url("/review")) == review
