@@ -1,4 +1,8 @@
-"""Time ``lipassess demo`` end to end: a fresh folder, a second run, then ``--serve`` on that folder.
+"""Time ``lipassess demo`` end to end: a fresh folder, a second run, a run after one output was deleted, then
+``--serve`` on that folder.
+
+The second run finds the same data and code and keeps the outputs as they are
+(``outputs.json``); deleting one output makes the third write them all again.
 
 Run from the repository root: PYTHONPATH=. python bench/demo.py
 Prints wall and CPU seconds of each run, and the load average before and
@@ -56,7 +60,9 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "demo"
-        for label in ("fresh", "again"):
+        for label in ("fresh", "again", "rewrite"):
+            if label == "rewrite":
+                (out / "summaries" / "summary-program-en.pdf").unlink()
             wall, cpu = run(out)
             print(f"{label:7s} {wall:6.1f} s wall  {cpu:6.1f} s CPU")
         print(f"serve   {serve(out):6.1f} s until serving (existing folder)")

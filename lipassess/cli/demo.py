@@ -1,7 +1,8 @@
 """``lipassess demo``: a synthetic program in its own SQLite file, every analysis and output, optionally served.
 
 A folder that already holds a demo keeps it: its data and its sign-in stay,
-and ``--serve`` just serves it (``--rebuild`` starts over). Progress is printed
+its outputs too when nothing they are made from changed, and ``--serve`` just
+serves it (``--rebuild`` starts over). Progress is printed
 while the demo works, and every hint is a command that can be pasted as is.
 """
 
@@ -116,6 +117,9 @@ def demo(out: str, serve: bool, rebuild: bool, port: int) -> None:
             _line("program", f"{built.cohorts} cohorts, {built.participants} participants, "
                              f"{built.responses} responses, {built.answers} answers")
         if outputs is not None:
+            if outputs.reused:
+                _line("outputs", f"{out_dir}  (unchanged since the last run: same data, code and settings, and "
+                                 f"no file changed; kept as they are)")
             _print_outputs(out_dir, outputs.files)
         kept = "new" if new_password else "unchanged"
         _line("dashboard login", f"user 'demo', password '{password}' ({kept}; saved in "

@@ -52,7 +52,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out, configured, port = base / "out", base / "configured.sqlite3", free_port()
     result = run_demo(out, configured, "--port", str(port))
     assert result.returncode == 0, result.stderr
-    return {"out": out, "configured": configured, "stdout": result.stdout, "port": port}
+    pristine = base / "pristine"  # the folder as the first run left it (later tests open a survey: new data)
+    shutil.copytree(out, pristine)
+    return {"out": out, "configured": configured, "stdout": result.stdout, "port": port, "pristine": pristine}
+
+
+def untouched(demo: dict, tmp_path: Path) -> Path:
+    """A copy of the demo folder as the first run left it, for a test that needs its data unchanged."""
+    return Path(shutil.copytree(demo["pristine"], tmp_path / "demo"))
 
 
 def hint(stdout: str, label: str) -> list[str]:
@@ -203,20 +210,44 @@ def test_the_printed_participant_link_opens_an_open_survey(demo) -> None:
         db.engine_for(app).dispose()
 
 
-def test_a_second_run_keeps_the_program_and_the_password(demo) -> None:
-    out = demo["out"]
+def outputs_written(out: Path) -> dict[str, int]:
+    """Every output file under ``out``'s output folders, with the time it was last written."""
+    return {path.relative_to(out).as_posix(): path.stat().st_mtime_ns
+            for folder in ("summaries", "analyses", "tables", "exports", "needs")
+            for path in sorted((out / folder).rglob("*")) if path.is_file()}
+
+
+def test_a_second_run_keeps_the_program_the_password_and_unchanged_outputs(demo, tmp_path: Path) -> None:
+    out = untouched(demo, tmp_path)
     first = password(demo["stdout"])
+    written = outputs_written(out)
+    assert len(written) >= 40 and "summaries/summary-program-km.pdf" in written
     again = run_demo(out, demo["configured"], "--port", str(demo["port"]))
     assert again.returncode == 0, again.stderr
     assert "reused" in again.stdout and "(created)" not in again.stdout
     assert password(again.stdout) == first and "(unchanged;" in again.stdout
     assert signs_in(out, first)
+    # same data, same code: nothing analysed or written again, every file as the first run left it
+    assert "unchanged since the last run" in again.stdout and "analysing" not in again.stdout
+    assert outputs_written(out) == written
+    assert "(8 files)" in again.stdout  # the PDF summaries are still listed where they are
+
+    # a deleted output: the next run writes every output again
+    (out / "summaries" / "summary-program-km.pdf").unlink()
+    third = run_demo(out, demo["configured"], "--port", str(demo["port"]))
+    assert third.returncode == 0, third.stderr
+    assert "unchanged since the last run" not in third.stdout and "analysing program" in third.stdout
+    rewritten = outputs_written(out)
+    assert rewritten.keys() == written.keys()
+    assert all(rewritten[name] > written[name] for name in written)
+    assert (out / "summaries" / "summary-program-km.pdf").stat().st_size > 10_000
     program = json.loads((out / "analyses" / "analysis-program.json").read_text(encoding="utf-8"))
     assert program["n_participants"] == 505  # the same program, not a second one
 
 
-def serve_pasted(demo: dict, port: int) -> tuple[subprocess.Popen[str], str]:
-    """The printed serve command, pasted, on ``port`` instead of the one printed; the server and what it said.
+def serve_pasted(demo: dict, port: int, out: Path) -> tuple[subprocess.Popen[str], str]:
+    """The printed serve command, pasted, on ``port`` and folder ``out`` instead of the ones printed; the server
+    and what it said.
 
     The demo was built with a port that was free then; by now a parallel test
     may hold it, so the server gets a port found free just before it starts
@@ -224,6 +255,7 @@ def serve_pasted(demo: dict, port: int) -> tuple[subprocess.Popen[str], str]:
     """
     command = hint(demo["stdout"], "open it with")  # pasted as printed
     command[command.index("--port") + 1] = str(port)
+    command[command.index("--out") + 1] = str(out)
     server = subprocess.Popen(command, cwd=ROOT, env=environment(demo["configured"]), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:
@@ -266,11 +298,11 @@ def stop(server: subprocess.Popen[str]) -> None:
     server.stdout.close()
 
 
-def test_serve_on_the_existing_folder_keeps_the_password_and_the_data(demo) -> None:
-    out, first = demo["out"], password(demo["stdout"])
+def test_serve_on_the_existing_folder_keeps_the_password_and_the_data(demo, tmp_path: Path) -> None:
+    out, first = untouched(demo, tmp_path), password(demo["stdout"])
     summary = out / "summaries" / "summary-program-en.html"
     written = summary.stat().st_mtime_ns
-    server, stdout = on_a_free_port(lambda port: serve_pasted(demo, port))
+    server, stdout = on_a_free_port(lambda port: serve_pasted(demo, port, out))
     try:
         assert "reused" in stdout and "(created)" not in stdout and password(stdout) == first
         assert "summaries (HTML)" not in stdout and summary.stat().st_mtime_ns == written  # served as it is
@@ -283,9 +315,12 @@ def test_serve_on_the_existing_folder_keeps_the_password_and_the_data(demo) -> N
 
 def test_rebuild_starts_over(demo) -> None:
     out, first = demo["out"], password(demo["stdout"])
+    stray = out / "needs" / "needs-old-cohort-en.html"  # left by an older demo: every output folder is cleared
+    stray.write_text("old", encoding="utf-8")
     rebuilt = run_demo(out, demo["configured"], "--rebuild", "--port", str(demo["port"]))
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "(created)" in rebuilt.stdout and "(new;" in rebuilt.stdout
+    assert "unchanged since the last run" not in rebuilt.stdout and not stray.exists()
     second = password(rebuilt.stdout)
     assert second != first and signs_in(out, second) and not signs_in(out, first)
 

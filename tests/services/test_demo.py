@@ -22,12 +22,15 @@ from lipassess.services.demo import (
     demo_database_url,
     demo_secret_key,
     demo_sign_in,
+    outputs_fingerprint,
     participant_link,
+    program_cohorts,
     reset_demo_admin,
+    scope_keys,
 )
 from lipassess.services.demo_data import DEMO_COHORTS, demo_cohorts
 from lipassess.services.waves import LOCAL_TZ
-from lipassess.store.models import AuditEvent, Cohort, StaffRole, Wave
+from lipassess.store.models import AuditEvent, Cohort, Enrolment, Participant, StaffRole, Wave
 from tests.reports.factories import make_figures
 
 
@@ -126,5 +129,38 @@ def test_the_participant_link_opens_a_survey_open_today(demo_database, tmp_path:
         assert opened.status_code == 303 and opened.headers["Location"].endswith(f"/survey/wave/{wave.id}")
         consent = client.get(opened.headers["Location"])
         assert consent.status_code == 200 and 'name="consent"' in consent.get_data(as_text=True)
+    finally:
+        db.engine_for(app).dispose()
+
+
+def test_the_outputs_fingerprint_follows_the_data_and_the_settings(demo_database, tmp_path: Path) -> None:
+    """A second demo run keeps its outputs only while this fingerprint is unchanged: any change to what they
+    show (a profile, the smallest group shown) must change it, and nothing else may."""
+    source, _summary = demo_database
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(source, path)
+    app = create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
+                      "SECRET_KEY": "x" * 40})
+    try:
+        with db.session_factory(app)() as session:
+            def fingerprint(min_group_size: int = 5) -> str:
+                keys = scope_keys(session, program_cohorts(session), min_group_size=min_group_size)
+                return outputs_fingerprint(keys, min_group_size=min_group_size)
+
+            cohorts = program_cohorts(session)
+            assert [c.shortname for c in cohorts] == ["DEMO-LIP-C5", "DEMO-LIP-C6", "DEMO-LIP-HFD"]
+            first, before = fingerprint(), scope_keys(session, cohorts, min_group_size=5)
+            assert fingerprint() == first  # read twice, nothing changed
+            assert fingerprint(min_group_size=10) != first  # fewer groups shown
+            participant = session.scalars(select(Participant).join(Enrolment)
+                                          .where(Enrolment.cohort_id == cohorts[0].id).order_by(Participant.id)
+                                          .limit(1)).one()
+            participant.ministry = "Ministry of Interior (changed)"
+            session.commit()
+            assert fingerprint() != first
+            after = scope_keys(session, cohorts, min_group_size=5)
+            # the changed cohort and the program change; the other cohorts' keys stay as they were
+            assert after[cohorts[0].id] != before[cohorts[0].id] and after[None] != before[None]
+            assert after[cohorts[1].id] == before[cohorts[1].id] and after[cohorts[2].id] == before[cohorts[2].id]
     finally:
         db.engine_for(app).dispose()
