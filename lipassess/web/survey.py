@@ -370,7 +370,8 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
     posted = _posted_answers()
     try:
         saved = _held(_save_draft(participant_id=participant_id, wave_id=wave_id, answers=posted, now=utcnow(),
-                                  language=switch or _session_language(), invitation_id=invitation_id))
+                                  language=switch or _session_language(), invitation_id=invitation_id,
+                                  page=number))
     except service.ConsentRequired:
         db.rollback()
         return redirect(url_for(".wave_form", wave_id=wave_id), 303)
@@ -384,7 +385,7 @@ def _save_page(wave_id: int, number: int) -> Response | tuple[str, int]:
         messages = _messages(form, exc.errors, lang)
         return _render_page(form, number, lang, values={**form.answers, **posted}, errors=messages,
                             notice="rejected", status=400)
-    page = saved.page(number)  # an unknown page number is a 404, which rolls back
+    page = saved.page(number)  # an unknown page number is a 404, which rolls the transaction back
     if switch:
         cookie[SESSION_LANG] = switch
         return redirect(url_for(".page", wave_id=wave_id, number=number), 303)
@@ -421,16 +422,18 @@ def save_answers(wave_id: int) -> Response:
     return jsonify(saved={key: saved.answers.get(key) for key in posted})
 
 
-def _save_draft(**arguments: Any) -> service.SurveyForm:
+def _save_draft(page: int | None = None, **arguments: Any) -> service.SurveyForm:
     """Save answers: in one statement without a transaction where it can be, else step by step in one.
 
     :func:`~lipassess.services.surveys.save_draft_at_once` either writes
     everything with every check passed, or changes nothing; then
     :func:`~lipassess.services.surveys.save_draft` does the work under a
     transaction's locks and raises what is wrong (consent missing, submitted,
-    closed, a rejected answer...).
+    closed, a rejected answer...). ``page``, the page the answers came from,
+    must be a page of the form for the one statement to run (it commits at
+    once); otherwise the transaction's write is rolled back by the page's 404.
     """
-    saved = service.save_draft_at_once(db.reading_session(), **arguments)
+    saved = service.save_draft_at_once(db.reading_session(), page=page, **arguments)
     if saved is not None:
         return saved
     return service.save_draft(db.transaction_session(), **arguments)

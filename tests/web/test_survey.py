@@ -232,6 +232,20 @@ def test_back_and_page_navigation(client, s) -> None:
     assert client.post(s.url("/page/1"), data={"action": "delete-everything"}).status_code == 400
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("number", [0, 3, 99])
+def test_a_save_to_a_page_the_survey_does_not_have_is_a_404_that_changes_nothing(client, session, s,
+                                                                                 number) -> None:
+    start(client, s)
+    assert client.get(s.url("/page/1")).status_code == 200  # the wave is known here: the one-statement save runs
+    client.post(s.url("/page/1"), data={**page_answers(s, L1="4", L2="5", L3="1"), "action": "save"})
+    before = snapshot(session)
+    assert [a[2] for a in before[1]] == [4, 5, 1]
+    sent = client.post(s.url(f"/page/{number}"), data={**page_answers(s, L1="", L2="1"), "action": "save"})
+    assert sent.status_code == 404
+    assert snapshot(session) == before  # neither cleared nor changed
+
+
 def test_language_switch_keeps_the_answers_of_the_page(client, session, s) -> None:
     start(client, s)
     switched = client.post(s.url("/page/1"), data={**page_answers(s, L1="3"), "action": "lang:en"})

@@ -118,15 +118,18 @@ _SAVE = {(linked, cleared): DriverStatement(_statement(linked, cleared), (
 
 
 def save_draft_at_once(session: Session, *, participant_id: int, wave_id: int, answers: Mapping[str, Any],
-                       now: datetime, language: str | None = None,
-                       invitation_id: int | None = None) -> SurveyForm | None:
+                       now: datetime, language: str | None = None, invitation_id: int | None = None,
+                       page: int | None = None) -> SurveyForm | None:
     """:func:`~lipassess.services.surveys.operations.save_draft` in one statement, where it can be; else None.
 
     None, with nothing changed, on SQLite, when this process has not yet seen
-    which instruments the wave presents, when an answer fails validation, and
-    when any check fails (see the module docstring). The statement commits on
-    its own in a session in autocommit (:func:`lipassess.db.reading_session`),
-    else with the session's transaction.
+    which instruments the wave presents, when an answer fails validation, when
+    ``page`` (the page the answers were posted from) is not a page of the form,
+    and when any check fails (see the module docstring). The statement commits
+    on its own in a session in autocommit (:func:`lipassess.db.reading_session`),
+    else with the session's transaction: a caller that refuses the request after
+    it (a page the form does not have is a 404) must check first, so a refused
+    request never leaves a committed write behind.
     """
     conn = connection(session)
     if conn.dialect.name != "postgresql":
@@ -135,6 +138,8 @@ def save_draft_at_once(session: Session, *, participant_id: int, wave_id: int, a
     if signature is None:
         return None
     layout = layout_for(session, signature)
+    if page is not None and not 1 <= page <= len(layout.pages):
+        return None  # the step-by-step save runs in a transaction, which the page's 404 rolls back
     try:
         parsed = validate_answers(layout, answers)
     except AnswersRejected:
