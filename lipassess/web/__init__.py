@@ -39,6 +39,7 @@ def register_web(app: Flask) -> None:
         headers,
         lti,
         main,
+        nul_guard,
         raters,
         staff,
         staff_needs,
@@ -47,6 +48,7 @@ def register_web(app: Flask) -> None:
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_TIME_LIMIT_SECONDS)
     app.url_map.converters["int"] = PathIdConverter  # before any rule is added
+    nul_guard.init_app(app)  # first: no view, CSRF check included, reads a request holding a NUL
     csrf.init_app(app)
     csrf_tokens.init_app(app)
     app.session_interface = cookies.FramedSessionInterface()

@@ -65,6 +65,9 @@ def _select_platform(payload: dict[str, Any],
     issuer = payload.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise _reject(RejectReason.MISSING_CLAIM, "iss")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in issuer):
+        # read before the signature is checked, and looked up in the platforms' store
+        raise _reject(RejectReason.MALFORMED, "iss holds control characters")
     aud = payload.get("aud")
     audience = [aud] if isinstance(aud, str) else aud
     if not isinstance(audience, list) or not audience or not all(isinstance(a, str) for a in audience):

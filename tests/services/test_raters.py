@@ -13,7 +13,7 @@ from lipassess.errors import ConfigurationError, InvalidInput, JobFailed, NotFou
 from lipassess.services.links import LinkInvalid, hash_token
 from lipassess.services.raters.links import issue_rater_link, resolve_rater_link
 from lipassess.services.raters.mail import SmtpSettings, send_rater_mail
-from lipassess.services.raters.roster import import_raters, nominate_raters
+from lipassess.services.raters.roster import import_raters, nominate_raters, parse_entry
 from lipassess.services.raters.survey import RatingAlreadySubmitted, rater_form, submit_rating
 from lipassess.services.surveys import AnswersIncomplete, AnswersRejected, ConsentRequired
 from lipassess.store.models import WaveKind
@@ -313,3 +313,23 @@ def test_concurrent_rating_submissions_store_exactly_one(session, world, app) ->
     assert all(isinstance(r, RatingAlreadySubmitted) for r in results if r != "stored"), results
     session.expire_all()
     assert count(session, RaterAnswer) == len(answers) == 30
+
+
+@pytest.mark.parametrize("email", ["a\x00@b.co", "a\x01b@b.co", "\x7fab@b.co", "ab\x85@b.co", "a\u009f@b.co"])
+def test_an_address_with_control_characters_is_not_an_email_address(email: str) -> None:
+    entry, problems = parse_entry({"name": "Sok Dara", "email": email, "relation": "peer"})
+    assert entry is None and problems == [f"{email!r} is not an e-mail address"]
+
+
+@pytest.mark.parametrize("name", ["Sok\x7f", "Sok\x85Dara", "Sok\u009fDara", "Sok\x00"])
+def test_a_name_with_control_characters_is_refused(name: str) -> None:
+    entry, problems = parse_entry({"name": name, "email": "sok.dara@mef.gov.kh", "relation": "peer"})
+    assert entry is None and problems == ["the rater's name is longer than 255 characters or holds control characters"]
+
+
+def test_names_and_addresses_without_control_characters_pass() -> None:
+    entry, problems = parse_entry({"name": "សុខ ដារា (Sok Dara)", "email": "sok.dara+360@mef.gov.kh",
+                                   "relation": "direct report"})
+    assert problems == [] and entry is not None
+    assert (entry.name, entry.email, entry.relation) == ("សុខ ដារា (Sok Dara)", "sok.dara+360@mef.gov.kh",
+                                                         "direct_report")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +33,8 @@ CSV_COLUMNS = ("participant", "name", "email", "phone", "relation", "language")
 REQUIRED_COLUMNS = ("participant", "name", "relation")
 MAX_ROWS = 20_000
 
-_EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+#: No whitespace, quotes, separators or control characters (C0, DEL, C1) before the @; a DNS name after it.
+_EMAIL = re.compile(r"^[^@\s<>\"',;\x00-\x1f\x7f-\x9f]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,24}$")
 _RELATION_WORDS = {"direct report": "direct_report", "direct-report": "direct_report",
                    "report": "direct_report", "colleague": "peer", "manager": "supervisor"}
@@ -86,7 +88,7 @@ def parse_entry(values: Mapping[str, str | None]) -> tuple[RaterEntry | None, li
     language = (values.get("language") or "").strip().lower() or None
     if not name:
         problems.append("the rater's name is empty")
-    elif len(name) > 255 or any(ord(c) < 32 for c in name):
+    elif len(name) > 255 or any(unicodedata.category(c) == "Cc" for c in name):  # C0, DEL and C1
         problems.append("the rater's name is longer than 255 characters or holds control characters")
     if email is None and phone is None:
         problems.append("give the rater's e-mail address or phone number")

@@ -296,3 +296,21 @@ def test_recorded_token_with_a_changed_claim_fails_the_recorded_key() -> None:
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(forged, keyset["cc1edf1ef82195a16fe1"], algorithms=["RS256"], audience=CLIENT_ID,
                    options={"verify_exp": False})
+
+
+@pytest.mark.parametrize("issuer", ["https://moodle.example\x00", "https://moodle\x1f.example", "https://m\x7f.example",
+                                    "https://m\x85.example"])
+def test_an_issuer_with_control_characters_is_malformed_before_any_lookup(platform, issuer: str) -> None:
+    """``iss`` is read before the signature is checked and looked up in the store (where PostgreSQL refuses NUL)."""
+    claims = {**platform.learner_claims(nonce=NONCE, now=NOW), "iss": issuer}
+    looked_up: list[str] = []
+
+    def find_platforms(iss: str) -> list[Any]:
+        looked_up.append(iss)
+        return []
+
+    with pytest.raises(LaunchRejected) as info:
+        validate_launch(platform.sign(claims), find_platforms=find_platforms, keys=JwksCache(),
+                        consume_nonce=NonceBook(), binding=None, now=NOW)
+    assert info.value.reason is RejectReason.MALFORMED and "control characters" in str(info.value)
+    assert looked_up == []
