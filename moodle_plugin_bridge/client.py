@@ -117,7 +117,10 @@ class MoodleClient(MoodleAPI):
         max_input_vars: int = PHP_DEFAULT_MAX_INPUT_VARS,
         service: str = SERVICE_SHORTNAME,
     ) -> None:
-        parts = urlsplit(base_url or "")
+        try:
+            parts = urlsplit(base_url or "")
+        except ValueError:  # an unclosed or invalid bracketed host
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(
                 "base_url must be the Moodle site's http(s) address, e.g. https://lms.example.org"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import select
@@ -35,7 +34,7 @@ from moodle_plugin_bridge.lti import (
     tool_registration_request,
 )
 from moodle_plugin_bridge.lti.claims import SCOPE_SCORE
-from moodle_plugin_bridge.lti.urls import url_under, web_origin
+from moodle_plugin_bridge.lti.urls import split_url, url_under, web_origin
 
 TOOL_NAME = "lipassess surveys"
 TOOL_DESCRIPTION = "Pre, post and follow-up leadership surveys of the Leadership and Innovation Program"
@@ -50,8 +49,8 @@ DEFAULT_KEYS_KEPT = 2
 
 def _check_url(name: str, value: str) -> str:
     value = (value or "").strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    parts = split_url(value)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput(f"{name} must be an absolute http(s) URL, e.g. https://moodle.example.gov.kh/mod/lti/"
                            f"auth.php; got {value!r}")
     return value

@@ -146,7 +146,10 @@ class ServiceClient:
         token. Raises :class:`ServiceError`: ``retryable`` for transport faults
         and 5xx, not for other refusals (bad payload, line item gone).
         """
-        url = scores_url(lineitem_url)
+        try:
+            url = scores_url(lineitem_url)
+        except ValueError:  # an unclosed or invalid bracketed host: no request can reach it
+            raise ServiceError(f"line item URL {lineitem_url!r} cannot be read", retryable=False) from None
         response = self._send_score(url, score)
         if response.status_code == 401:
             self._forget_token([SCOPE_SCORE])

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
+
+
+def split_url(url: str) -> SplitResult | None:
+    """``urlsplit(url)``, or None for a URL it cannot read (``https://[::1``: an unclosed or invalid bracketed host)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
 
 
 def url_under(url: str, prefix: str) -> bool:
     """True when ``url`` has the scheme and host[:port] of ``prefix`` and a path under its path.
 
     ``http://a/app/x`` is under ``http://a/app``; ``http://a/application`` and
-    ``https://a/app/x`` are not.
+    ``https://a/app/x`` are not; a URL that cannot be read is under nothing.
     """
-    target, base = urlsplit(url), urlsplit(prefix.rstrip("/") + "/")
+    target, base = split_url(url), split_url(prefix.rstrip("/") + "/")
+    if target is None or base is None:
+        return False
     return (target.scheme.lower(), target.netloc.lower()) == (base.scheme.lower(), base.netloc.lower()) and (
         target.path + "/").startswith(base.path)
 
@@ -30,7 +40,9 @@ def web_origin(url: str) -> tuple[str, str, int] | None:
     """
     if _UNSAFE.search(url):
         return None
-    parts = urlsplit(url)
+    parts = split_url(url)
+    if parts is None:
+        return None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
         return None

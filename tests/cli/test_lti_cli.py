@@ -58,6 +58,13 @@ def test_bad_platform_values_are_one_line_exit_2(run_cli) -> None:
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("issuer", ["https://[::1", "http://[x]/"])
+def test_an_issuer_url_that_cannot_be_read_is_one_line_exit_2(run_cli, issuer: str) -> None:
+    result = run_cli(*[(issuer if a == ISSUER else a) for a in PLATFORM_ARGS])
+    assert result.exit_code == 2 and "must be an absolute http(s) URL" in result.err and issuer in result.err
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
 def test_rotate_key_keeps_the_previous_key_published(run_cli, database_url) -> None:
     first = run_cli("lti", "rotate-key")
     second = run_cli("lti", "rotate-key")

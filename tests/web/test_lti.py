@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from lipassess import create_app
 from lipassess import db as lipassess_db
-from lipassess.store.models import LtiNonce, Participant
+from lipassess.store.models import LtiNonce, LtiPlatform, Participant
 from lipassess.web.auth import current_principal, staff_required
 from moodle_plugin_bridge.lti.claims import (
     CLAIM_CONTEXT,
@@ -377,6 +377,12 @@ def test_rejected_login_is_logged(client, world, caplog) -> None:
     assert "LTI login rejected: unknown_platform" in caplog.text
 
 
+@pytest.mark.parametrize("target", ["https://[::1", "http://[x]/lti/launch"])
+def test_a_login_whose_target_cannot_be_read_is_a_rejection(client, world, target: str) -> None:
+    response = client.post("/lti/login", data={**INITIATION, "target_link_uri": target})
+    assert response.status_code == 400 and REJECTED in response.text
+
+
 def test_platform_error_answer_is_a_rejection(client, world, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="lipassess.lti"):
         response = client.post("/lti/launch", data={"error": "login_required", "state": "x" * 32})
@@ -449,6 +455,17 @@ def test_dynamic_registration_from_elsewhere_is_refused(app, client) -> None:
     page = client.get("/lti/register", query_string={
         "openid_configuration": "https://evil.example/mod/lti/openid-configuration.php", "registration_token": "t"})
     assert page.status_code == 403
+
+
+@pytest.mark.parametrize("config_url", ["https://[::1", "http://[x]/mod/lti/openid-configuration.php"])
+def test_dynamic_registration_from_a_url_that_cannot_be_read_is_refused(app, client, session,
+                                                                        config_url: str) -> None:
+    app.config["MOODLE_URL"] = ISSUER
+    with responses.RequestsMock():  # nothing may be fetched
+        page = client.get("/lti/register", query_string={"openid_configuration": config_url,
+                                                         "registration_token": "t"})
+    assert page.status_code == 403 and "Manage tools" in page.text
+    assert session.scalar(select(func.count(LtiPlatform.id))) == 0
 
 
 def test_recorded_moodle_launch_post_is_read_and_checked_to_the_end(app, client, world, caplog) -> None:

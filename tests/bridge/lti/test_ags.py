@@ -154,3 +154,12 @@ def test_token_endpoint_down_is_retryable(client) -> None:
 def test_naive_timestamps_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         completion_score("36", datetime(2026, 11, 22)).to_json()
+
+
+def test_a_line_item_url_that_cannot_be_read_is_not_retried(client) -> None:
+    with responses.RequestsMock() as mock:  # no request at all may leave
+        with pytest.raises(ServiceError) as info:
+            client.post_score("https://[::1/mod/lti/services.php/2/lineitems/7/lineitem",
+                              completion_score("36", COMPLETED_AT))
+    assert info.value.retryable is False and "cannot be read" in str(info.value)
+    assert len(mock.calls) == 0
