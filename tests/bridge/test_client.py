@@ -389,3 +389,9 @@ def test_moodle_warnings_are_returned_with_the_records(
     )
     assert len(report) == 14
     assert any("invalidfieldparameter" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("base_url", ["https://[::1", "http://[x]/", "https://lms.example.org]/"])
+def test_a_base_url_that_cannot_be_read_says_what_to_give(base_url: str) -> None:
+    with pytest.raises(ValueError, match=r"^base_url must be the Moodle site's http\(s\) address"):
+        MoodleClient(base_url, "token")
