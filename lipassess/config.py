@@ -97,32 +97,46 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _POSITIVE = 1e-9
-_LOWER_BOUNDS: dict[str, float] = {
-    "MOODLE_TIMEOUT": _POSITIVE,
-    "FOLLOWUP_OFFSET_DAYS": 0,
-    "FOLLOWUP_WINDOW_DAYS": 1,
-    "LINK_TTL_DAYS": 1,
-    "REMINDERS": 0,
-    "REMINDER_SPACING_DAYS": 1,
-    "MIN_GROUP_SIZE": 1,
-    "SESSION_IDLE_HOURS": 1,
-    "SESSION_MAX_HOURS": 1,
-    "API_TOKEN_DAYS": 1,
-    "SIGN_IN_MAX_FAILURES": 1,
-    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 1,
-    "SIGN_IN_LOCK_MINUTES": 1,
-    "TRUSTED_PROXIES": 0,
-    "SMTP_PORT": 1,
-    "SMTP_TIMEOUT": _POSITIVE,
-    "MIN_RATERS_PER_RELATION": 1,
+NUMERIC_RANGES: dict[str, tuple[float, float]] = {
+    "MOODLE_TIMEOUT": (_POSITIVE, 3600),  # seconds: an hour
+    "FOLLOWUP_OFFSET_DAYS": (0, 3650),  # ten years
+    "FOLLOWUP_WINDOW_DAYS": (1, 3650),
+    "LINK_TTL_DAYS": (1, 3650),
+    "REMINDERS": (0, 20),
+    "REMINDER_SPACING_DAYS": (1, 365),
+    "MIN_GROUP_SIZE": (1, 1000),
+    "SESSION_IDLE_HOURS": (1, 8760),  # a year
+    "SESSION_MAX_HOURS": (1, 8760),
+    "API_TOKEN_DAYS": (1, 3650),
+    "SIGN_IN_MAX_FAILURES": (1, 1000),
+    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": (1, 10000),
+    "SIGN_IN_LOCK_MINUTES": (1, 10080),  # a week
+    "TRUSTED_PROXIES": (0, 10),
+    "SMTP_PORT": (1, 65535),
+    "SMTP_TIMEOUT": (_POSITIVE, 3600),
+    "MIN_RATERS_PER_RELATION": (1, 100),
 }
-"""Numeric settings and their smallest sensible value (a timeout of 0 would wait forever or not at all)."""
+"""Numeric settings and their smallest and largest sensible value.
+
+The smallest: a timeout of 0 would wait forever or not at all, a link valid for
+0 days never works. The largest: far beyond what a deployment needs, and small
+enough that every date, duration and list made from the value stays in range
+(a link valid for 99999999999 days is a date Python cannot hold, and a page
+that computes it fails).
+"""
 _HELP = {s.name: s.help.rstrip(".") for s in SETTINGS}
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}
 _BOOL_FALSE = {"0", "false", "no", "off", ""}
+
+
+def describe_range(name: str) -> str:
+    """``at least 1 and at most 3650``: the accepted values of a numeric setting, as the messages say them."""
+    smallest, largest = NUMERIC_RANGES[name]
+    low = "greater than 0" if smallest == _POSITIVE else f"at least {int(smallest)}"
+    return f"{low} and at most {int(largest)}"
 
 
 def _parse(setting: Setting, raw: str) -> Any:
@@ -221,11 +235,11 @@ def check(config: Mapping[str, Any]) -> None:
     if encryption_key is not None and len(str(encryption_key)) < 32:
         raise ConfigurationError(f"{ENV_PREFIX}KEY_ENCRYPTION_KEY must be at least 32 random characters when set; "
                                  "leave it unset to derive the key from LIPASSESS_SECRET_KEY")
-    for name, smallest in _LOWER_BOUNDS.items():
+    for name, (smallest, largest) in NUMERIC_RANGES.items():
         value = config.get(name)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < smallest:
-            bound = "greater than 0" if smallest == _POSITIVE else f"at least {smallest}"
-            raise ConfigurationError(f"{ENV_PREFIX}{name}={value!r} must be a number {bound} "
+        # ``not low <= value <= high`` also refuses NaN, which compares false with everything
+        if isinstance(value, bool) or not isinstance(value, int | float) or not smallest <= value <= largest:
+            raise ConfigurationError(f"{ENV_PREFIX}{name}={value!r} must be a number {describe_range(name)} "
                                      f"({_HELP[name]})")
     level = config.get("LOG_LEVEL")
     if not isinstance(level, str) or level.upper() not in LOG_LEVELS:

@@ -89,3 +89,82 @@ def test_unknown_page_is_a_404_page_and_api_gets_json(client) -> None:
     api = client.get("/api/v1/no-such-thing")
     assert api.status_code == 404
     assert set(api.get_json()) == {"code", "status", "message", "errors"}
+
+
+# The accepted range of every numeric setting, written out here (not read from lipassess.config) so that a
+# bound dropped or moved in the code fails this test. The upper bounds keep every date and duration made
+# from a setting representable: LIPASSESS_SESSION_IDLE_HOURS=99999999999 made every staff page a 500.
+RANGES = {
+    "MOODLE_TIMEOUT": ("greater than 0", 3600),
+    "FOLLOWUP_OFFSET_DAYS": (0, 3650),
+    "FOLLOWUP_WINDOW_DAYS": (1, 3650),
+    "LINK_TTL_DAYS": (1, 3650),
+    "REMINDERS": (0, 20),
+    "REMINDER_SPACING_DAYS": (1, 365),
+    "MIN_GROUP_SIZE": (1, 1000),
+    "SESSION_IDLE_HOURS": (1, 8760),
+    "SESSION_MAX_HOURS": (1, 8760),
+    "API_TOKEN_DAYS": (1, 3650),
+    "SIGN_IN_MAX_FAILURES": (1, 1000),
+    "SIGN_IN_MAX_FAILURES_PER_ADDRESS": (1, 10000),
+    "SIGN_IN_LOCK_MINUTES": (1, 10080),
+    "TRUSTED_PROXIES": (0, 10),
+    "SMTP_PORT": (1, 65535),
+    "SMTP_TIMEOUT": ("greater than 0", 3600),
+    "MIN_RATERS_PER_RELATION": (1, 100),
+}
+FLOATS = {"MOODLE_TIMEOUT", "SMTP_TIMEOUT"}
+
+
+def _range_text(name: str) -> str:
+    low, high = RANGES[name]
+    return f"{low if isinstance(low, str) else f'at least {low}'} and at most {high}"
+
+
+def test_every_numeric_setting_has_a_range_here() -> None:
+    numeric = {s.name for s in config.SETTINGS if s.parse in ("int", "float")}
+    assert numeric - {"MIN_SHARE_ANSWERED"} == set(RANGES)  # a share: checked on its own, 0 < share <= 1
+
+
+@pytest.mark.parametrize("name", sorted(RANGES))
+def test_numeric_settings_are_accepted_up_to_their_bound(tmp_path: Path, name: str) -> None:
+    low, high = RANGES[name]
+    smallest = "0.001" if isinstance(low, str) else str(low)
+    for value in (smallest, str(high)):
+        resolved = config.resolve(tmp_path, environ={f"LIPASSESS_{name}": value})
+        assert resolved[name] == (float(value) if name in FLOATS else int(value))
+
+
+@pytest.mark.parametrize("name", sorted(RANGES))
+def test_numeric_settings_beyond_their_bound_are_refused_with_the_range(tmp_path: Path, name: str) -> None:
+    low, high = RANGES[name]
+    above = f"{high}.5" if name in FLOATS else str(high + 1)
+    below = "0" if isinstance(low, str) else str(low - 1)
+    for value in (above, below, "99999999999"):
+        with pytest.raises(ConfigurationError) as refused:
+            config.resolve(tmp_path, environ={f"LIPASSESS_{name}": value})
+        shown = float(value) if name in FLOATS else int(value)
+        assert str(refused.value).startswith(f"LIPASSESS_{name}={shown!r} must be a number {_range_text(name)} (")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_timeout_that_is_not_a_finite_number_is_refused(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ConfigurationError, match="must be a number greater than 0 and at most 3600"):
+        config.resolve(tmp_path, environ={"LIPASSESS_MOODLE_TIMEOUT": value})
+
+
+def test_the_instance_file_is_held_to_the_same_bounds(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text("LINK_TTL_DAYS = 10**12\n")
+    with pytest.raises(ConfigurationError, match=r"LINK_TTL_DAYS=1000000000000 must be a number at least 1 and "
+                                                 r"at most 3650 \(Days a personal survey link stays valid\)"):
+        config.resolve(tmp_path, environ={})
+
+
+def test_the_web_app_refuses_to_start_with_a_setting_beyond_its_bound(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    monkeypatch.setenv("LIPASSESS_DATABASE_URL", f"sqlite:///{tmp_path / 'never-created.sqlite3'}")
+    monkeypatch.setenv("LIPASSESS_SESSION_IDLE_HOURS", "99999999999")
+    with pytest.raises(ConfigurationError, match="SESSION_IDLE_HOURS=99999999999 must be a number at least 1 "
+                                                 "and at most 8760"):
+        create_app()
+    assert not (tmp_path / "never-created.sqlite3").exists()

@@ -47,3 +47,13 @@ def test_every_documented_setting_is_read_somewhere() -> None:
     read = _string_constants_read_by_the_code()
     unread = sorted(ENV_PREFIX + s.name for s in SETTINGS if s.name not in read)
     assert unread == [], f"documented but read by nothing: {unread}; make them work or remove them"
+
+
+def test_configuration_table_states_every_numeric_range() -> None:
+    from lipassess.config import NUMERIC_RANGES
+
+    for name, (smallest, largest) in NUMERIC_RANGES.items():
+        row = re.search(rf"^\| `{ENV_PREFIX}{name}` \|.*$", README, re.M)
+        assert row is not None, name
+        low = "greater than 0, at most" if 0 < smallest < 1 else f"{int(smallest)} to"
+        assert f"(accepted: {low} {int(largest)})" in row.group(0), name

@@ -156,3 +156,25 @@ def test_staff_change_of_an_unknown_account_is_one_line(run_cli) -> None:
     result = run_cli("staff", "deactivate", "nobody")
     assert result.exit_code == 2 and "no staff user 'nobody'" in result.err
     assert "Traceback" not in result.err
+
+
+def test_a_token_lifetime_beyond_its_bound_is_refused_and_keeps_the_token(run_cli, database_url, monkeypatch) -> None:
+    assert run_cli("staff", "add", "ana", "--role", "admin", "--password-stdin", "--api-token",
+                   stdin="first password 1\n").exit_code == 0
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        before = conn.execute(select(StaffUser.api_token_hash, StaffUser.api_token_expires_at)).one()
+        audited = conn.execute(select(AuditEvent.action)).scalars().all()
+    assert before.api_token_hash and audited == ["staff.add", "staff.api_token"]
+    monkeypatch.setenv("LIPASSESS_API_TOKEN_DAYS", "99999999999")  # timedelta(days=...) overflowed: exit 1
+    result = run_cli("staff", "token", "ana")
+    assert result.exit_code == 2, result
+    assert result.err == ("error: LIPASSESS_API_TOKEN_DAYS=99999999999 must be a number at least 1 and at most "
+                          "3650 (Days a newly issued staff API token stays valid)\n")
+    assert result.out == "" and "Traceback" not in result.err
+    with engine.connect() as conn:
+        assert conn.execute(select(StaffUser.api_token_hash, StaffUser.api_token_expires_at)).one() == before
+        assert conn.execute(select(AuditEvent.action)).scalars().all() == audited
+    engine.dispose()
+    monkeypatch.setenv("LIPASSESS_API_TOKEN_DAYS", "3650")
+    assert run_cli("staff", "token", "ana").exit_code == 0
