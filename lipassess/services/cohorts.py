@@ -11,6 +11,8 @@ another) is refused with both and the prefixes that choose between them.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,14 +25,31 @@ PREFIXES = ("id", "course", "shortname")
 _LISTED = 10  # cohorts named in a "no such cohort" message
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_LARGEST_ID = 2**31 - 1
+"""``Cohort.id`` is an ``Integer`` column (PostgreSQL ``integer``, 32 bits): no cohort has a larger id."""
+_LARGEST_MOODLE_ID = 2**63 - 1
+"""``Cohort.moodle_course_id`` is a :data:`~lipassess.store.models.MoodleId` (``BIGINT``, 64 bits)."""
+
+
+def _number(value: str, largest: int) -> int | None:
+    """``value`` as an id the column can hold, or None: only ASCII digits count (``'²'.isdigit()`` is true,
+    but ``int('²')`` fails), and a number beyond the column's range names no row (the database would refuse
+    the comparison with an overflow rather than find nothing)."""
+    if not _ASCII_DIGITS.fullmatch(value):
+        return None
+    number = int(value)
+    return number if number <= largest else None
+
+
 def _by(session: Session, form: str, value: str) -> Cohort | None:
     if form == "shortname":
         return session.scalar(select(Cohort).where(Cohort.shortname == value))
-    if not value.isdigit():
-        return None
     if form == "id":
-        return session.get(Cohort, int(value))
-    return session.scalar(select(Cohort).where(Cohort.moodle_course_id == int(value)))
+        store_id = _number(value, _LARGEST_ID)
+        return None if store_id is None else session.get(Cohort, store_id)
+    course_id = _number(value, _LARGEST_MOODLE_ID)
+    return None if course_id is None else session.scalar(select(Cohort).where(Cohort.moodle_course_id == course_id))
 
 
 def describe(cohort: Cohort) -> str:

@@ -102,3 +102,31 @@ def test_dry_run_links_use_the_configured_base_url(run_cli, stub: MoodleStub, mo
     assert real.exit_code == 0, real
     assert len(sink.delivered) == 14
     assert all("https://lip.example.gov.kh/survey/s/" in json.dumps(m) for m in sink.delivered)
+
+
+_KNOWN = "known cohorts: LIP-C8 (id 3, Moodle course 40), LIP-C6 (id 5, Moodle course 3)"
+
+
+@pytest.mark.parametrize("ref", [
+    "2147483648",  # one past PostgreSQL's integer (the store id): NumericValueOutOfRange
+    "9223372036854775808",  # one past BIGINT (the Moodle course id) and SQLite's INTEGER: OverflowError
+    "99999999999999999999", "id:2147483648", "course:9223372036854775808",
+    "²", "id:²", "course:³",  # str.isdigit() is true for these, int() refuses them
+    "٣", "course:٣",  # an Arabic-Indic three: int() reads it as 3, which is not what a person typed
+])
+def test_a_number_no_cohort_can_have_is_an_unknown_cohort(run_cli, two_cohorts, ref, tmp_path) -> None:
+    for command in (("waves", "list", "--cohort", ref), ("analyze", "cohort", ref),
+                    ("export", "--cohort", ref, "--format", "long_csv", "--out", str(tmp_path / "x.csv"))):
+        result = run_cli(*command)
+        assert result.exit_code == 2, result
+        assert result.err == f"error: no cohort {ref!r}: give its id (as the dashboard shows it), its Moodle " \
+                             f"course id or its shortname; {_KNOWN} (run 'lipassess sync' to add a course)\n", result
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_largest_ids_the_columns_hold_are_still_looked_up(run_cli, session) -> None:
+    make_cohort(session, course_id=2**63 - 1, shortname="LIP-WIDE", id=2**31 - 1)
+    session.commit()
+    assert _listed(run_cli, "id:2147483647") == "LIP-WIDE"
+    assert _listed(run_cli, "course:9223372036854775807") == "LIP-WIDE"
+    assert _listed(run_cli, "0009223372036854775807") == "LIP-WIDE"  # leading zeros: the same number
