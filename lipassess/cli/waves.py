@@ -45,7 +45,8 @@ def plan(cohort: str, needs_in_pre: bool, as_json: bool) -> None:
 @waves_group.command(
     "set",
     help="Change when a wave opens and/or closes. DATE is a day in Cambodia (YYYY-MM-DD: --opens at the start "
-    "of that day, --closes at its end) or an ISO time (2025-05-01T08:00, Cambodian time unless it has a zone).",
+    "of that day, --closes at its end) or an ISO time (2025-05-01T08:00, Cambodian time unless it has a zone), "
+    "from 2000-01-01 to 2200-12-31.",
 )
 @click.option("--cohort", required=True, metavar="ID", help=COHORT_HELP)
 @click.option("--kind", required=True, type=click.Choice([k.value for k in SETTABLE_KINDS]))

@@ -182,6 +182,25 @@ def default_window(
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2200, 12, 31)
+"""The days staff may give (``waves set``, ``dispatch --as-of``): far wider than any program, and narrow
+enough that a wave's end, a link's expiry or a reminder's day computed from them is a date Python can
+hold (``9999-12-31`` closes at the start of a day after the last one there is)."""
+
+
+def check_day(day: date, text: str, *, what: str = "date") -> None:
+    """Refuse a day outside :data:`EARLIEST_DAY` .. :data:`LATEST_DAY`, saying the accepted range.
+
+    Raises
+    ------
+    InvalidInput
+        ``day`` is before 2000-01-01 or after 2200-12-31.
+    """
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InvalidInput(f"{what} {text!r} is out of range: give a day from {EARLIEST_DAY.isoformat()} "
+                           f"to {LATEST_DAY.isoformat()}")
+
 
 def parse_when(text: str, *, end_of_day: bool = False, what: str = "date") -> datetime:
     """A staff-given day or time as an aware UTC datetime.
@@ -193,22 +212,26 @@ def parse_when(text: str, *, end_of_day: bool = False, what: str = "date") -> da
     Raises
     ------
     InvalidInput
-        Not a date or ISO datetime.
+        Not a date or ISO datetime, or a day outside :data:`EARLIEST_DAY` .. :data:`LATEST_DAY`.
     """
     value = (text or "").strip()
+    given: datetime | None = None  # an ISO time; None for a day
     try:
         if _DATE.match(value):
             day = date.fromisoformat(value)
-            moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time(0), LOCAL_TZ)
         else:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=LOCAL_TZ)
+            given = datetime.fromisoformat(value)
+            day = given.date()
     except ValueError:
         raise InvalidInput(
             f"{what} {text!r} is not a date: use YYYY-MM-DD (a day in Cambodia) or an ISO time "
             "such as 2025-05-01T08:00"
         ) from None
+    check_day(day, text, what=what)
+    if given is None:
+        moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time(0), LOCAL_TZ)
+    else:
+        moment = given if given.tzinfo is not None else given.replace(tzinfo=LOCAL_TZ)
     return moment.astimezone(UTC)
 
 

@@ -56,15 +56,35 @@ def test_set_and_list(run_cli, synced) -> None:
         (("--kind", "post", "--opens", "2024-11-31"), "YYYY-MM-DD"),
         (("--kind", "post"), "--opens, --closes"),
         (("--kind", "retro_pre", "--opens", "2024-11-01"), "retro_pre"),
+        # a day in Cambodia converted to UTC, or a close's exclusive end, left what datetime can hold
+        (("--kind", "pre", "--opens", "0001-01-01"),
+         "error: --opens '0001-01-01' is out of range: give a day from 2000-01-01 to 2200-12-31\n"),
+        (("--kind", "pre", "--closes", "9999-12-31"),
+         "error: --closes '9999-12-31' is out of range: give a day from 2000-01-01 to 2200-12-31\n"),
+        (("--kind", "post", "--opens", "1999-12-31"), "--opens '1999-12-31' is out of range"),
+        (("--kind", "post", "--closes", "2201-01-01"), "--closes '2201-01-01' is out of range"),
+        (("--kind", "post", "--opens", "0001-01-01T03:00"), "--opens '0001-01-01T03:00' is out of range"),
+        (("--kind", "post", "--closes", "9999-12-31T23:00-12:00"), "is out of range: give a day from 2000-01-01"),
     ],
 )
 def test_set_refuses_bad_dates_in_one_line(run_cli, synced, args, message) -> None:
     assert run_cli("waves", "plan", "--cohort", "3").exit_code == 0
     result = run_cli("waves", "set", "--cohort", "3", *args)
     assert result.exit_code == 2, result
-    assert message in result.err and len(result.err.strip().splitlines()) == 1
+    assert message in result.err and len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
     listing = run_cli("waves", "list", "--cohort", "3")
+    assert "pre       stored   2024-02-19 00:00 -> 2024-03-11 00:00" in listing.out
     assert "post      stored   2024-10-31 00:00 -> 2024-11-21 00:00" in listing.out
+
+
+def test_set_accepts_the_first_and_the_last_day_of_the_range(run_cli, synced) -> None:
+    assert run_cli("waves", "plan", "--cohort", "3").exit_code == 0
+    result = run_cli("waves", "set", "--cohort", "3", "--kind", "post", "--opens", "2000-01-01", "--closes",
+                     "2200-12-31")
+    assert result.exit_code == 0, result
+    assert "2000-01-01 00:00 -> 2201-01-01 00:00 (last day 2200-12-31)" in result.out
+    waves = json.loads(run_cli("waves", "list", "--cohort", "3", "--json").out)["waves"]
+    assert (waves[1]["opens_at"], waves[1]["closes_at"]) == ("1999-12-31T17:00:00+00:00", "2200-12-31T17:00:00+00:00")
 
 
 def test_unknown_cohort_is_one_line(run_cli) -> None:

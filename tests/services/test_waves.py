@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from lipassess.errors import InvalidInput, NotFound
 from lipassess.instruments import bundled_instruments_dir
+from lipassess.services.dispatch import as_of_time
 from lipassess.services.waves import list_waves, parse_kind, parse_when, plan_waves, set_wave_dates
 from lipassess.store.models import AuditEvent, Cohort, InstrumentVersion, Wave, WaveKind
 
@@ -150,6 +151,36 @@ def test_dates_are_days_in_cambodia(text: str, end_of_day: bool, expected: datet
 def test_bad_dates_say_the_format(text: str) -> None:
     with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
         parse_when(text, what="--opens")
+
+
+@pytest.mark.parametrize(
+    ("text", "end_of_day", "expected"),
+    [
+        ("2000-01-01", False, datetime(2000, 1, 1, tzinfo=PP)),
+        ("2200-12-31", True, datetime(2201, 1, 1, tzinfo=PP)),  # the exclusive end of the last day
+        ("2200-12-31T23:59+14:00", True, datetime(2200, 12, 31, 9, 59, tzinfo=UTC)),
+    ],
+)
+def test_the_first_and_last_day_of_the_range_are_accepted(text: str, end_of_day: bool, expected: datetime) -> None:
+    assert parse_when(text, end_of_day=end_of_day) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "end_of_day"),
+    [("0001-01-01", False), ("1999-12-31", True), ("0001-01-01T03:00", False), ("2201-01-01", False),
+     ("9999-12-31", True), ("9999-12-31T23:00-12:00", False)],
+)
+def test_days_outside_the_range_are_refused_with_the_range(text: str, end_of_day: bool) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_when(text, end_of_day=end_of_day, what="--closes")
+    assert str(refused.value) == f"--closes {text!r} is out of range: give a day from 2000-01-01 to 2200-12-31"
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "0001-01-01T00:00", "9999-12-31", "2201-01-01T12:00"])
+def test_dispatch_as_of_is_held_to_the_same_range(text: str) -> None:
+    with pytest.raises(InvalidInput, match=r"^--as-of '.*' is out of range: give a day from 2000-01-01 to 2200-12-31$"):
+        as_of_time(text)
+    assert as_of_time("2200-12-31") == datetime(2200, 12, 31, 12, tzinfo=PP)
 
 
 def test_only_planned_kinds_and_needs() -> None:

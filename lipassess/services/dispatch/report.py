@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from lipassess.services.waves import LOCAL_TZ, parse_when
+from lipassess.services.waves import LOCAL_TZ, check_day, parse_when
 from lipassess.store.types import utcnow
 
 
@@ -126,4 +126,5 @@ def as_of_time(text: str | None) -> datetime:
         day = date.fromisoformat(value)
     except ValueError:
         return parse_when(value, what="--as-of")
+    check_day(day, text, what="--as-of")
     return datetime.combine(day, time(12), LOCAL_TZ).astimezone(UTC)
