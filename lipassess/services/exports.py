@@ -55,6 +55,7 @@ from lipassess.services import audit
 from lipassess.services.cohort_data import PROFILE_FIELDS, student_profiles, submitted_answers
 from lipassess.services.demo_data import scope_is_synthetic
 from lipassess.services.instruments import default_min_share, instrument_of
+from lipassess.services.output_file import replace_when_written
 from lipassess.store.models import Cohort, InstrumentVersion
 from lipassess.vocabulary import LANGUAGES, RETRO_PRE
 
@@ -255,18 +256,21 @@ def _scores(raw: pd.DataFrame, instruments: dict[int, Instrument], min_share: fl
 
 def write_tables(tables: ExportTables, fmt: str, path: str | os.PathLike[str], *,
                  include_identities: bool = False, lang: str = "en") -> int:
-    """Write already read tables in ``fmt``; returns the rows written (answers or participants)."""
+    """Write already read tables in ``fmt``; returns the rows written (answers or participants).
+
+    The file at ``path`` is replaced only by a complete export (:mod:`lipassess.services.output_file`);
+    an unwritable ``path`` raises :class:`~lipassess.errors.InvalidInput`."""
     check_format(fmt)
-    target = Path(path)
     common: dict[str, Any] = {"include_identities": include_identities, "synthetic": tables.synthetic}
-    if fmt == "long_csv":
-        written = write_long_csv(tables.answers, target, **common)
-    elif fmt == "wide_csv":
-        written = write_wide_csv(tables.answers, target, scores=tables.scores, **common)
-    elif fmt == "xlsx":
-        written = write_xlsx(tables.answers, target, tables.codebook, scores=tables.scores, **common)
-    else:
-        written = write_sav(tables.answers, target, tables.codebook, scores=tables.scores, lang=lang, **common)
+    with replace_when_written(path) as target:  # whole or not at all; an unwritable path is refused
+        if fmt == "long_csv":
+            written = write_long_csv(tables.answers, target, **common)
+        elif fmt == "wide_csv":
+            written = write_wide_csv(tables.answers, target, scores=tables.scores, **common)
+        elif fmt == "xlsx":
+            written = write_xlsx(tables.answers, target, tables.codebook, scores=tables.scores, **common)
+        else:
+            written = write_sav(tables.answers, target, tables.codebook, scores=tables.scores, lang=lang, **common)
     return int(len(written))
 
 
@@ -319,7 +323,8 @@ def export(session: Session, cohorts: Sequence[Cohort] | None, fmt: str, path: s
     Raises
     ------
     InvalidInput
-        Unknown format or language.
+        Unknown format or language, or ``path`` cannot be written (nothing is written then, and a file
+        already at ``path`` is kept as it was).
     InsufficientData
         No answers to export yet.
     """
