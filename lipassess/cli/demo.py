@@ -8,6 +8,7 @@ while the demo works, and every hint is a command that can be pasted as is.
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import sys
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+
+from lipassess.errors import InvalidInput
 
 HOST = "127.0.0.1"
 
@@ -44,6 +47,22 @@ def _remove(paths: list[Path]) -> None:
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
+
+
+def demo_folder(out: str) -> Path:
+    """``--out`` as a folder that exists (made when missing), or a one-line refusal that says what to do."""
+    folder = Path(out).resolve()
+    for path in (folder, *folder.parents):
+        if path.exists() and not path.is_dir():
+            raise InvalidInput(f"--out must be a folder: {path} is a file; give a folder, or a new folder's name")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(f"--out {folder}: cannot create the folder ({exc.strerror}); choose a place you can "
+                           "write to") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"--out {folder}: the folder is not writable; choose one you can write to")
+    return folder
 
 
 def _stepper(started: float) -> Callable[[str], None]:
@@ -78,10 +97,9 @@ def demo(out: str, serve: bool, rebuild: bool, port: int) -> None:
     from lipassess.store.database import check_connection
     from lipassess.store.types import utcnow
 
-    out_dir = Path(out).resolve()
+    out_dir = demo_folder(out)
     if rebuild:
         _remove(demo_service.demo_files(out_dir))
-    out_dir.mkdir(parents=True, exist_ok=True)
     database = out_dir / demo_service.DEMO_DATABASE
     existed = database.is_file()
     base_url = f"http://{HOST}:{port}"

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lipassess.errors import ConfigurationError
@@ -112,12 +112,21 @@ def ping_when_idle(engine: Engine, *, idle_seconds: float = PING_IDLE_SECONDS) -
 
 
 def check_connection(engine: Engine) -> None:
-    """Connect once, turning an unreachable database into a one-line message."""
+    """Connect once, turning an unreachable database, or a file that is not one, into a one-line message.
+
+    SQLite opens any file; the first statement (a ``PRAGMA`` of the connection) finds that it is not a
+    database, and nothing has been written to it then.
+    """
     try:
         with engine.connect():
             pass
-    except OperationalError as exc:
+    except DatabaseError as exc:  # OperationalError (unreachable, refused) is one kind
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+        if engine.dialect.name == "sqlite" and not isinstance(exc, OperationalError):
+            raise ConfigurationError(
+                f"the file {engine.url.database} is not a SQLite database ({reason}); it was left as it is: "
+                "point LIPASSESS_DATABASE_URL at the lipassess database, or at a new file to start one"
+            ) from None
         raise ConfigurationError(
             f"cannot reach the database at {safe_url(str(engine.url))} ({reason}); "
             "check LIPASSESS_DATABASE_URL and that the server is running"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,45 @@ def test_csv_errors_name_rows_as_people_read_them(run_cli, tmp_path: Path, conte
     path.write_text(content, encoding="utf-8")
     line = one_error_line(run_cli("analyze", "paired", str(path), "--pre", "pre", "--post", "post", *extra))
     assert expected in line and "np." not in line
+
+
+@pytest.mark.parametrize("args", [("status",), ("db", "current"), ("db", "upgrade"),
+                                  ("waves", "list", "--cohort", "1")],
+                         ids=["status", "db current", "db upgrade", "waves list"])
+def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_is(run_cli, monkeypatch, tmp_path: Path,
+                                                                    args) -> None:
+    folder = tmp_path / "files"  # tmp_path holds the test's own database
+    folder.mkdir()
+    notes = folder / "notes.txt"
+    content = b"minutes of the March meeting\nnot a database, but someone's file\n" * 200
+    notes.write_bytes(content)
+    monkeypatch.setenv("LIPASSESS_DATABASE_URL", f"sqlite:///{notes}")
+    line = one_error_line(run_cli(*args))
+    assert line == (f"error: the file {notes} is not a SQLite database (file is not a database); it was left as "
+                    "it is: point LIPASSESS_DATABASE_URL at the lipassess database, or at a new file to start one")
+    assert notes.read_bytes() == content and sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize(("where", "refused"), [
+    ("a-file/demo", "a-file"),  # a folder inside a file
+    ("a-pipe", "a-pipe"),  # neither a file nor a folder, as /dev/null
+], ids=["parent is a file", "a pipe"])
+@pytest.mark.parametrize("rebuild", [(), ("--rebuild",)], ids=["build", "rebuild"])
+def test_demo_out_must_be_a_folder(run_cli, tmp_path: Path, where, refused, rebuild) -> None:
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "a-file").write_text("keep me\n", encoding="utf-8")
+    os.mkfifo(folder / "a-pipe")
+    line = one_error_line(run_cli("demo", "--out", str(folder / where), *rebuild))
+    assert line == (f"error: --out must be a folder: {folder / refused} is a file; give a folder, or a new "
+                    "folder's name")
+    assert sorted(p.name for p in folder.iterdir()) == ["a-file", "a-pipe"]
+    assert (folder / "a-file").read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_demo_out_that_is_a_file_is_refused_by_the_option(run_cli, tmp_path: Path) -> None:
+    target = tmp_path / "demo.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    line = one_error_line(run_cli("demo", "--out", str(target)))
+    assert line.startswith(f"error: Invalid value for '--out': Directory '{target}' is a file.")
+    assert target.read_text(encoding="utf-8") == "keep me\n"
