@@ -351,7 +351,7 @@ def write_demo_outputs(session: Session, out_dir: str | Path, *, min_group_size:
     keys = scope_keys(session, cohorts, min_group_size=min_group_size)
     fingerprint = outputs_fingerprint(keys, min_group_size=min_group_size)
     if all(analysis_store.read(session, key, version) is not None
-           for scope_keys in keys.values() for key, version in scope_keys.values()):
+           for by_kind in keys.values() for key, version in by_kind.values()):
         kept = output_manifest.reusable(out, fingerprint)
         if kept is not None:
             tell("outputs unchanged since the last run: kept as they are")
@@ -432,8 +432,8 @@ def outputs_fingerprint(keys: Mapping[int | None, analyses.ReportKeys], *, min_g
     enrolment, profile, wave or rater, and with a wave's closing; the code hash with any module, template,
     stylesheet or font of lipassess. Fonts installed on the system are not in it: ``--rebuild`` renders again.
     """
-    scopes = {"program" if scope is None else str(scope): {kind: list(pair) for kind, pair in sorted(keys_.items())}
-              for scope, keys_ in keys.items()}
+    scopes = {"program" if scope is None else str(scope): {kind: list(pair) for kind, pair in sorted(by_kind.items())}
+              for scope, by_kind in keys.items()}
     text = json.dumps({"scopes": scopes, "min_group_size": min_group_size,
                        "code": output_manifest.source_hash(Path(__file__).resolve().parents[1]),
                        "weasyprint": _version_of("weasyprint")}, sort_keys=True)
