@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
 from moodle_plugin_bridge.errors import MoodleProtocolError
 
@@ -97,8 +97,22 @@ class RecordList(RecordMixin, Sequence[T], Generic[T]):
         return iter(self.items)
 
 
+#: The largest row id Moodle can hand out (its ids are ``BIGINT``).
+MAX_MOODLE_ID = 2**63 - 1
+#: The latest time a Moodle answer may carry, 2200-01-01 00:00 UTC: far beyond any course, and early enough
+#: that a follow-up or a link's expiry computed from it is still a date Python can hold.
+LATEST_UNIX_TIME = 7_258_118_400
+
+
+def moodle_id(*, smallest: int = 1, **kwargs: Any) -> fields.Integer:
+    """A Moodle row id: a JSON whole number from ``smallest`` (1 for rows; 0 where Moodle means "none", -1 for
+    a message Moodle refused) to :data:`MAX_MOODLE_ID`. A larger or smaller number, a fraction or a string is
+    a protocol error, not an id to store (Moodle's web services write ids as JSON integers)."""
+    return fields.Integer(strict=True, validate=validate.Range(min=smallest, max=MAX_MOODLE_ID), **kwargs)
+
+
 class UnixTime(fields.Field):
-    """Unix seconds -> aware UTC datetime; ``0`` and ``null`` -> ``None``."""
+    """Unix seconds -> aware UTC datetime; ``0`` and ``null`` -> ``None``; after 2200 or negative: refused."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_none", True)
@@ -109,6 +123,8 @@ class UnixTime(fields.Field):
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValidationError("Not a Unix timestamp.")
+        if not 0 < value <= LATEST_UNIX_TIME:  # also NaN, which compares false
+            raise ValidationError(f"Not a Unix timestamp between 1970 and 2200: {value!r}.")
         return datetime.fromtimestamp(value, tz=UTC)
 
 
@@ -126,7 +142,7 @@ class BaseSchema(Schema):
 
 class WarningSchema(BaseSchema):
     item = opt_str()
-    itemid = fields.Integer(load_default=None, allow_none=True)
+    itemid = fields.Integer(load_default=None, allow_none=True)  # not always a row id: any number
     warningcode = fields.String(required=True)
     message = fields.String(required=True)
 

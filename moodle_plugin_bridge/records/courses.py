@@ -17,6 +17,7 @@ from moodle_plugin_bridge.records.base import (
     UnixTime,
     WarningSchema,
     load_answer,
+    moodle_id,
     opt_str,
 )
 
@@ -74,7 +75,7 @@ class SiteInfoSchema(BaseSchema):
     sitename = fields.String(required=True)
     siteurl = fields.String(required=True)
     username = fields.String(required=True)
-    userid = fields.Integer(required=True)
+    userid = moodle_id(required=True)
     release = fields.String(required=True)
     version = fields.String(required=True)
     lang = opt_str()
@@ -87,10 +88,10 @@ class SiteInfoSchema(BaseSchema):
 
 
 class CourseSchema(BaseSchema):
-    id = fields.Integer(required=True)
+    id = moodle_id(required=True)
     shortname = fields.String(required=True)
     fullname = fields.String(required=True)
-    categoryid = fields.Integer(load_default=None, allow_none=True)
+    categoryid = moodle_id(smallest=0, load_default=None, allow_none=True)
     categoryname = opt_str()
     startdate = UnixTime(required=True)
     enddate = UnixTime(load_default=None)

@@ -17,6 +17,7 @@ from moodle_plugin_bridge.records.base import (
     UnixTime,
     WarningSchema,
     load_answer,
+    moodle_id,
     opt_str,
 )
 
@@ -79,14 +80,14 @@ class UserGrades(RecordMixin):
 
 
 class GradeItemSchema(BaseSchema):
-    id = fields.Integer(required=True)
+    id = moodle_id(required=True)
     itemtype = fields.String(required=True)
     itemname = fields.String(required=True, allow_none=True)
     graderaw = fields.Float(required=True, allow_none=True)
     grademin = fields.Float(required=True)
     grademax = fields.Float(required=True)
     itemmodule = opt_str()
-    cmid = fields.Integer(load_default=None, allow_none=True)
+    cmid = moodle_id(smallest=0, load_default=None, allow_none=True)
     idnumber = opt_str()
     gradeishidden = fields.Boolean(load_default=False)
     feedback = fields.String(load_default="", allow_none=True)
@@ -101,8 +102,8 @@ class GradeItemSchema(BaseSchema):
 
 
 class UserGradesSchema(BaseSchema):
-    courseid = fields.Integer(required=True)
-    userid = fields.Integer(required=True)
+    courseid = moodle_id(required=True)
+    userid = moodle_id(required=True)
     userfullname = fields.String(required=True)
     courseidnumber = opt_str()
     useridnumber = opt_str()

@@ -7,10 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from marshmallow import fields
-
 from moodle_plugin_bridge.errors import MoodleProtocolError
-from moodle_plugin_bridge.records.base import RECORD, BaseSchema, RecordMixin, UnixTime, load_answer, opt_str
+from moodle_plugin_bridge.records.base import (
+    RECORD,
+    BaseSchema,
+    RecordMixin,
+    UnixTime,
+    load_answer,
+    moodle_id,
+    opt_str,
+)
 
 
 @dataclasses.dataclass(**RECORD)
@@ -39,12 +45,12 @@ class MessageResult(RecordMixin):
 
 
 class _MessageAnswerSchema(BaseSchema):
-    msgid = fields.Integer(required=True)
+    msgid = moodle_id(smallest=-1, required=True)  # -1: Moodle refused this message
     clientmsgid = opt_str()
     errormessage = opt_str()
     text = opt_str()
     timecreated = UnixTime(load_default=None)
-    conversationid = fields.Integer(load_default=None, allow_none=True)
+    conversationid = moodle_id(smallest=0, load_default=None, allow_none=True)
 
 
 def load_message_results(

@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import fields, post_load
 
 from moodle_plugin_bridge.errors import MoodleProtocolError
-from moodle_plugin_bridge.records.base import RECORD, BaseSchema, RecordMixin, load_answer, opt_str
+from moodle_plugin_bridge.records.base import RECORD, BaseSchema, RecordMixin, load_answer, moodle_id, opt_str
 
 
 @dataclasses.dataclass(**RECORD)
@@ -117,7 +117,7 @@ class _CustomFieldSchema(BaseSchema):
 
 
 class _GroupSchema(BaseSchema):
-    id = fields.Integer(required=True)
+    id = moodle_id(required=True)
     name = fields.String(required=True)
 
     @post_load
@@ -130,7 +130,7 @@ class _RoleSchema(BaseSchema):
 
 
 class _UserFieldsSchema(BaseSchema):
-    id = fields.Integer(required=True)
+    id = moodle_id(required=True)
     username = fields.String(required=True)
     firstname = fields.String(required=True)
     lastname = fields.String(required=True)
@@ -173,12 +173,12 @@ class UserSchema(_UserFieldsSchema):
 
 
 class _UserLangSchema(BaseSchema):
-    id = fields.Integer(required=True)
+    id = moodle_id(required=True)
     lang = opt_str()
 
 
 class CohortSchema(BaseSchema):
-    id = fields.Integer(required=True)
+    id = moodle_id(required=True)
     name = fields.String(required=True)
     idnumber = fields.String(required=True)
     visible = fields.Boolean(load_default=True)
@@ -190,8 +190,8 @@ class CohortSchema(BaseSchema):
 
 
 class CohortMembersSchema(BaseSchema):
-    cohortid = fields.Integer(required=True)
-    userids = fields.List(fields.Integer(), required=True)
+    cohortid = moodle_id(required=True)
+    userids = fields.List(moodle_id(), required=True)
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> CohortMembers:

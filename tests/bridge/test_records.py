@@ -209,3 +209,60 @@ def test_records_serialise_to_json() -> None:
     )
     assert "completed: True" in completion.summary()
     assert json.dumps(completion.to_dict())
+
+
+def _set(path: tuple[Any, ...], value: Any) -> Callable[[Any], Any]:
+    def change(body: Any) -> Any:
+        changed = copy.deepcopy(body)
+        target = changed
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        return changed
+    return change
+
+
+#: (fixture, loader, path of an id or time field) in recorded answers: each refuses values no Moodle writes.
+ID_AND_TIME_FIELDS = [
+    ("core_course_get_courses_by_field__category.json", load_courses, ("courses", 1, "id"), "id"),
+    ("core_course_get_courses_by_field__category.json", load_courses, ("courses", 1, "startdate"), "time"),
+    ("core_enrol_get_enrolled_users__c6.json", load_enrolled_users, (4, "id"), "id"),
+    ("gradereport_user_get_grade_items__c5_one_user.json", load_grade_report, ("usergrades", 0, "userid"), "id"),
+    ("gradereport_user_get_grade_items__c5_one_user.json", load_grade_report,
+     ("usergrades", 0, "gradeitems", 3, "id"), "id"),
+    ("core_cohort_get_cohort_members__all.json", load_cohort_members, (1, "userids", 0), "id"),
+    ("core_message_send_instant_messages__success_two.json",
+     lambda f, b: load_message_results(f, b, to_user_ids=[33, 36]), (1, "timecreated"), "time"),
+]
+OUT_OF_RANGE = {"id": [0, -5, 2**63, 2**64, 1.5], "time": [-1, 2**63, 10**12, 7_258_118_401, float("inf")]}
+
+
+@pytest.mark.parametrize(("fixture", "loader", "path", "kind"), ID_AND_TIME_FIELDS,
+                         ids=[f"{r[0]}:{'.'.join(map(str, r[2]))}" for r in ID_AND_TIME_FIELDS])
+def test_ids_and_times_no_moodle_writes_are_protocol_errors(fixture: str, loader: Callable[[str, Any], Any],
+                                                            path: tuple[Any, ...], kind: str) -> None:
+    """Before: 2**63 reached SQLite as an OverflowError, a time after 9999 a ValueError: a traceback that
+    stopped the whole sync. Now each is the course's protocol error, naming the field."""
+    body = load_fixture(fixture)
+    loader("some_function", body)  # the recorded answer itself loads
+    for value in OUT_OF_RANGE[kind]:
+        with pytest.raises(MoodleProtocolError) as caught:
+            loader("some_function", _set(path, value)(body))
+        assert caught.value.function == "some_function", value
+
+
+def test_the_widest_values_moodle_can_write_still_load() -> None:
+    body = load_fixture("core_enrol_get_enrolled_users__c6.json")
+    users = load_enrolled_users("f", _set((4, "id"), 2**63 - 1)(body))
+    assert users[4].id == 2**63 - 1
+    courses = load_courses("f", _set(("courses", 1, "startdate"), 7_258_118_400)(
+        load_fixture("core_course_get_courses_by_field__category.json")))
+    assert courses[1].startdate is not None and courses[1].startdate.isoformat() == "2200-01-01T00:00:00+00:00"
+
+
+def test_a_refused_message_keeps_moodles_minus_one() -> None:
+    body = load_fixture("core_message_send_instant_messages__success_two.json")
+    results = load_message_results("f", _set((1, "msgid"), -1)(body), to_user_ids=[33, 36])
+    assert results[1].msgid is None  # Moodle's -1: refused
+    with pytest.raises(MoodleProtocolError):
+        load_message_results("f", _set((1, "msgid"), -2)(body), to_user_ids=[33, 36])
