@@ -278,6 +278,29 @@ def find_or_create_participant(session: Session, claims: LaunchClaims, cohort: C
     return participant, created
 
 
+def check_claim_lengths(claims: LaunchClaims) -> None:
+    """Refuse a launch whose claims do not fit the columns they are stored in (MALFORMED).
+
+    Moodle never sends such values (its names, e-mail and username are at most
+    100 characters); PostgreSQL would refuse them with a 500 and SQLite store
+    them whole. Identifiers are not cut short, so the launch is refused.
+    """
+    people, links = Participant.__table__.c, LtiResourceLink.__table__.c
+    link, context, ags = claims.resource_link, claims.context, claims.ags
+    stored = (("given_name", claims.given_name, people.firstname), ("family_name", claims.family_name, people.lastname),
+              ("email", claims.email, people.email), ("ext.user_username", claims.username, people.username),
+              ("lis.person_sourcedid", claims.person_sourcedid, people.idnumber),
+              ("deployment_id", claims.deployment_id, links.deployment_id),
+              ("resource_link.id", link.id if link else None, links.resource_link_id),
+              ("resource_link.title", link.title if link else None, links.title),
+              ("context.id", context.id if context else None, links.context_id),
+              ("ags.lineitem", ags.lineitem if ags else None, links.lineitem_url))
+    for name, value, column in stored:
+        length = getattr(column.type, "length", None)
+        if value is not None and length is not None and len(value) > length:
+            raise LaunchRejected(RejectReason.MALFORMED, f"claim {name} is longer than {length} characters")
+
+
 def _fill_from_claims(participant: Participant, claims: LaunchClaims) -> None:
     for field, value in (("firstname", claims.given_name), ("lastname", claims.family_name),
                          ("email", claims.email), ("username", claims.username),
@@ -414,6 +437,7 @@ def resolve_launch(session: Session, launch: ValidatedLaunch, *, now: datetime |
     """
     now = now or utcnow()
     claims = launch.claims
+    check_claim_lengths(claims)
     user_id = moodle_user_id(claims)
     name = _display_name(claims, user_id)
     staff = claims.is_staff

@@ -63,11 +63,35 @@ _ADMIN_ROLES = frozenset({ROLE_CONTEXT_ADMIN, ROLE_INSTITUTION_ADMIN, ROLE_SYSTE
                           "Administrator"})
 
 
+#: The longest text any claim may carry: beyond every Moodle field (names 100, URLs well under this).
+MAX_CLAIM_LENGTH = 2048
+
+
+def clean_text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a claim's value (a NUL, an unpaired surrogate, too long); None when it can.
+
+    A NUL cannot be stored in PostgreSQL's text; an unpaired surrogate (JSON's ``"\\ud800"``) cannot be
+    encoded as UTF-8 at all, for a page, a log or a statement.
+    """
+    if "\x00" in text:
+        return "holds a NUL character"
+    if len(text) > MAX_CLAIM_LENGTH:
+        return f"is longer than {MAX_CLAIM_LENGTH} characters"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds an unpaired surrogate"
+    return None
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str | int) and not isinstance(value, bool):
         text = str(value).strip()
+        problem = clean_text_problem(text)
+        if problem is not None:
+            raise LaunchRejected(RejectReason.MALFORMED, f"a claim's text {problem}")
         return text or None
     raise LaunchRejected(RejectReason.MALFORMED, f"expected a string, got {type(value).__name__}")
 

@@ -22,6 +22,7 @@ from moodle_plugin_bridge.lti.claims import (
     MESSAGE_TYPES,
     RESOURCE_LINK_REQUEST,
     LaunchClaims,
+    clean_text_problem,
     parse_claims,
 )
 from moodle_plugin_bridge.lti.errors import LaunchRejected, RejectReason
@@ -65,9 +66,12 @@ def _select_platform(payload: dict[str, Any],
     issuer = payload.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise _reject(RejectReason.MISSING_CLAIM, "iss")
+    # read before the signature is checked, and looked up in the platforms' store
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in issuer):
-        # read before the signature is checked, and looked up in the platforms' store
         raise _reject(RejectReason.MALFORMED, "iss holds control characters")
+    problem = clean_text_problem(issuer)
+    if problem is not None:
+        raise _reject(RejectReason.MALFORMED, f"iss {problem}")
     aud = payload.get("aud")
     audience = [aud] if isinstance(aud, str) else aud
     if not isinstance(audience, list) or not audience or not all(isinstance(a, str) for a in audience):
@@ -108,10 +112,16 @@ def _verify_signature(id_token: str, header: dict[str, Any], platform: PlatformC
         raise _reject(RejectReason.MALFORMED, f"id_token rejected by the JWT library: {exc}") from None
 
 
+#: The latest time a claim may name, 2200-01-01 00:00 UTC: any later ``exp`` is not a date to store.
+LATEST_CLAIM_TIME = 7_258_118_400
+
+
 def _time_claim(payload: dict[str, Any], name: str) -> float:
     value = payload.get(name)
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise _reject(RejectReason.MISSING_CLAIM, f"{name} missing or not a number")
+    if not 0 <= value <= LATEST_CLAIM_TIME:  # also NaN and the infinities JSON may carry
+        raise _reject(RejectReason.MALFORMED, f"{name} {value!r} is not a time between 1970 and 2200")
     return value
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from lipassess import create_app
 from lipassess import db as lipassess_db
-from lipassess.store.models import LtiNonce, LtiPlatform, Participant
+from lipassess.store.models import LtiNonce, LtiPlatform, LtiResourceLink, Participant
 from lipassess.web.auth import current_principal, staff_required
 from moodle_plugin_bridge.lti.claims import (
     CLAIM_CONTEXT,
@@ -504,3 +504,55 @@ def test_clock_skew_is_configurable(app, client, world, moodle, skew, status) ->
     state, nonce = start_login(client)
     claims = PLATFORM.learner_claims(nonce=nonce, now=now() - 70)  # expired 10 s ago; default skew is 60 s
     assert launch(client, claims, state).status_code == status
+
+
+_CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
+_LINK = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
+_EXT = "https://purl.imsglobal.org/spec/lti/claim/ext"
+_AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+
+#: One claim of a signed launch changed to a value no Moodle sends (each was a 500, on PostgreSQL at least).
+HOSTILE_CLAIMS = {
+    "exp 2**63": ("learner", lambda c: c.update(exp=2**63)),
+    "exp in the year 10000": ("learner", lambda c: c.update(exp=253402300800)),
+    "exp NaN": ("learner", lambda c: c.update(exp=float("nan"))),
+    "exp infinite": ("instructor", lambda c: c.update(exp=float("inf"))),
+    "given_name with a NUL": ("learner", lambda c: c.update(given_name="Chan\x00thy")),
+    "given_name with an unpaired surrogate": ("learner", lambda c: c.update(given_name="a\ud800")),
+    "given_name of 256 characters": ("learner", lambda c: c.update(given_name="x" * 256)),
+    "username of 101 characters": ("learner", lambda c: c[_EXT].update(user_username="u" * 101)),
+    "instructor's name with a NUL": ("instructor", lambda c: c.update(name="Sophy\x00")),
+    "resource_link.id with a NUL": ("instructor", lambda c: c[_LINK].update(id="1\x00")),
+    "resource_link.id of 256 characters": ("learner", lambda c: c[_LINK].update(id="1" * 256)),
+    "context.id with a NUL": ("learner", lambda c: c[_CONTEXT].update(id="4\x00")),
+    "lineitem with a NUL": ("learner", lambda c: c[_AGS].update(lineitem="http://127.0.0.1:8080/x\x00")),
+    "a claim of 2049 characters": ("learner", lambda c: c[_LINK].update(title="t" * 2049)),
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("case", list(HOSTILE_CLAIMS))
+def test_a_signed_launch_with_a_claim_no_moodle_sends_is_rejected_and_stores_nothing(client, session, world, moodle,
+                                                                                    case: str) -> None:
+    kind, change = HOSTILE_CLAIMS[case]
+    state, nonce = start_login(client)
+    claims = getattr(PLATFORM, f"{kind}_claims")(nonce=nonce, now=now())
+    change(claims)
+    response = launch(client, claims, state)
+    assert response.status_code == 400 and REJECTED in response.text
+    session.expire_all()
+    assert session.scalar(select(func.count(Participant.id))) == 0
+    assert session.scalar(select(func.count(LtiResourceLink.id))) == 0
+
+
+@pytest.mark.postgres
+def test_the_longest_claims_moodle_sends_are_stored_whole(client, session, world, moodle) -> None:
+    state, nonce = start_login(client)
+    claims = PLATFORM.learner_claims(nonce=nonce, now=now())
+    claims.update(given_name="ស" * 255)
+    claims[_LINK].update(title="t" * 1333)
+    response = launch(client, claims, state)
+    assert response.status_code in (200, 302), response.text[:300]
+    session.expire_all()
+    assert session.scalars(select(Participant.firstname)).one() == "ស" * 255
+    assert session.scalars(select(LtiResourceLink.title)).one() == "t" * 1333
