@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 import threading
 import time
@@ -31,6 +33,7 @@ from tests.bridge.fixtures import (
     MoodleStub,
     index,
     load_fixture,
+    paged_answer,
     project,
 )
 
@@ -646,3 +649,53 @@ def test_a_result_count_mismatch_is_a_protocol_error(
 def test_outgoing_messages_are_checked(kwargs: dict[str, Any]) -> None:
     with pytest.raises((ValueError, TypeError)):
         OutgoingMessage(**kwargs)
+
+
+def _course_answering(stub: MoodleStub, course_id: int, rows: list[Any], suspended_rows: list[Any]) -> None:
+    """``core_enrol_get_enrolled_users`` for ``course_id``: ``rows``, and ``suspended_rows`` for onlysuspended."""
+    def answer(call: Call) -> Any:
+        options = call.options()
+        if options.get("onlysuspended") == "1":  # as given (rows that are not objects included), then the end
+            body = suspended_rows if int(options.get("limitfrom", 0)) == 0 else []
+        else:
+            body = paged_answer(rows, options)
+        return 200, {"Content-Type": "application/json"}, json.dumps(body)
+
+    stub._add("core_enrol_get_enrolled_users", lambda call: call.form.get("courseid") == str(course_id), answer, None)
+
+
+@pytest.mark.parametrize("bad_row", [{"id": "32"}, {"id": None}, {}, None, {"id": 2**64}, {"id": [32]}, {"id": 0}])
+def test_a_suspended_row_without_a_user_id_is_a_protocol_error(client: MoodleClient, stub: MoodleStub,
+                                                               bad_row: Any) -> None:
+    """Before: such a row was dropped, and the suspended student it stood for was stored as active."""
+    _course_answering(stub, 3, load_fixture(C6), [{"id": 31}, bad_row])
+    stub.add_users_by_id()
+    with pytest.raises(MoodleProtocolError, match="who is suspended cannot be told"):
+        client.enrolled_users(3, page_size=50)
+
+
+def test_one_user_listed_twice_with_different_details_is_a_protocol_error(client: MoodleClient,
+                                                                          stub: MoodleStub) -> None:
+    """Before: the first record was kept silently, and the other person's details were lost or misfiled."""
+    rows = load_fixture(C6)
+    impostor = {**copy.deepcopy(next(r for r in rows if r["id"] == 22)), "id": 23}
+    _course_answering(stub, 3, [*rows, impostor], [])
+    stub.add_users_by_id()
+    with pytest.raises(MoodleProtocolError, match="listed user 23 twice with different details"):
+        client.enrolled_users(3, page_size=50)
+
+
+def test_one_user_listed_twice_with_the_same_details_is_kept_once(client: MoodleClient, stub: MoodleStub) -> None:
+    rows = load_fixture(C6)
+    _course_answering(stub, 3, [*rows, copy.deepcopy(rows[3])], [])
+    stub.add_users_by_id()
+    users = client.enrolled_users(3, page_size=50)
+    assert len(users) == len(rows) == 16 and sorted(u.id for u in users) == sorted(r["id"] for r in rows)
+
+
+def test_a_page_whose_id_is_a_list_is_a_protocol_error_not_a_type_error(client: MoodleClient,
+                                                                         stub: MoodleStub) -> None:
+    rows = load_fixture(C6)
+    _course_answering(stub, 3, [*rows[:-1], {**rows[-1], "id": [46]}], [])
+    with pytest.raises(MoodleProtocolError):
+        client.enrolled_users(3, page_size=50, with_status=False, with_lang=False)
