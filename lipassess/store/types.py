@@ -39,3 +39,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def storable_text(text: str) -> str:
+    """``text`` as both databases store it: each NUL and each unpaired surrogate becomes U+FFFD.
+
+    For text another system wrote that is kept for people to read (Moodle's
+    reason for refusing a message): PostgreSQL's text cannot hold a NUL and an
+    unpaired surrogate cannot be encoded at all, and a message's fate must be
+    recorded even when its reason is garbled.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text

@@ -342,3 +342,24 @@ def test_two_dispatchers_at_once_send_each_message_once(app, session, cohort) ->
     for message in messages(session):  # every delivered link is the valid one
         (delivered,) = sink.to(by_user(session, message))
         assert token_hash(session, by_user(session, message)) == sha(LINK.search(delivered["text"]).group(1))
+
+
+class GarbledRefusals(MessageSink):
+    """Moodle's refusals with a NUL in their reason (a broken language pack, say)."""
+
+    def _answer(self, call: Call) -> Any:
+        answers = super()._answer(call)
+        for answer in answers:
+            if answer["msgid"] == -1:
+                answer["errormessage"] = "You can\x00t message this user"
+        return answers
+
+
+def test_a_refusal_whose_reason_cannot_be_stored_as_sent_is_still_recorded(app, session, cohort) -> None:
+    """Before: PostgreSQL refused the NUL, the whole batch's recording rolled back, and the messages Moodle
+    had confirmed were left pending (then unknown) without their Moodle ids."""
+    report, _, _ = run(app, PRE_OPEN, GarbledRefusals(refuse={23: "not_contactable"}))
+    assert report.counts() == {"sent": 13, "failed": 1}
+    recorded = {by_user(session, m): m for m in messages(session)}
+    assert recorded[23].status == "failed" and recorded[23].error == "You can\ufffdt message this user"
+    assert all(m.status == "sent" and m.moodle_message_id is not None for u, m in recorded.items() if u != 23)

@@ -15,6 +15,7 @@ from lipassess.services import messages as templates
 from lipassess.services.dispatch.due import Due
 from lipassess.services.dispatch.report import DispatchItem
 from lipassess.store.models import Cohort, Invitation, Message, Participant, Wave
+from lipassess.store.types import storable_text
 from moodle_plugin_bridge import (
     FORMAT_HTML,
     MoodleAccessError,
@@ -213,7 +214,8 @@ def send(client: MoodleClient, claimed: list[Claimed]) -> tuple[list[Outcome], M
     except MoodleError as err:
         results, stop = list(err.partial), err
     outcomes: list[Outcome] = [
-        ("sent", r.msgid, None) if r.ok else ("failed", None, r.errormessage or "Moodle refused the message")
+        ("sent", r.msgid, None) if r.ok
+        else ("failed", None, storable_text(r.errormessage or "Moodle refused the message"))
         for r in results
     ]
     if stop is not None:
