@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import fields, post_load
 
+from moodle_plugin_bridge.errors import MoodleProtocolError
 from moodle_plugin_bridge.records.base import (
     RECORD,
     BaseSchema,
@@ -130,6 +131,22 @@ class _GradeReportSchema(BaseSchema):
 
 
 def load_grade_report(function: str, body: Any) -> RecordList[UserGrades]:
-    """Load ``gradereport_user_get_grade_items`` (``{usergrades, warnings}``)."""
+    """Load ``gradereport_user_get_grade_items`` (``{usergrades, warnings}``).
+
+    One user twice, or one grade item twice for a user, is a protocol error:
+    stored by user and item, one entry would overwrite the other (another
+    person's grades, or another item's).
+    """
     data = load_answer(function, _GradeReportSchema(), body, expect=Mapping)
+    users: set[tuple[int, int]] = set()
+    for user in data["usergrades"]:
+        if (user.course_id, user.user_id) in users:
+            raise MoodleProtocolError(f"{function}: Moodle's grade report lists user {user.user_id} twice; "
+                                      "whose grades are whose cannot be told", function=function, field="userid")
+        users.add((user.course_id, user.user_id))
+        item_ids = [item.id for item in (*user.items, *([user.course_total] if user.course_total else []))]
+        if len(item_ids) != len(set(item_ids)):
+            raise MoodleProtocolError(f"{function}: Moodle's grade report lists a grade item twice for user "
+                                      f"{user.user_id}; which grade is which cannot be told", function=function,
+                                      field="gradeitems.id")
     return RecordList(items=tuple(data["usergrades"]), warnings=tuple(data["warnings"]))

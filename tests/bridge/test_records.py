@@ -266,3 +266,20 @@ def test_a_refused_message_keeps_moodles_minus_one() -> None:
     assert results[1].msgid is None  # Moodle's -1: refused
     with pytest.raises(MoodleProtocolError):
         load_message_results("f", _set((1, "msgid"), -2)(body), to_user_ids=[33, 36])
+
+
+def test_a_grade_report_naming_one_user_twice_is_a_protocol_error() -> None:
+    """Before: the second entry overwrote the first user's stored grades with another person's."""
+    body = load_fixture("gradereport_user_get_grade_items__c6_all_users.json")
+    assert len(load_grade_report("f", body)) >= 2  # the recorded answer loads
+    duplicated = _set(("usergrades", 1, "userid"), body["usergrades"][0]["userid"])(body)
+    with pytest.raises(MoodleProtocolError, match="lists user .* twice"):
+        load_grade_report("f", duplicated)
+
+
+def test_a_grade_report_naming_one_item_twice_for_a_user_is_a_protocol_error() -> None:
+    body = load_fixture("gradereport_user_get_grade_items__c6_all_users.json")
+    items = body["usergrades"][0]["gradeitems"]
+    duplicated = _set(("usergrades", 0, "gradeitems", 1, "id"), items[0]["id"])(body)
+    with pytest.raises(MoodleProtocolError, match="lists a grade item twice"):
+        load_grade_report("f", duplicated)
