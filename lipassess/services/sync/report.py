@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from typing import Any
 
 
@@ -33,6 +34,12 @@ class Counts:
     def summary(self) -> str:
         """``created/updated/unchanged``, e.g. ``15/0/0``."""
         return f"{self.created}/{self.updated}/{self.unchanged}"
+
+
+def shown(text: str) -> str:
+    """Text from Moodle as one line of a report may show it: each control character (a line break, an
+    escape sequence) written as its Python escape, so a course's name cannot forge lines or colours."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 ENTITIES = ("course", "participants", "enrolments", "grade_items", "grades", "completions")
@@ -112,9 +119,9 @@ class CourseSyncReport:
 
     def summary(self) -> str:
         """One line for people."""
-        name = f"course {self.course_id}" + (f" {self.shortname}" if self.shortname else "")
+        name = f"course {self.course_id}" + (f" {shown(self.shortname)}" if self.shortname else "")
         if not self.ok:
-            return f"{name}: failed: {self.error}"
+            return f"{name}: failed: {shown(self.error or '')}"
         counts = ", ".join(
             f"{label} {getattr(self, label).summary()}"
             for label in ("participants", "enrolments", "grades", "completions")
@@ -163,7 +170,7 @@ class SyncReport:
             rows.append(
                 (
                     str(c.course_id),
-                    c.shortname or "-",
+                    shown(c.shortname) if c.shortname else "-",
                     "ok" if c.ok else "FAILED",
                     *(
                         getattr(c, name).summary() if c.ok else "-"
@@ -178,9 +185,9 @@ class SyncReport:
             if c.ok and c.unenrolled:
                 lines.append(f"course {c.course_id}: {c.unenrolled} student(s) left the course, marked unenrolled")
             for warning in c.warnings:
-                lines.append(f"course {c.course_id}: Moodle warning: {warning}")
+                lines.append(f"course {c.course_id}: Moodle warning: {shown(str(warning))}")
         for c in self.failed:
-            lines.append(f"course {c.course_id} failed: {c.error}")
+            lines.append(f"course {c.course_id} failed: {shown(c.error or '')}")
         synced = len(self.courses) - len(self.failed)
         lines.append(f"{len(self.courses)} course(s): {synced} synced, {len(self.failed)} failed")
         return "\n".join(lines)
