@@ -96,6 +96,18 @@ def _text(value: Any) -> str | None:
     raise LaunchRejected(RejectReason.MALFORMED, f"expected a string, got {type(value).__name__}")
 
 
+def _opaque(value: Any) -> str | None:
+    """A string the platform wants back exactly as sent (deep linking's ``data``): not stripped, not converted."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise LaunchRejected(RejectReason.MALFORMED, f"expected a string, got {type(value).__name__}")
+    problem = clean_text_problem(value)
+    if problem is not None:
+        raise LaunchRejected(RejectReason.MALFORMED, f"a claim's text {problem}")
+    return value
+
+
 def _object(payload: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = payload.get(name)
     if value is None:
@@ -193,7 +205,7 @@ class DeepLinkingSettings:
             auto_create=_flag(raw.get("auto_create")),
             title=_text(raw.get("title")),
             text=_text(raw.get("text")),
-            data=_text(raw.get("data")),
+            data=_opaque(raw.get("data")),
         )
 
 

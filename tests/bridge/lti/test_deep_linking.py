@@ -77,3 +77,20 @@ def test_refuses_what_the_platform_does_not_accept(tool_key, change, count, mess
     with pytest.raises(DeepLinkingError, match=message):
         deep_linking_response(key=tool_key, client_id=CLIENT_ID, platform_issuer=ISSUER, deployment_id="1",
                               settings=settings(**change), items=[pre_wave_item()] * count, now=NOW)
+
+
+@pytest.mark.parametrize("data", ["  padded  ", "   ", "", "12345", "ស {\"a\": 1}"])
+def test_the_platforms_data_comes_back_exactly_as_sent(tool_key, data: str) -> None:
+    """Before: it was stripped ("  padded  " came back "padded", "   " not at all)."""
+    token = deep_linking_response(key=tool_key, client_id=CLIENT_ID, platform_issuer=ISSUER, deployment_id="1",
+                                  settings=settings(data=data), items=[pre_wave_item()], now=NOW)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims[CLAIM_DL_DATA] == data
+
+
+@pytest.mark.parametrize("data", [12345, ["a"], {"a": 1}, True, "a\x00b", "x" * 2049])
+def test_data_that_is_not_a_clean_string_is_malformed(data: object) -> None:
+    from moodle_plugin_bridge.lti import LaunchRejected
+
+    with pytest.raises(LaunchRejected):
+        settings(data=data)
