@@ -100,7 +100,8 @@ class _TerminalProgress:
     "cohorts already in the store are synced again. Students the store holds as complete are not asked "
     "again (completion does not go back) unless --full. A course where Moodle no longer lists more than "
     f"{round(MAX_UNENROL_SHARE * 100)} % of the students (and more than {UNENROL_FLOOR}) fails instead of "
-    f"marking them unenrolled, unless --allow-mass-unenrol. Exits {EXIT_COURSE_FAILED} if any course "
+    f"marking them unenrolled, unless --allow-mass-unenrol; likewise a course where that many students would "
+    f"lose every profile field, unless --allow-profile-clearing. Exits {EXIT_COURSE_FAILED} if any course "
     "failed or Moodle could not be reached.",
 )
 @click.option("--course", "course_ids", multiple=True, type=click.IntRange(min=1), metavar="ID",
@@ -111,9 +112,12 @@ class _TerminalProgress:
               help="Ask completion of every active student, also those already complete in the store.")
 @click.option("--allow-mass-unenrol", is_flag=True,
               help="Mark unenrolled every student Moodle no longer lists, however many (check Moodle first).")
+@click.option("--allow-profile-clearing", is_flag=True,
+              help="Clear the profile fields of every student Moodle sends none for, however many (check Moodle "
+                   "first).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (no progress bar).")
 def sync(course_ids: tuple[int, ...], category_id: int | None, full: bool, allow_mass_unenrol: bool,
-         as_json: bool) -> None:
+         allow_profile_clearing: bool, as_json: bool) -> None:
     app = cli_app()
     field_map = profile_field_map(app.config["MOODLE_PROFILE_FIELDS"])
     require_current_schema(db.engine_for(app))
@@ -129,7 +133,8 @@ def sync(course_ids: tuple[int, ...], category_id: int | None, full: bool, allow
                 now=utcnow(),
                 progress=progress.courses if progress else None,
                 call_progress=progress.calls if progress else None,
-                options=SyncOptions(full=full, allow_mass_unenrol=allow_mass_unenrol),
+                options=SyncOptions(full=full, allow_mass_unenrol=allow_mass_unenrol,
+                                    allow_profile_clearing=allow_profile_clearing),
             )
         finally:  # Moodle down before any course raises MoodleFailure, a JobFailed: main() exits 1
             if progress is not None:

@@ -262,3 +262,59 @@ def test_a_few_leavers_pass_the_guard(app, run_cli, cli_env) -> None:
         refused = sync_courses(db.session_factory(app), client, course_ids=(3,), field_map=FIELD_MAP,
                                now=datetime(2025, 1, 17, tzinfo=UTC))
     assert refused.courses[0].error_kind == "mass_unenrol" and "6 of the 10" in refused.courses[0].error
+
+
+def without_profile_fields(count: int) -> SiteState:
+    """Moodle sends the first ``count`` students of course 3 without ``customfields`` (a token that lost
+    ``moodle/user:viewalldetails``, a field made hidden): what it does for a user it shows no field of."""
+    state = SiteState()
+    students = [row for row in state.listings[3]
+                if any(role["shortname"] == "student" for role in row["roles"]) and row.get("customfields")]
+    for row in students[:count]:
+        del row["customfields"]
+    return state
+
+
+def profiles(app, course_id: int) -> dict[int, tuple[object, object]]:
+    """``{Moodle user id: (ministry, province)}`` of the course's participants, as stored."""
+    with db.session_factory(app)() as session:
+        rows = session.execute(select(Participant.moodle_user_id, Participant.ministry, Participant.province)
+                               .join(Enrolment, Enrolment.participant_id == Participant.id)
+                               .join(Cohort, Cohort.id == Enrolment.cohort_id)
+                               .where(Cohort.moodle_course_id == course_id)).all()
+    return {user: (ministry, province) for user, ministry, province in rows}
+
+
+def test_a_course_losing_every_profile_field_at_once_fails_unless_allowed(app, run_cli, cli_env) -> None:
+    """Before: every student's ministry and province were cleared, and the report said ok."""
+    with recorded_site() as (_, client):
+        assert sync_courses(db.session_factory(app), client, course_ids=COURSES_SYNCED, field_map=FIELD_MAP,
+                            now=datetime(2025, 1, 15, tzinfo=UTC)).ok
+    before, stored = snapshot(app), profiles(app, 3)
+    assert sum(1 for fields in stored.values() if any(fields)) >= 10  # the recorded course has profile fields
+    state = without_profile_fields(100)  # every student of course 3
+
+    result, _ = run_sync_cli(run_cli, state)
+    assert result.exit_code == 1, result
+    (line,) = [line for line in output_lines(result.out) if line.startswith("course 3 failed: ")]
+    assert re.search(r"no profile fields for \d+ of the 15 students of course 3", line), line
+    assert "lipassess sync --course 3 --allow-profile-clearing" in line
+    assert _course_rows(snapshot(app), 3) == _course_rows(before, 3) and profiles(app, 3) == stored
+
+    allowed, _ = run_sync_cli(run_cli, state, None, "--allow-profile-clearing", "--json")
+    assert allowed.exit_code == 0, allowed
+    assert all(fields == (None, None) for fields in profiles(app, 3).values())
+
+
+def test_a_few_students_without_profile_fields_pass_the_guard(app) -> None:
+    with recorded_site() as (_, client):
+        assert sync_courses(db.session_factory(app), client, course_ids=(3,), field_map=FIELD_MAP,
+                            now=datetime(2025, 1, 15, tzinfo=UTC)).ok
+    with recorded_site(without_profile_fields(5)) as (_, client):  # the floor: 5 may always be cleared
+        report = sync_courses(db.session_factory(app), client, course_ids=(3,), field_map=FIELD_MAP,
+                              now=datetime(2025, 1, 16, tzinfo=UTC))
+    assert report.ok and sum(1 for fields in profiles(app, 3).values() if fields == (None, None)) >= 5
+    with recorded_site(without_profile_fields(100)) as (_, client):  # the rest of them: refused
+        refused = sync_courses(db.session_factory(app), client, course_ids=(3,), field_map=FIELD_MAP,
+                               now=datetime(2025, 1, 17, tzinfo=UTC))
+    assert refused.courses[0].error_kind == "profile_clearing"

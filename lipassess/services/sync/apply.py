@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lipassess.services.sync.guard import check_unenrolments
+from lipassess.services.sync.guard import check_profile_clearing, check_unenrolments
 from lipassess.services.sync.profile_fields import participant_values
 from lipassess.services.sync.pull import CoursePull
 from lipassess.services.sync.report import Counts, CourseSyncReport
@@ -37,6 +37,7 @@ def apply_course(
     field_map: Mapping[str, str],
     now: datetime,
     allow_mass_unenrol: bool = False,
+    allow_profile_clearing: bool = False,
 ) -> CourseSyncReport:
     """Write one pulled course into the store (flushes; the caller commits or rolls back).
 
@@ -46,11 +47,15 @@ def apply_course(
         Moodle no longer lists too many of the course's students (see
         :mod:`lipassess.services.sync.guard`) and ``allow_mass_unenrol`` is
         false; roll back, nothing of the course must be kept.
+    ProfileClearingRefused
+        Moodle sent no profile fields for too many students the store holds
+        fields for, and ``allow_profile_clearing`` is false; roll back likewise.
     """
     locks.lock(session, locks.SYNC, 0)  # see the package docstring (lipassess.services.sync)
     course = pulled.course
     course_counts, cohort = _upsert_cohort(session, course, pulled, now)
-    participants, by_user = _upsert_participants(session, pulled.students, field_map, now)
+    participants, by_user = _upsert_participants(session, pulled.students, field_map, now, course_id=course.id,
+                                                 allow_profile_clearing=allow_profile_clearing)
     enrolments, unenrolled = _upsert_enrolments(
         session, cohort, pulled.students, by_user, allow_mass_unenrol=allow_mass_unenrol
     )
@@ -137,8 +142,15 @@ def _upsert_participants(
     students: Sequence[EnrolledUser],
     field_map: Mapping[str, str],
     now: datetime,
+    *,
+    course_id: int,
+    allow_profile_clearing: bool,
 ) -> tuple[Counts, dict[int, int]]:
-    """Create or update the students' participant rows; ``{moodle user id: participant id}``."""
+    """Create or update the students' participant rows; ``{moodle user id: participant id}``.
+
+    Raises :class:`~lipassess.services.sync.guard.ProfileClearingRefused` before
+    anything is written when too many students would lose every profile field.
+    """
     columns = [getattr(Participant, name) for name in _PARTICIPANT_COLUMNS]
     existing: dict[int, Any] = {}
     for chunk in chunks([u.id for u in students]):
@@ -149,6 +161,8 @@ def _upsert_participants(
         )
         existing.update({row.moodle_user_id: row for row in rows})
     by_user = {muid: row.id for muid, row in existing.items()}
+    clearing = sum(1 for user in students if not user.customfields and _holds_profile(existing.get(user.id)))
+    check_profile_clearing(course_id, students=len(students), clearing=clearing, allow=allow_profile_clearing)
     # A withdrawn participant keeps what the store holds (see the package docstring).
     changes = RowChanges(existing, stamp={"synced_at": now}, frozen=lambda row: row.withdrawn_at is not None)
     for user in students:
@@ -156,6 +170,11 @@ def _upsert_participants(
     created = changes.write(session, Participant, Participant.id, Participant.moodle_user_id)
     by_user.update({muid: pid for pid, muid in created})
     return changes.counts(), by_user
+
+
+def _holds_profile(row: Any) -> bool:
+    """Whether a stored participant row (not withdrawn: that one keeps its fields) has any profile field."""
+    return row is not None and row.withdrawn_at is None and bool(row.ministry or row.province or row.extra_fields)
 
 
 def _groups(user: EnrolledUser) -> list[dict[str, Any]]:

@@ -10,6 +10,14 @@ catches what those checks cannot see: a sync that would mark more than
 than :data:`UNENROL_FLOOR` of them, so small courses are not blocked by one or
 two leavers) fails that course instead, writing nothing. When the students
 really left, ``lipassess sync --allow-mass-unenrol`` lets it through.
+
+The same limit guards the students' profile fields: Moodle leaves
+``customfields`` out of a user it shows no profile fields for, so a token that
+lost ``moodle/user:viewalldetails``, or a field made hidden, would clear the
+ministry and province of a whole course in one run (every subgroup analysis
+would change). A sync that would clear every profile field of more than that
+many students fails the course instead; ``--allow-profile-clearing`` lets it
+through when the fields were really removed.
 """
 
 from __future__ import annotations
@@ -63,4 +71,33 @@ def check_unenrolments(course_id: int, *, enrolled: int, leaving: int, allow: bo
         f"({share} %); lipassess refuses to mark so many unenrolled in one run, nothing of this course "
         "was changed: check the course's participants in Moodle, and if they really left run "
         f"`lipassess sync --course {course_id} --allow-mass-unenrol`"
+    )
+
+
+class ProfileClearingRefused(LipassessError):
+    """A sync would clear the profile fields of too many students of one course at once; nothing was written."""
+
+    code = "profile_clearing"
+
+
+def check_profile_clearing(course_id: int, *, students: int, clearing: int, allow: bool) -> None:
+    """Refuse to clear every profile field of ``clearing`` of ``students`` when that is too many.
+
+    ``clearing`` counts the students Moodle sent without any custom profile
+    field while the store holds a ministry, province or other field for them;
+    the limit is :func:`unenrol_limit`'s.
+
+    Raises
+    ------
+    ProfileClearingRefused
+        ``clearing`` exceeds :func:`unenrol_limit` of ``students`` and ``allow`` is false.
+    """
+    if allow or clearing <= unenrol_limit(students):
+        return
+    raise ProfileClearingRefused(
+        f"Moodle sent no profile fields for {clearing} of the {students} students of course {course_id} "
+        "whose ministry, province or other fields the store holds; lipassess refuses to clear so many in one "
+        "run, nothing of this course was changed: check that the token's user may see users' profile fields "
+        "(moodle/user:viewalldetails) and that the fields are visible, and if they were really removed run "
+        f"`lipassess sync --course {course_id} --allow-profile-clearing`"
     )

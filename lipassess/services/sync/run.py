@@ -43,6 +43,8 @@ class SyncOptions:
     allow_mass_unenrol
         Let a sync mark more than the guard's share of a course unenrolled
         (:mod:`lipassess.services.sync.guard`).
+    allow_profile_clearing
+        Let a sync clear every profile field of more than that share of a course.
     completion_workers
         Completion calls at a time.
     page_size
@@ -51,6 +53,7 @@ class SyncOptions:
 
     full: bool = False
     allow_mass_unenrol: bool = False
+    allow_profile_clearing: bool = False
     completion_workers: int = 4
     page_size: int | None = None
 
@@ -90,6 +93,8 @@ def sync_course(
         malformed; nothing was written.
     MassUnenrolRefused
         Too many students would be marked unenrolled; roll back.
+    ProfileClearingRefused
+        Too many students would lose every profile field; roll back.
     NotFound
         Moodle has no such course (or it is the site's front page).
     """
@@ -101,7 +106,8 @@ def sync_course(
     known = frozenset() if options.full else completed_students(session, course.id)
     pulled = _pull(client, course, known, options, None)
     return apply_course(session, pulled, field_map=field_map, now=now,
-                        allow_mass_unenrol=options.allow_mass_unenrol)
+                        allow_mass_unenrol=options.allow_mass_unenrol,
+                        allow_profile_clearing=options.allow_profile_clearing)
 
 
 def _pull(
@@ -257,7 +263,8 @@ def _sync_one(
         pulled = _pull(client, course, known, options, call_progress)
         with session_scope(factory) as session:
             report = apply_course(session, pulled, field_map=field_map, now=now,
-                                  allow_mass_unenrol=options.allow_mass_unenrol)
+                                  allow_mass_unenrol=options.allow_mass_unenrol,
+                                  allow_profile_clearing=options.allow_profile_clearing)
     except MoodleError as err:
         log.warning("sync of course %d failed: %s", course_id, err.message)
         return failed_report(course_id, err.message, err.kind, shortname=course.shortname)
