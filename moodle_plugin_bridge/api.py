@@ -37,7 +37,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 from moodle_plugin_bridge.errors import (
     MoodleError,
@@ -46,7 +46,7 @@ from moodle_plugin_bridge.errors import (
     MoodleProtocolError,
 )
 from moodle_plugin_bridge.params import split_batches
-from moodle_plugin_bridge.records.base import MAX_MOODLE_ID, MoodleWarning, RecordList, RecordMixin
+from moodle_plugin_bridge.records.base import MoodleWarning, RecordList, RecordMixin, is_moodle_id
 from moodle_plugin_bridge.records.completion import CourseCompletion, load_course_completion
 from moodle_plugin_bridge.records.courses import Course, SiteInfo, load_courses, load_site_info
 from moodle_plugin_bridge.records.grades import UserGrades, load_grade_report
@@ -62,6 +62,7 @@ from moodle_plugin_bridge.records.users import (
     load_enrolled_users,
     load_user_langs,
     load_users,
+    unique_enrolled_users,
 )
 from moodle_plugin_bridge.site import REQUIRED_FUNCTIONS, SiteCheck, check_site
 
@@ -285,7 +286,7 @@ class MoodleAPI:
 
         def check_new(page: list[Any], position: int) -> None:
             # only ids that can be ids: a list or an object as "id" is refused when the page is loaded
-            ids = {row.get("id") for row in page if isinstance(row, Mapping) and _is_id(row.get("id"))}
+            ids = {row.get("id") for row in page if isinstance(row, Mapping) and is_moodle_id(row.get("id"))}
             if page and position and not ids - seen:
                 raise MoodleProtocolError(
                     f"{function}: Moodle returned the same users for limitfrom={position}; it "
@@ -354,7 +355,7 @@ class MoodleAPI:
             options=[("userfields", ",".join(ENROLLED_USER_FIELDS))],
         ):
             rows.extend(page)
-        users = _unique_by_id(function, load_enrolled_users(function, rows, required=ALWAYS_SENT))
+        users = unique_enrolled_users(function, load_enrolled_users(function, rows, required=ALWAYS_SENT))
         if with_status:
             suspended: set[int] = set()
             for page in self.iter_enrolled_pages(
@@ -364,7 +365,7 @@ class MoodleAPI:
             ):
                 for row in page:
                     user_id = row.get("id") if isinstance(row, Mapping) else None
-                    if not _is_id(user_id):  # dropping the row would store a suspended student as active
+                    if not is_moodle_id(user_id):  # dropping the row would store a suspended student as active
                         raise MoodleProtocolError(
                             f"{function} (onlysuspended): course {course_id}: a row has no user id "
                             f"({row!r:.80}), so who is suspended cannot be told; nothing was changed",
@@ -592,22 +593,3 @@ def _ids(values: Iterable[Any], what: str) -> list[int]:
         raise TypeError(f"{what} ids must be an iterable of integers, not a string")
     return [_id(value, what) for value in values]
 
-
-def _is_id(value: Any) -> TypeGuard[int]:
-    """Whether ``value`` is a Moodle row id as its JSON writes one: a whole number from 1 to 2**63 - 1."""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_MOODLE_ID
-
-
-def _unique_by_id(function: str, users: Iterable[EnrolledUser]) -> list[EnrolledUser]:
-    """The users once each: a user Moodle repeats with the same record (pages that overlap) is kept once;
-    two different records under one id are a protocol error (one of them would overwrite the other)."""
-    seen: dict[int, EnrolledUser] = {}
-    for user in users:
-        first = seen.setdefault(user.id, user)
-        if first != user:
-            raise MoodleProtocolError(
-                f"{function}: Moodle listed user {user.id} twice with different details "
-                f"({first.username!r} and {user.username!r}); the participant list cannot be trusted, "
-                "so nothing was changed: run the sync again, and check Moodle if it persists",
-                function=function, field="id")
-    return list(seen.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeGuard, TypeVar
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
@@ -102,6 +102,11 @@ MAX_MOODLE_ID = 2**63 - 1
 #: The latest time a Moodle answer may carry, 2200-01-01 00:00 UTC: far beyond any course, and early enough
 #: that a follow-up or a link's expiry computed from it is still a date Python can hold.
 LATEST_UNIX_TIME = 7_258_118_400
+
+
+def is_moodle_id(value: Any) -> TypeGuard[int]:
+    """Whether ``value`` is a Moodle row id as its JSON writes one: a whole number from 1 to :data:`MAX_MOODLE_ID`."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_MOODLE_ID
 
 
 def moodle_id(*, smallest: int = 1, **kwargs: Any) -> fields.Integer:

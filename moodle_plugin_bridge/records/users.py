@@ -7,7 +7,7 @@ Functions: ``core_enrol_get_enrolled_users``, ``core_user_get_users_by_field``,
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -282,3 +282,18 @@ def load_cohorts(function: str, body: Any) -> tuple[Cohort, ...]:
 def load_cohort_members(function: str, body: Any) -> tuple[CohortMembers, ...]:
     """Load ``core_cohort_get_cohort_members`` (a bare list)."""
     return tuple(load_answer(function, CohortMembersSchema(many=True), body, expect=list))
+
+
+def unique_enrolled_users(function: str, users: Iterable[EnrolledUser]) -> list[EnrolledUser]:
+    """The users once each: a user Moodle repeats with the same record (pages that overlap) is kept once;
+    two different records under one id are a protocol error (one of them would overwrite the other)."""
+    seen: dict[int, EnrolledUser] = {}
+    for user in users:
+        first = seen.setdefault(user.id, user)
+        if first != user:
+            raise MoodleProtocolError(
+                f"{function}: Moodle listed user {user.id} twice with different details "
+                f"({first.username!r} and {user.username!r}); the participant list cannot be trusted, "
+                "so nothing was changed: run the sync again, and check Moodle if it persists",
+                function=function, field="id")
+    return list(seen.values())
