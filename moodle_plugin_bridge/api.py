@@ -583,7 +583,7 @@ def _first_error(futures: Mapping[Future[Any], int]) -> BaseException:
 
 
 def _id(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    if not is_moodle_id(value):
         raise ValueError(f"{what} id must be a positive integer, not {value!r}")
     return value
 

@@ -126,7 +126,7 @@ def refresh(session: Session, *, min_group_size: int, cohorts: Sequence[Cohort] 
     done = []
     for label, scope, program in scopes:
         keys = report_keys(session, scope, program=program, min_group_size=min_group_size, versions=versions)
-        if all(analysis_store.read(session, key, version) is not None for key, version in keys.values()):
+        if fresh(session, keys):
             done.append(Refreshed(scope=label, computed=False, seconds=0.0))
             continue
         if progress is not None:
@@ -155,6 +155,11 @@ def report_keys(session: Session, scope: Sequence[Cohort], *, program: bool, min
                          analysis_store.version_of(session, scope, versions=versions)),
             FIGURES: (analysis_store.row_key(FIGURES, ids, (program, min_group_size)),
                       analysis_store.version_of(session, scope, *figures_version(session, scope), versions=versions))}
+
+
+def fresh(session: Session, keys: ReportKeys) -> bool:
+    """Whether every result under ``keys`` (from :func:`report_keys`) is stored and fresh."""
+    return all(analysis_store.read(session, key, version) is not None for key, version in keys.values())
 
 
 def store_report(session: Session, keys: ReportKeys, cohort_ids: list[int], report: ImpactReport, *,

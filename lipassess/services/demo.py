@@ -52,7 +52,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from lipassess.analysis.cohort import CohortAnalysis
 from lipassess.reports.figures import ImpactFigures
 from lipassess.reports.render import render_html, render_pdf
-from lipassess.services import analyses, analysis_store, audit, dashboard, links, output_manifest, staff
+from lipassess.services import analyses, audit, dashboard, links, output_manifest, staff
 from lipassess.services.demo_data import DEMO_PROGRAM_CODE, DemoSummary, build_demo_program
 from lipassess.services.demo_needs import write_demo_needs
 from lipassess.services.exports import FILE_SUFFIXES, export_many
@@ -350,8 +350,7 @@ def write_demo_outputs(session: Session, out_dir: str | Path, *, min_group_size:
     # read before any analysis runs, so the stored results are of exactly these data
     keys = scope_keys(session, cohorts, min_group_size=min_group_size)
     fingerprint = outputs_fingerprint(keys, min_group_size=min_group_size)
-    if all(analysis_store.read(session, key, version) is not None
-           for by_kind in keys.values() for key, version in by_kind.values()):
+    if all(analyses.fresh(session, by_kind) for by_kind in keys.values()):
         kept = output_manifest.reusable(out, fingerprint)
         if kept is not None:
             tell("outputs unchanged since the last run: kept as they are")

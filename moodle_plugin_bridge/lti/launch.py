@@ -30,6 +30,7 @@ from moodle_plugin_bridge.lti.jwks import SIGNING_ALGORITHMS, JwksCache
 from moodle_plugin_bridge.lti.oidc import LoginBinding
 from moodle_plugin_bridge.lti.platform import PlatformConfig
 from moodle_plugin_bridge.lti.urls import on_site
+from moodle_plugin_bridge.records.base import LATEST_UNIX_TIME
 
 DEFAULT_LEEWAY = 60
 MAX_TOKEN_LENGTH = 64 * 1024
@@ -112,15 +113,11 @@ def _verify_signature(id_token: str, header: dict[str, Any], platform: PlatformC
         raise _reject(RejectReason.MALFORMED, f"id_token rejected by the JWT library: {exc}") from None
 
 
-#: The latest time a claim may name, 2200-01-01 00:00 UTC: any later ``exp`` is not a date to store.
-LATEST_CLAIM_TIME = 7_258_118_400
-
-
 def _time_claim(payload: dict[str, Any], name: str) -> float:
     value = payload.get(name)
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise _reject(RejectReason.MISSING_CLAIM, f"{name} missing or not a number")
-    if not 0 <= value <= LATEST_CLAIM_TIME:  # also NaN and the infinities JSON may carry
+    if not 0 <= value <= LATEST_UNIX_TIME:  # also NaN and the infinities JSON may carry
         raise _reject(RejectReason.MALFORMED, f"{name} {value!r} is not a time between 1970 and 2200")
     return value
 

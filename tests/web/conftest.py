@@ -42,6 +42,23 @@ def csrf_app(database_url: str) -> Iterator[Any]:
 
 
 @pytest.fixture
+def make_app(database_url):
+    """``make_app(**settings)``: another app on the test's database, its engine disposed afterwards."""
+    from lipassess import create_app, db
+
+    made = []
+
+    def make(**settings):
+        made.append(create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
+                                "SECRET_KEY": "s" * 40, "WTF_CSRF_ENABLED": False, **settings}))
+        return made[-1]
+
+    yield make
+    for application in made:
+        db.engine_for(application).dispose()
+
+
+@pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
     monkeypatch.setattr(auth, "utcnow", fake)

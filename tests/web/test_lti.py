@@ -19,11 +19,14 @@ from lipassess import db as lipassess_db
 from lipassess.store.models import LtiNonce, LtiPlatform, LtiResourceLink, Participant
 from lipassess.web.auth import current_principal, staff_required
 from moodle_plugin_bridge.lti.claims import (
+    CLAIM_AGS_ENDPOINT,
     CLAIM_CONTEXT,
     CLAIM_DEPLOYMENT_ID,
     CLAIM_DL_CONTENT_ITEMS,
     CLAIM_DL_DATA,
+    CLAIM_EXT,
     CLAIM_MESSAGE_TYPE,
+    CLAIM_RESOURCE_LINK,
 )
 from tests.bridge.lti.signing_platform import (
     AUTH_URL,
@@ -506,11 +509,6 @@ def test_clock_skew_is_configurable(app, client, world, moodle, skew, status) ->
     assert launch(client, claims, state).status_code == status
 
 
-_CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
-_LINK = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
-_EXT = "https://purl.imsglobal.org/spec/lti/claim/ext"
-_AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
-
 #: One claim of a signed launch changed to a value no Moodle sends (each was a 500, on PostgreSQL at least).
 HOSTILE_CLAIMS = {
     "exp 2**63": ("learner", lambda c: c.update(exp=2**63)),
@@ -520,13 +518,13 @@ HOSTILE_CLAIMS = {
     "given_name with a NUL": ("learner", lambda c: c.update(given_name="Chan\x00thy")),
     "given_name with an unpaired surrogate": ("learner", lambda c: c.update(given_name="a\ud800")),
     "given_name of 256 characters": ("learner", lambda c: c.update(given_name="x" * 256)),
-    "username of 101 characters": ("learner", lambda c: c[_EXT].update(user_username="u" * 101)),
+    "username of 101 characters": ("learner", lambda c: c[CLAIM_EXT].update(user_username="u" * 101)),
     "instructor's name with a NUL": ("instructor", lambda c: c.update(name="Sophy\x00")),
-    "resource_link.id with a NUL": ("instructor", lambda c: c[_LINK].update(id="1\x00")),
-    "resource_link.id of 256 characters": ("learner", lambda c: c[_LINK].update(id="1" * 256)),
-    "context.id with a NUL": ("learner", lambda c: c[_CONTEXT].update(id="4\x00")),
-    "lineitem with a NUL": ("learner", lambda c: c[_AGS].update(lineitem="http://127.0.0.1:8080/x\x00")),
-    "a claim of 2049 characters": ("learner", lambda c: c[_LINK].update(title="t" * 2049)),
+    "resource_link.id with a NUL": ("instructor", lambda c: c[CLAIM_RESOURCE_LINK].update(id="1\x00")),
+    "resource_link.id of 256 characters": ("learner", lambda c: c[CLAIM_RESOURCE_LINK].update(id="1" * 256)),
+    "context.id with a NUL": ("learner", lambda c: c[CLAIM_CONTEXT].update(id="4\x00")),
+    "lineitem with a NUL": ("learner", lambda c: c[CLAIM_AGS_ENDPOINT].update(lineitem="http://127.0.0.1:8080/x\x00")),
+    "a claim of 2049 characters": ("learner", lambda c: c[CLAIM_RESOURCE_LINK].update(title="t" * 2049)),
 }
 
 
@@ -550,7 +548,7 @@ def test_the_longest_claims_moodle_sends_are_stored_whole(client, session, world
     state, nonce = start_login(client)
     claims = PLATFORM.learner_claims(nonce=nonce, now=now())
     claims.update(given_name="ស" * 255)
-    claims[_LINK].update(title="t" * 1333)
+    claims[CLAIM_RESOURCE_LINK].update(title="t" * 1333)
     response = launch(client, claims, state)
     assert response.status_code in (200, 302), response.text[:300]
     session.expire_all()

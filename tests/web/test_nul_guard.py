@@ -17,23 +17,6 @@ from lipassess.store.models import Answer, AuditEvent, SignInThrottle
 from tests.survey_factories import build
 
 
-@pytest.fixture
-def make_app(database_url):
-    """``make_app(**settings)``: another app on the test's database, its engine disposed afterwards."""
-    from lipassess import create_app, db
-
-    made = []
-
-    def make(**settings):
-        made.append(create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
-                                "SECRET_KEY": "s" * 40, "WTF_CSRF_ENABLED": False, **settings}))
-        return made[-1]
-
-    yield make
-    for application in made:
-        db.engine_for(application).dispose()
-
-
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 

@@ -14,23 +14,6 @@ PASSWORD = "eva-password-123"
 
 
 @pytest.fixture
-def make_app(database_url):
-    """``make_app(**settings)``: another app on the test's database, its engine disposed afterwards."""
-    from lipassess import create_app, db
-
-    made = []
-
-    def make(**settings):
-        made.append(create_app({"ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
-                                "SECRET_KEY": "s" * 40, "WTF_CSRF_ENABLED": False, **settings}))
-        return made[-1]
-
-    yield make
-    for application in made:
-        db.engine_for(application).dispose()
-
-
-@pytest.fixture
 def eva(app, session):
     staff_service.add_staff_user(session, username="eva", role="evaluator", password=PASSWORD)
     staff_service.add_staff_user(session, username="ana", role="admin", password="ana-password-123")
